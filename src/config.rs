@@ -1,0 +1,161 @@
+//! `site.yaml`: the site's settings.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::japanese::digits::DigitStyle;
+use crate::yaml;
+
+pub const FILE_NAME: &str = "site.yaml";
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Config {
+    pub title: String,
+    pub theme: String,
+    pub language: String,
+    /// Absolute URL of the published site, used only where a relative one is impossible (feed).
+    pub base_url: Option<String>,
+    pub newsletter_name: String,
+    pub recipients: Vec<String>,
+    #[serde(skip)]
+    pub date_style: DigitStyle,
+    /// Raw HTML in Markdown is sanitised unless this is true.
+    pub allow_raw_html: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct Raw {
+    title: Option<String>,
+    theme: Option<String>,
+    language: Option<String>,
+    base_url: Option<String>,
+    newsletter: Option<RawNewsletter>,
+    date_style: Option<serde_saphyr::Spanned<String>>,
+    allow_raw_html: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawNewsletter {
+    name: Option<String>,
+    recipients: Option<Vec<String>>,
+}
+
+const SCHEMA: yaml::Schema = &[
+    (
+        "",
+        &[
+            "title",
+            "theme",
+            "language",
+            "base_url",
+            "newsletter",
+            "date_style",
+            "allow_raw_html",
+        ],
+    ),
+    ("newsletter", &["name", "recipients"]),
+];
+
+pub const DEFAULT_NEWSLETTER_NAME: &str = "コーディネーター連絡会通信";
+
+/// Loads `root/site.yaml`; problems go to `diags`, and `None` means the build cannot go on.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
+    let path = root.join(FILE_NAME);
+    let display = Path::new(FILE_NAME);
+    if !path.exists() {
+        diags.push(
+            Diagnostic::error(Location::file(display), format!("no {FILE_NAME} in {}", root.display()))
+                .help("run tsushin in the site folder, pass --root DIR, or create one with `tsushin init DIR`"),
+        );
+        return None;
+    }
+    let source = match crate::source::read(&path, display) {
+        Ok((s, warning)) => {
+            diags.extend(warning);
+            s
+        }
+        Err(e) => {
+            diags.push(e);
+            return None;
+        }
+    };
+    parse(&source.text, display, diags)
+}
+
+pub fn parse(text: &str, display: &Path, diags: &mut Diagnostics) -> Option<Config> {
+    let node: yaml::Node = match yaml::parse(text, display, 1) {
+        Ok(n) => n,
+        Err(e) => {
+            diags.push(e);
+            return None;
+        }
+    };
+    yaml::check_keys(&node, SCHEMA, display, 1, FILE_NAME, diags);
+    let raw: Raw = match yaml::parse(text, display, 1) {
+        Ok(r) => r,
+        Err(e) => {
+            diags.push(e);
+            return None;
+        }
+    };
+    let Some(title) = raw.title.filter(|t| !t.trim().is_empty()) else {
+        diags.push(
+            Diagnostic::error(Location::file(display), "site.yaml has no `title`")
+                .help("add a line like `title: 在宅医療・介護連携推進事業 コーディネーター連絡会`"),
+        );
+        return None;
+    };
+    let date_style = match raw.date_style {
+        None => DigitStyle::Official,
+        Some(s) => match s.value.as_str() {
+            "official" => DigitStyle::Official,
+            "plain" => DigitStyle::Plain,
+            other => {
+                diags.push(
+                    Diagnostic::error(
+                        Location::new(display, s.referenced.line() as usize, s.referenced.column() as usize),
+                        format!("unknown date_style `{other}`"),
+                    )
+                    .help("use `official` (令和３年８月23日) or `plain` (令和3年8月23日)"),
+                );
+                DigitStyle::Official
+            }
+        },
+    };
+    let newsletter = raw.newsletter.unwrap_or_default();
+    Some(Config {
+        title,
+        theme: raw.theme.unwrap_or_else(|| "default".into()),
+        language: raw.language.unwrap_or_else(|| "ja".into()),
+        base_url: raw.base_url.map(|u| if u.ends_with('/') { u } else { format!("{u}/") }),
+        newsletter_name: newsletter.name.unwrap_or_else(|| DEFAULT_NEWSLETTER_NAME.into()),
+        recipients: newsletter.recipients.unwrap_or_default(),
+        date_style,
+        allow_raw_html: raw.allow_raw_html.unwrap_or(false),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_unknown_keys() {
+        let mut d = Diagnostics::new();
+        let c = parse("title: 通信\nthem: x\n", Path::new("site.yaml"), &mut d).unwrap();
+        assert_eq!((c.theme.as_str(), c.language.as_str()), ("default", "ja"));
+        let w: Vec<_> = d.iter().collect();
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].location.line, 2);
+        assert_eq!(w[0].help.as_deref(), Some("did you mean `theme`?"));
+    }
+
+    #[test]
+    fn missing_title_is_an_error() {
+        let mut d = Diagnostics::new();
+        assert!(parse("theme: default\n", Path::new("site.yaml"), &mut d).is_none());
+        assert!(d.has_errors());
+    }
+}

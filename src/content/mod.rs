@@ -1,0 +1,110 @@
+//! Content: a page is its front matter (`Meta`) and its typed body (`Document`), parsed once.
+
+pub mod event;
+pub mod frontmatter;
+pub mod model;
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostics;
+pub use frontmatter::{Kind, Meta, Section};
+pub use model::Document;
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to `content/`, with `/` separators (`newsletters/2021-06-vol01.md`).
+    pub rel: String,
+    /// Path shown in diagnostics (`content/newsletters/2021-06-vol01.md`).
+    pub display: PathBuf,
+    pub section: Section,
+    pub meta: Meta,
+    pub doc: Document,
+    /// Output file relative to the output root, with `/` separators.
+    pub out_path: String,
+}
+
+impl Page {
+    pub fn slug(&self) -> &str {
+        match &self.meta.slug {
+            Some((s, _)) => s,
+            None => Path::new(&self.rel)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("page"),
+        }
+    }
+
+    pub fn newsletter(&self) -> Option<&frontmatter::Newsletter> {
+        match &self.meta.kind {
+            Kind::Newsletter(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn is_plain(&self) -> bool {
+        matches!(self.meta.kind, Kind::Plain)
+    }
+
+    pub fn event(&self) -> Option<&event::Event> {
+        match &self.meta.kind {
+            Kind::Event(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// The section a file belongs to, from its path under `content/`.
+pub fn section_of(rel: &str) -> Section {
+    if rel.starts_with("newsletters/") && !rel["newsletters/".len()..].contains('/') {
+        Section::Newsletter
+    } else if rel.starts_with("events/") && !rel["events/".len()..].contains('/') {
+        Section::Event
+    } else {
+        Section::Plain
+    }
+}
+
+/// Reads and parses one Markdown file; problems go to `diags`.
+pub fn load(path: &Path, rel: &str, diags: &mut Diagnostics) -> Option<Page> {
+    let display = Path::new("content").join(rel);
+    let source = match crate::source::read(path, &display) {
+        Ok((s, warning)) => {
+            diags.extend(warning);
+            s
+        }
+        Err(e) => {
+            diags.push(e);
+            return None;
+        }
+    };
+    parse(&source.text, rel, &display, diags)
+}
+
+pub fn parse(text: &str, rel: &str, display: &Path, diags: &mut Diagnostics) -> Option<Page> {
+    let split = match frontmatter::split(text, display) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.push(e);
+            return None;
+        }
+    };
+    let section = section_of(rel);
+    let meta = frontmatter::parse(&split, section, display, diags);
+    // The body is parsed even when the front matter is broken, so all problems show at once.
+    let doc = crate::markdown::parse(split.body, display, split.body_offset, diags);
+    let meta = meta?;
+    let mut page = Page {
+        rel: rel.to_owned(),
+        display: display.to_path_buf(),
+        section,
+        meta,
+        doc,
+        out_path: String::new(),
+    };
+    let dir = match rel.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/"),
+        None => String::new(),
+    };
+    page.out_path = format!("{dir}{}.html", page.slug());
+    Some(page)
+}

@@ -1,0 +1,32 @@
+//! Japanese conventions of public documents: era dates, fiscal years, times and digits.
+
+pub mod digits;
+pub mod time;
+pub mod wareki;
+
+pub use digits::{DigitStyle, digits};
+pub use time::{time_of_day, time_range};
+pub use wareki::{
+    EraYear, era_year, fiscal_year_label, fiscal_year_start, wareki_date, wareki_month, year_label,
+};
+
+/// `第１号`, `第12号`.
+pub fn issue_number(n: u32, style: DigitStyle) -> String {
+    format!("第{}号", digits(i64::from(n), style))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_numbers() {
+        assert_eq!(issue_number(1, DigitStyle::Official), "第１号");
+        assert_eq!(issue_number(12, DigitStyle::Official), "第12号");
+        assert_eq!(issue_number(1, DigitStyle::Plain), "第1号");
+        assert_eq!(
+            issue_number(u32::MAX, DigitStyle::Official),
+            "第4294967295号"
+        );
+    }
+}

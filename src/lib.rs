@@ -1,0 +1,16 @@
+//! tsushin (通信): publishes a city office's Japanese newsletter and training announcements,
+//! written in Markdown, as an intranet site. Markdown and front matter are parsed once into a
+//! typed document (`content`), which the renderers consume.
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diag;
+pub mod html;
+pub mod japanese;
+pub mod markdown;
+pub mod site;
+pub mod source;
+pub mod survey;
+pub mod theme;
+pub mod yaml;

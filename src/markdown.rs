@@ -1,0 +1,553 @@
+//! Markdown body → `Document`. comrak parses; this module settles what the HTML and PDF outputs
+//! must agree on (soft breaks in Japanese text, heading ids, footnote numbers, survey blocks)
+//! and reports problems at their place in the whole file.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use comrak::nodes::{AstNode, ListType, NodeValue, Sourcepos, TableAlignment};
+use comrak::options::{Extension, Parse};
+use comrak::{Arena, Options, parse_document};
+
+use crate::content::model::{Align, Block, Document, Footnote, Inline, ListItem, UrlKind, UrlRef};
+use crate::diag::{Diagnostic, Diagnostics, shifted};
+
+/// Deeper nesting is flattened: the model is recursive, and so are its Drop, Clone and both
+/// renderers, so hostile input (`>>>>>>…`, `*****…`) must not make it arbitrarily deep.
+const MAX_BLOCK_DEPTH: usize = 16;
+const MAX_INLINE_DEPTH: usize = 16;
+
+type Node<'a> = &'a AstNode<'a>;
+
+/// `body` is the Markdown after the front matter; `line_offset` = number of lines before it in the file,
+/// so diagnostics and UrlRef positions are positions in the whole file.
+pub fn parse(body: &str, file: &Path, line_offset: usize, diags: &mut Diagnostics) -> Document {
+    let arena = Arena::new();
+    let root = parse_document(&arena, body, &options());
+
+    let mut cx = Converter {
+        file,
+        line_offset,
+        diags,
+        refs: Vec::new(),
+        definitions: HashMap::new(),
+        footnote_labels: Vec::new(),
+        ids: HashSet::new(),
+        heading_count: 0,
+        last_level: None,
+    };
+    // comrak moves every referenced footnote definition to the end of the document.
+    let mut main = Vec::new();
+    for child in root.children() {
+        match &child.data().value {
+            NodeValue::FootnoteDefinition(def) => {
+                cx.definitions.insert(def.name.clone(), child);
+            }
+            _ => main.push(child),
+        }
+    }
+    let blocks = cx.blocks(main, 0);
+
+    // A footnote may reference another one, so the list can grow while it is converted.
+    let mut footnotes = Vec::new();
+    while let Some(label) = cx.footnote_labels.get(footnotes.len()).cloned() {
+        let blocks = match cx.definitions.get(&label) {
+            Some(&node) => cx.blocks(node.children(), 1),
+            None => Vec::new(),
+        };
+        footnotes.push(Footnote {
+            number: footnotes.len() + 1,
+            label,
+            blocks,
+        });
+    }
+
+    Document {
+        blocks,
+        footnotes,
+        refs: cx.refs,
+    }
+}
+
+fn options() -> Options<'static> {
+    Options {
+        extension: Extension {
+            strikethrough: true,
+            // Only so that single tildes (`10時~12時`) come out as Subscript, which is turned
+            // back into text: a range written with ASCII tildes must not be struck through.
+            subscript: true,
+            table: true,
+            autolink: true,
+            tasklist: true,
+            footnotes: true,
+            cjk_friendly_emphasis: true,
+            ..Extension::default()
+        },
+        parse: Parse {
+            sourcepos_chars: true,
+            ..Parse::default()
+        },
+        ..Options::default()
+    }
+}
+
+struct Converter<'a, 'd> {
+    file: &'d Path,
+    line_offset: usize,
+    diags: &'d mut Diagnostics,
+    refs: Vec<UrlRef>,
+    definitions: HashMap<String, Node<'a>>,
+    /// Footnote labels in order of first reference; the position is `FootnoteRef::index`.
+    footnote_labels: Vec<String>,
+    ids: HashSet<String>,
+    heading_count: usize,
+    last_level: Option<u8>,
+}
+
+/// An inline before soft breaks are resolved.
+enum Piece {
+    Inline(Inline),
+    SoftBreak,
+}
+
+impl<'a> Converter<'a, '_> {
+    fn location(&self, pos: Sourcepos) -> crate::diag::Location {
+        shifted(self.file, self.line_offset, pos.start.line, pos.start.column)
+    }
+
+    fn blocks(&mut self, nodes: impl IntoIterator<Item = Node<'a>>, depth: usize) -> Vec<Block> {
+        let mut out = Vec::new();
+        for node in nodes {
+            self.block(node, depth, &mut out);
+        }
+        out
+    }
+
+    fn block(&mut self, node: Node<'a>, depth: usize, out: &mut Vec<Block>) {
+        let data = node.data();
+        let pos = data.sourcepos;
+        match &data.value {
+            NodeValue::Paragraph => {
+                let content = self.inlines(node, 0);
+                if !content.is_empty() {
+                    out.push(Block::Paragraph(content));
+                }
+            }
+            NodeValue::Heading(heading) => {
+                let level = heading.level.clamp(1, 6);
+                let content = self.inlines(node, 0);
+                self.check_level(level, pos);
+                let id = self.heading_id(&Inline::plain_text(&content));
+                out.push(Block::Heading { level, id, content });
+            }
+            NodeValue::CodeBlock(code) => {
+                let lang = code.info.split_whitespace().next().unwrap_or("");
+                if code.fenced && !code.closed {
+                    self.diags.push(
+                        Diagnostic::warning(self.location(pos), "code block is never closed")
+                            .help("add a line with the closing fence (```) after the code; until then the rest of the page is part of the block"),
+                    );
+                }
+                if code.fenced && lang.eq_ignore_ascii_case("survey") {
+                    // The YAML starts on the line after the opening fence.
+                    let first_line = self.line_offset + pos.start.line + 1;
+                    match crate::survey::parse(&code.literal, self.file, first_line) {
+                        Ok(survey) => out.push(Block::Survey(survey)),
+                        Err(errors) => self.diags.extend(errors),
+                    }
+                } else {
+                    let text = code.literal.strip_suffix('\n').unwrap_or(&code.literal);
+                    out.push(Block::Code {
+                        lang: (!lang.is_empty()).then(|| lang.to_string()),
+                        text: text.to_string(),
+                    });
+                }
+            }
+            NodeValue::HtmlBlock(html) => out.push(Block::Html(html.literal.clone())),
+            NodeValue::ThematicBreak => out.push(Block::Rule),
+            NodeValue::Table(table) => {
+                let align = table.alignments.iter().map(|a| convert_align(*a)).collect();
+                let mut header = Vec::new();
+                let mut rows = Vec::new();
+                for row in node.children() {
+                    let is_header = matches!(row.data().value, NodeValue::TableRow(true));
+                    let cells: Vec<Vec<Inline>> =
+                        row.children().map(|cell| self.inlines(cell, 0)).collect();
+                    if is_header && header.is_empty() {
+                        header = cells;
+                    } else {
+                        rows.push(cells);
+                    }
+                }
+                out.push(Block::Table {
+                    align,
+                    header,
+                    rows,
+                });
+            }
+            // Unreferenced definitions are dropped by comrak; referenced ones are handled apart.
+            NodeValue::FootnoteDefinition(_) => {}
+            _ if depth >= MAX_BLOCK_DEPTH => self.flat_blocks(node, depth, out),
+            NodeValue::BlockQuote => {
+                let inner = self.blocks(node.children(), depth + 1);
+                out.push(Block::BlockQuote(inner));
+            }
+            NodeValue::List(list) => {
+                let ordered = (list.list_type == ListType::Ordered).then_some(list.start as u64);
+                let tight = list.tight;
+                let items = node
+                    .children()
+                    .map(|item| {
+                        let task = match &item.data().value {
+                            NodeValue::TaskItem(task) => Some(task.symbol.is_some()),
+                            _ => None,
+                        };
+                        ListItem {
+                            task,
+                            blocks: self.blocks(item.children(), depth + 1),
+                        }
+                    })
+                    .collect();
+                out.push(Block::List {
+                    ordered,
+                    tight,
+                    items,
+                });
+            }
+            // Containers of kinds not enabled here: keep their content.
+            _ => {
+                for child in node.children() {
+                    self.block(child, depth + 1, out);
+                }
+            }
+        }
+    }
+
+    /// Leaf blocks below `node`, without the containers around them; iterative so that
+    /// depth costs no stack.
+    fn flat_blocks(&mut self, node: Node<'a>, depth: usize, out: &mut Vec<Block>) {
+        let mut stack = vec![node];
+        while let Some(node) = stack.pop() {
+            let leaf = matches!(
+                node.data().value,
+                NodeValue::Paragraph
+                    | NodeValue::Heading(_)
+                    | NodeValue::CodeBlock(_)
+                    | NodeValue::HtmlBlock(_)
+                    | NodeValue::ThematicBreak
+                    | NodeValue::Table(_)
+            );
+            if leaf {
+                self.block(node, depth, out);
+            } else {
+                stack.extend(node.reverse_children());
+            }
+        }
+    }
+
+    fn check_level(&mut self, level: u8, pos: Sourcepos) {
+        if let Some(previous) = self.last_level
+            && level > previous + 1
+        {
+            let marks = |n: u8| "#".repeat(n.into());
+            self.diags.push(
+                Diagnostic::warning(
+                    self.location(pos),
+                    format!(
+                        "heading jumps from level {previous} ({}) to level {level} ({})",
+                        marks(previous),
+                        marks(level)
+                    ),
+                )
+                .help(format!(
+                    "use {} here, or add the missing level in between, so the outline has no gap",
+                    marks(previous + 1)
+                )),
+            );
+        }
+        self.last_level = Some(level);
+    }
+
+    fn heading_id(&mut self, text: &str) -> String {
+        self.heading_count += 1;
+        let mut base = slug(text);
+        if base.is_empty() {
+            base = format!("section-{}", self.heading_count);
+        }
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.ids.contains(&id) || is_footnote_id(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        self.ids.insert(id.clone());
+        id
+    }
+
+    fn inlines(&mut self, parent: Node<'a>, depth: usize) -> Vec<Inline> {
+        let mut pieces = Vec::new();
+        for child in parent.children() {
+            self.inline(child, depth, &mut pieces);
+        }
+        resolve_soft_breaks(pieces)
+    }
+
+    fn inline(&mut self, node: Node<'a>, depth: usize, out: &mut Vec<Piece>) {
+        if depth >= MAX_INLINE_DEPTH {
+            return self.flat_inlines(node, out);
+        }
+        let data = node.data();
+        let pos = data.sourcepos;
+        let inline = match &data.value {
+            NodeValue::Text(text) => Inline::Text(text.to_string()),
+            NodeValue::SoftBreak => return out.push(Piece::SoftBreak),
+            NodeValue::LineBreak => Inline::HardBreak,
+            NodeValue::Code(code) => Inline::Code(code.literal.clone()),
+            NodeValue::HtmlInline(html) => Inline::Html(html.clone()),
+            NodeValue::Emph => Inline::Emph(self.inlines(node, depth + 1)),
+            NodeValue::Strong => Inline::Strong(self.inlines(node, depth + 1)),
+            NodeValue::Strikethrough => Inline::Strike(self.inlines(node, depth + 1)),
+            NodeValue::Subscript => {
+                out.push(Piece::Inline(Inline::Text("~".into())));
+                for child in node.children() {
+                    self.inline(child, depth + 1, out);
+                }
+                out.push(Piece::Inline(Inline::Text("~".into())));
+                return;
+            }
+            NodeValue::Link(link) => {
+                self.url_ref(&link.url, UrlKind::Link, pos);
+                Inline::Link {
+                    url: link.url.clone(),
+                    title: link.title.clone(),
+                    content: self.inlines(node, depth + 1),
+                }
+            }
+            NodeValue::Image(link) => {
+                self.url_ref(&link.url, UrlKind::Image, pos);
+                let alt = alt_text(node);
+                if alt.trim().is_empty() {
+                    self.diags.push(
+                        Diagnostic::warning(self.location(pos), "image has no alternative text")
+                            .help("write a short description between the brackets: ![説明](photo.jpg)"),
+                    );
+                }
+                Inline::Image {
+                    url: link.url.clone(),
+                    title: link.title.clone(),
+                    alt,
+                }
+            }
+            NodeValue::FootnoteReference(footnote) => Inline::FootnoteRef {
+                index: self.footnote_index(&footnote.name),
+            },
+            _ => {
+                for child in node.children() {
+                    self.inline(child, depth + 1, out);
+                }
+                return;
+            }
+        };
+        out.push(Piece::Inline(inline));
+    }
+
+    /// The leaves below `node` without their formatting; links and images still count as refs.
+    fn flat_inlines(&mut self, node: Node<'a>, out: &mut Vec<Piece>) {
+        for node in node.descendants() {
+            let data = node.data();
+            let piece = match &data.value {
+                NodeValue::Text(text) => Inline::Text(text.to_string()),
+                NodeValue::Code(code) => Inline::Code(code.literal.clone()),
+                NodeValue::HtmlInline(html) => Inline::Html(html.clone()),
+                NodeValue::LineBreak => Inline::HardBreak,
+                NodeValue::SoftBreak => {
+                    out.push(Piece::SoftBreak);
+                    continue;
+                }
+                NodeValue::FootnoteReference(footnote) => Inline::FootnoteRef {
+                    index: self.footnote_index(&footnote.name),
+                },
+                NodeValue::Link(link) => {
+                    self.url_ref(&link.url, UrlKind::Link, data.sourcepos);
+                    continue;
+                }
+                NodeValue::Image(link) => {
+                    self.url_ref(&link.url, UrlKind::Image, data.sourcepos);
+                    continue;
+                }
+                _ => continue,
+            };
+            out.push(Piece::Inline(piece));
+        }
+    }
+
+    fn url_ref(&mut self, url: &str, kind: UrlKind, pos: Sourcepos) {
+        self.refs.push(UrlRef {
+            url: url.to_string(),
+            kind,
+            line: pos.start.line + self.line_offset,
+            column: pos.start.column.max(1),
+        });
+    }
+
+    fn footnote_index(&mut self, label: &str) -> usize {
+        match self.footnote_labels.iter().position(|l| l == label) {
+            Some(index) => index,
+            None => {
+                self.footnote_labels.push(label.to_string());
+                self.footnote_labels.len() - 1
+            }
+        }
+    }
+}
+
+fn convert_align(align: TableAlignment) -> Align {
+    match align {
+        TableAlignment::None => Align::None,
+        TableAlignment::Left => Align::Left,
+        TableAlignment::Center => Align::Center,
+        TableAlignment::Right => Align::Right,
+    }
+}
+
+/// The text of an image description; nested markup is dropped, soft breaks follow the usual rule.
+fn alt_text(image: Node<'_>) -> String {
+    let mut out = String::new();
+    let mut pending_break = false;
+    for node in image.descendants().skip(1) {
+        let data = node.data();
+        let text = match &data.value {
+            NodeValue::Text(text) => text.as_ref(),
+            NodeValue::Code(code) => code.literal.as_str(),
+            NodeValue::SoftBreak | NodeValue::LineBreak => {
+                pending_break = true;
+                continue;
+            }
+            _ => continue,
+        };
+        if text.is_empty() {
+            continue;
+        }
+        if pending_break && !out.is_empty() && needs_space(out.chars().last(), text.chars().next())
+        {
+            out.push(' ');
+        }
+        pending_break = false;
+        out.push_str(text);
+    }
+    out
+}
+
+/// Turns soft breaks into nothing or a space and merges adjacent text.
+fn resolve_soft_breaks(pieces: Vec<Piece>) -> Vec<Inline> {
+    // Decide every separator before consuming the pieces: both neighbours are needed.
+    let separators: Vec<bool> = (0..pieces.len())
+        .map(|i| match pieces[i] {
+            Piece::SoftBreak => {
+                let before = pieces[..i].iter().rev().find_map(piece_last_char);
+                let after = pieces[i + 1..].iter().find_map(piece_first_char);
+                needs_space(before, after)
+            }
+            Piece::Inline(_) => false,
+        })
+        .collect();
+
+    let mut out: Vec<Inline> = Vec::new();
+    for (piece, space) in pieces.into_iter().zip(separators) {
+        match piece {
+            Piece::SoftBreak if space => push_text(&mut out, " "),
+            Piece::SoftBreak => {}
+            Piece::Inline(Inline::Text(text)) => push_text(&mut out, &text),
+            Piece::Inline(inline) => out.push(inline),
+        }
+    }
+    out
+}
+
+fn push_text(out: &mut Vec<Inline>, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    if let Some(Inline::Text(last)) = out.last_mut() {
+        last.push_str(text);
+    } else {
+        out.push(Inline::Text(text.to_string()));
+    }
+}
+
+fn needs_space(before: Option<char>, after: Option<char>) -> bool {
+    !matches!((before, after), (Some(a), Some(b)) if is_japanese(a) && is_japanese(b))
+}
+
+/// CJK scripts and full-width forms, which are written without spaces between words.
+fn is_japanese(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF
+    )
+}
+
+fn piece_last_char(piece: &Piece) -> Option<char> {
+    match piece {
+        Piece::Inline(inline) => last_char(inline),
+        Piece::SoftBreak => Some(' '),
+    }
+}
+
+fn piece_first_char(piece: &Piece) -> Option<char> {
+    match piece {
+        Piece::Inline(inline) => first_char(inline),
+        Piece::SoftBreak => Some(' '),
+    }
+}
+
+/// The last character a reader sees in `inline`; `None` for what has no text (skipped over).
+fn last_char(inline: &Inline) -> Option<char> {
+    match inline {
+        Inline::Text(t) | Inline::Code(t) => t.chars().next_back(),
+        Inline::Image { alt, .. } => alt.chars().next_back(),
+        Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => c.iter().rev().find_map(last_char),
+        Inline::Link { content, .. } => content.iter().rev().find_map(last_char),
+        Inline::HardBreak => Some('\n'),
+        Inline::FootnoteRef { .. } | Inline::Html(_) => None,
+    }
+}
+
+fn first_char(inline: &Inline) -> Option<char> {
+    match inline {
+        Inline::Text(t) | Inline::Code(t) => t.chars().next(),
+        Inline::Image { alt, .. } => alt.chars().next(),
+        Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => c.iter().find_map(first_char),
+        Inline::Link { content, .. } => content.iter().find_map(first_char),
+        Inline::HardBreak => Some('\n'),
+        Inline::FootnoteRef { .. } | Inline::Html(_) => None,
+    }
+}
+
+/// An anchor id from heading text: letters and digits of any script are kept (Japanese too),
+/// ASCII is lowercased, runs of spaces and hyphens become one `-`, everything else is dropped
+/// so the id is safe in a URL fragment.
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    let mut pending_dash = false;
+    for c in text.chars() {
+        if c.is_whitespace() || c == '-' {
+            pending_dash = true;
+        } else if c.is_alphanumeric() || c == '_' || matches!(c, '\u{3099}'..='\u{309A}') {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+/// Ids the HTML renderer gives footnotes (`fn-1`, `fnref-1`, `fnref-1-2`); headings avoid them.
+fn is_footnote_id(id: &str) -> bool {
+    let rest = id
+        .strip_prefix("fnref-")
+        .or_else(|| id.strip_prefix("fn-"));
+    rest.is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit() || c == '-'))
+}

@@ -1,0 +1,210 @@
+//! Build orchestration: load and validate everything, render every page, and only then swap
+//! the new output in. Every problem of a build is collected and reported together.
+
+pub mod context;
+pub mod feed;
+pub mod links;
+pub mod output;
+mod pages;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::config::{self, Config};
+use crate::content::{self, Page};
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::theme::{self, Theme};
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    pub drafts: bool,
+    /// "Today" for upcoming/past trainings; fixed in tests for reproducible output.
+    pub today: Date,
+}
+
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub diagnostics: Diagnostics,
+    pub pages_written: usize,
+    pub files_written: usize,
+}
+
+/// Everything loaded and checked, ready to render.
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub theme: Theme,
+    pub pages: Vec<Page>,
+    /// Non-Markdown files under content/ (images, attachments), relative to content/.
+    pub assets: Vec<String>,
+    pub drafts: HashSet<String>,
+}
+
+pub fn build(opts: &BuildOptions) -> BuildReport {
+    let mut report = BuildReport::default();
+    let Some(site) = load(&opts.root, opts.drafts, &mut report.diagnostics) else {
+        return report;
+    };
+    let files = match render_all(&site, opts.today, &mut report.diagnostics) {
+        Some(f) if !report.diagnostics.has_errors() => f,
+        _ => return report,
+    };
+    match write(&site, &opts.output, &files) {
+        Ok(()) => {
+            report.pages_written = files.iter().filter(|(p, _)| p.ends_with(".html")).count();
+            report.files_written = files.len() + site.assets.len() + site.theme.static_files.len();
+        }
+        Err(e) => report.diagnostics.push(e),
+    }
+    report
+}
+
+/// Loads config, theme and content and checks them; `None` when rendering is impossible.
+pub fn load(root: &Path, include_drafts: bool, diags: &mut Diagnostics) -> Option<Site> {
+    let config = config::load(root, diags)?;
+    let theme = theme::load(root, &config, diags);
+    let content_dir = root.join("content");
+    let (sources, assets) = scan(&content_dir, diags);
+    let results: Vec<(Option<Page>, Diagnostics)> = sources
+        .par_iter()
+        .map(|(path, rel)| {
+            let mut d = Diagnostics::new();
+            let page = content::load(path, rel, &mut d);
+            (page, d)
+        })
+        .collect();
+    let mut pages = Vec::new();
+    let mut drafts = HashSet::new();
+    for (page, d) in results {
+        diags.extend(d);
+        match page {
+            Some(p) if p.meta.draft && !include_drafts => {
+                drafts.insert(p.rel.clone());
+            }
+            Some(p) => pages.push(p),
+            None => {}
+        }
+    }
+    check_unique(&pages, diags);
+    let theme = theme?;
+    Some(Site {
+        root: root.to_path_buf(),
+        config,
+        theme,
+        pages,
+        assets,
+        drafts,
+    })
+}
+
+/// Markdown files and other files under content/, sorted for reproducible builds.
+fn scan(content_dir: &Path, diags: &mut Diagnostics) -> (Vec<(PathBuf, String)>, Vec<String>) {
+    let mut sources = Vec::new();
+    let mut assets = Vec::new();
+    if !content_dir.is_dir() {
+        diags.push(
+            Diagnostic::warning(Location::file("content"), "there is no content/ folder; the site has no pages")
+                .help("create content/newsletters/ and content/events/ and write pages there"),
+        );
+        return (sources, assets);
+    }
+    let walker = walkdir::WalkDir::new(content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(Diagnostic::error(Location::file("content"), format!("cannot read content folder: {e}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel_path = entry.path().strip_prefix(content_dir).unwrap_or(entry.path());
+        let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
+            diags.push(
+                Diagnostic::error(Location::file(entry.path()), "file name is not valid Unicode")
+                    .help("rename the file"),
+            );
+            continue;
+        };
+        let name = entry.file_name().to_string_lossy();
+        if name.ends_with('~') || name.starts_with("~$") {
+            continue; // editor backups and Office lock files
+        }
+        if rel.to_ascii_lowercase().ends_with(".md") {
+            sources.push((entry.path().to_path_buf(), rel));
+        } else {
+            assets.push(rel);
+        }
+    }
+    (sources, assets)
+}
+
+/// Generated pages that content may not replace.
+const RESERVED: &[&str] = &["index.html", "newsletters/index.html", "events/index.html", "tags/index.html", "feed.xml"];
+
+fn check_unique(pages: &[Page], diags: &mut Diagnostics) {
+    let mut numbers: HashMap<u32, &Page> = HashMap::new();
+    let mut outputs: HashMap<&str, &Page> = HashMap::new();
+    for p in pages {
+        if let Some(n) = p.newsletter() {
+            if let Some(other) = numbers.get(&n.number) {
+                let first = other.newsletter().map(|o| o.number_at.clone()).unwrap_or_else(|| Location::file(&other.display));
+                diags.push(
+                    Diagnostic::error(n.number_at.clone(), format!("issue number {} (第{}号) is used twice", n.number, n.number))
+                        .related(first)
+                        .help("give each issue its own `number`"),
+                );
+            } else {
+                numbers.insert(n.number, p);
+            }
+        }
+        let at = p.meta.slug.as_ref().map(|(_, l)| l.clone()).unwrap_or_else(|| Location::file(&p.display));
+        if RESERVED.contains(&p.out_path.as_str()) || p.out_path.starts_with("tags/") || p.out_path.starts_with("static/") {
+            diags.push(
+                Diagnostic::error(at, format!("this page would be written to {}, which tsushin generates itself", p.out_path))
+                    .help("rename the file or set another `slug`"),
+            );
+        } else if let Some(other) = outputs.get(p.out_path.as_str()) {
+            diags.push(
+                Diagnostic::error(at, format!("two pages would be written to {}", p.out_path))
+                    .related(Location::file(&other.display))
+                    .help("rename one of the files or give it another `slug`"),
+            );
+        } else {
+            outputs.insert(&p.out_path, p);
+        }
+    }
+}
+
+/// Renders every output file in memory: output path → bytes.
+pub fn render_all(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<BTreeMap<String, Vec<u8>>> {
+    pages::render(site, today, diags)
+}
+
+fn write(site: &Site, output: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), Diagnostic> {
+    let staging = output::stage(&site.root, output)?;
+    for (rel, bytes) in &site.theme.static_files {
+        staging.write(rel, bytes)?;
+    }
+    let content_dir = site.root.join("content");
+    for rel in &site.assets {
+        let bytes = std::fs::read(content_dir.join(rel)).map_err(|e| {
+            Diagnostic::error(Location::file(Path::new("content").join(rel)), format!("cannot read: {e}"))
+        })?;
+        staging.write(rel, &bytes)?;
+    }
+    for (rel, bytes) in files {
+        staging.write(rel, bytes)?;
+    }
+    staging.commit()
+}

@@ -1,0 +1,246 @@
+//! Rendering: every content page, the listing pages, tag pages and the feed.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use super::context::{PageView, SiteView, TocEntry, page_view};
+use super::links::{self, Targets};
+use super::{RESERVED, Site};
+use crate::content::Page;
+use crate::content::event::Status;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::html::{BodyOptions, render_body};
+use crate::japanese;
+
+type Files = BTreeMap<String, Vec<u8>>;
+
+fn base_context(site: &Site, out_path: &str, current: &str, today: Date) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("site", &SiteView::new(&site.config));
+    ctx.insert("root", &links::root_prefix(out_path));
+    ctx.insert("current", current);
+    ctx.insert("generated", &today.to_string());
+    ctx
+}
+
+pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files> {
+    let pages: Vec<&Page> = site.pages.iter().collect();
+    let tags = tag_index(&pages);
+    let mut files_known: HashSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
+    files_known.extend(site.assets.iter().cloned());
+    files_known.extend(site.theme.static_files.keys().cloned());
+    files_known.extend(tags.keys().map(|t| links::tag_file(t)));
+    let targets = Targets {
+        pages: pages.iter().map(|p| (p.rel.as_str(), *p)).collect(),
+        drafts: site.drafts.clone(),
+        files: files_known,
+    };
+
+    let rendered: Vec<(String, Result<String, Diagnostic>, Vec<Diagnostic>)> = pages
+        .par_iter()
+        .map(|page| {
+            let (map, problems) = links::resolve_page(page, &targets);
+            (page.out_path.clone(), render_page(site, page, &map, today), problems)
+        })
+        .collect();
+    let mut files = Files::new();
+    for (path, result, problems) in rendered {
+        diags.extend(problems);
+        match result {
+            Ok(html) => {
+                files.insert(path, html.into_bytes());
+            }
+            Err(e) => diags.push(e),
+        }
+    }
+    let listings = [
+        ("index.html", "index.html", "home"),
+        ("newsletters/index.html", "newsletters.html", "newsletters"),
+        ("events/index.html", "events.html", "events"),
+        ("tags/index.html", "tags.html", "tags"),
+    ];
+    for (out, template, current) in listings {
+        let mut ctx = base_context(site, out, current, today);
+        listing_context(&mut ctx, &pages, out, today, &tags, site);
+        emit(site, template, &ctx, out, &mut files, diags);
+    }
+    for (tag, tagged) in &tags {
+        let out = links::tag_file(tag);
+        let mut ctx = base_context(site, &out, "tags", today);
+        let views: Vec<PageView> = tagged.iter().map(|p| page_view(p, &out, &site.config)).collect();
+        ctx.insert("tag", &TagView { name: tag.clone(), pages: views });
+        emit(site, "tag.html", &ctx, &out, &mut files, diags);
+    }
+    files.insert("feed.xml".into(), super::feed::render(&site.config, &pages, today).into_bytes());
+    Some(files)
+}
+
+fn emit(site: &Site, template: &str, ctx: &Context, out: &str, files: &mut Files, diags: &mut Diagnostics) {
+    match site.theme.render(template, ctx) {
+        Ok(html) => {
+            files.insert(out.to_owned(), html.into_bytes());
+        }
+        Err(e) => diags.push(e),
+    }
+}
+
+fn render_page(site: &Site, page: &Page, map: &HashMap<String, String>, today: Date) -> Result<String, Diagnostic> {
+    let resolve = |url: &str, _kind| map.get(url).cloned().unwrap_or_else(|| url.to_owned());
+    let opts = BodyOptions {
+        allow_raw_html: site.config.allow_raw_html,
+        resolve: &resolve,
+        survey_colors: &site.theme.survey_colors,
+        heading_shift: 1,
+    };
+    let mut view = page_view(page, &page.out_path, &site.config);
+    view.content = Some(render_body(&page.doc, &opts));
+    view.toc = Some(
+        page.doc
+            .headings()
+            .into_iter()
+            .map(|(level, id, text)| TocEntry { level: level + 1, id, text })
+            .collect(),
+    );
+    let (template, current) = match view.kind {
+        "newsletter" => ("newsletter.html", "newsletters"),
+        "event" => ("event.html", "events"),
+        _ => ("page.html", "page"),
+    };
+    let mut ctx = base_context(site, &page.out_path, current, today);
+    ctx.insert("page", &view);
+    site.theme.render(template, &ctx).map_err(|mut e| {
+        e.message = format!("{} (while rendering {})", e.message, page.display.display());
+        e
+    })
+}
+
+#[derive(Serialize)]
+struct TagView {
+    name: String,
+    pages: Vec<PageView>,
+}
+
+#[derive(Serialize)]
+struct TagCount {
+    name: String,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct YearGroup {
+    label: String,
+    year: i16,
+    pages: Vec<PageView>,
+}
+
+#[derive(Serialize)]
+struct StatusGroup {
+    status: &'static str,
+    status_label: &'static str,
+    pages: Vec<PageView>,
+}
+
+/// Tag → pages, newest first.
+fn tag_index<'a>(pages: &[&'a Page]) -> BTreeMap<String, Vec<&'a Page>> {
+    let mut tags: BTreeMap<String, Vec<&Page>> = BTreeMap::new();
+    for p in pages {
+        for t in &p.meta.tags {
+            tags.entry(t.clone()).or_default().push(p);
+        }
+    }
+    for list in tags.values_mut() {
+        list.sort_by_key(|p| std::cmp::Reverse((sort_date(p), p.out_path.clone())));
+        list.dedup_by_key(|p| p.out_path.clone());
+    }
+    tags
+}
+
+/// The date a page is listed under: publication date, else its first session.
+fn sort_date(p: &Page) -> Option<Date> {
+    p.event().and_then(|e| e.first_date()).or(p.meta.date)
+}
+
+fn listing_context(
+    ctx: &mut Context,
+    pages: &[&Page],
+    out: &str,
+    today: Date,
+    tags: &BTreeMap<String, Vec<&Page>>,
+    site: &Site,
+) {
+    let view = |p: &Page| page_view(p, out, &site.config);
+    let mut newsletters: Vec<&Page> = pages.iter().copied().filter(|p| p.newsletter().is_some()).collect();
+    newsletters.sort_by_key(|p| std::cmp::Reverse(p.newsletter().map(|n| n.number)));
+    let mut events: Vec<&Page> = pages.iter().copied().filter(|p| p.event().is_some()).collect();
+    events.sort_by_key(|p| (sort_date(p), p.out_path.clone()));
+
+    ctx.insert("latest", &newsletters.first().map(|p| view(p)));
+    let upcoming: Vec<PageView> = events
+        .iter()
+        .filter(|p| p.event().is_some_and(|e| e.is_upcoming(today)))
+        .map(|p| view(p))
+        .collect();
+    ctx.insert("upcoming", &upcoming);
+    let recent: Vec<PageView> = events
+        .iter()
+        .rev()
+        .filter(|p| p.event().is_some_and(|e| !e.is_upcoming(today)))
+        .take(5)
+        .map(|p| view(p))
+        .collect();
+    ctx.insert("recent", &recent);
+    let plain: Vec<PageView> = pages.iter().filter(|p| p.is_plain()).map(|p| view(p)).collect();
+    ctx.insert("pages", &plain);
+    ctx.insert("newsletters", &newsletters.iter().map(|p| view(p)).collect::<Vec<_>>());
+
+    let mut years: Vec<YearGroup> = Vec::new();
+    for p in &newsletters {
+        let Some(date) = p.meta.date else { continue };
+        let fy = japanese::fiscal_year_start(date);
+        match years.iter_mut().find(|y| y.year == fy) {
+            Some(y) => y.pages.push(view(p)),
+            None => years.push(YearGroup {
+                label: japanese::fiscal_year_label(fy, site.config.date_style),
+                year: fy,
+                pages: vec![view(p)],
+            }),
+        }
+    }
+    years.sort_by_key(|y| std::cmp::Reverse(y.year));
+    ctx.insert("years", &years);
+
+    let groups: Vec<StatusGroup> = Status::ALL
+        .iter()
+        .filter_map(|st| {
+            let mut list: Vec<&Page> = events.iter().copied().filter(|p| p.event().is_some_and(|e| e.status == *st)).collect();
+            if list.is_empty() {
+                return None;
+            }
+            // Past trainings read newest first; coming ones soonest first.
+            if matches!(st, Status::Held | Status::Cancelled) {
+                list.reverse();
+            }
+            Some(StatusGroup {
+                status: st.key(),
+                status_label: st.label(),
+                pages: list.iter().map(|p| view(p)).collect(),
+            })
+        })
+        .collect();
+    ctx.insert("groups", &groups);
+
+    let tag_counts: Vec<TagCount> = tags
+        .iter()
+        .map(|(name, list)| TagCount {
+            name: name.clone(),
+            url: links::href(out, &links::tag_file(name)),
+            count: list.len(),
+        })
+        .collect();
+    ctx.insert("tags", &tag_counts);
+}
