@@ -269,11 +269,17 @@ impl Cx<'_> {
                 | Error::AliasReplayCounterOverflow { .. }
         );
         if too_big {
-            Diagnostic::error(loc, "the survey block is too large or repeats YAML aliases too often")
-                .help("write the answers out plainly: a survey needs no anchors or aliases (`&`, `*`)")
+            Diagnostic::error(
+                loc,
+                "the survey block is too large or repeats YAML aliases too often",
+            )
+            .help("write the answers out plainly: a survey needs no anchors or aliases (`&`, `*`)")
         } else if matches!(e, Error::MergeKeyNotAllowed { .. }) {
-            Diagnostic::error(loc, "YAML merge keys (`<<`) cannot be used in a survey block")
-                .help(EXAMPLE)
+            Diagnostic::error(
+                loc,
+                "YAML merge keys (`<<`) cannot be used in a survey block",
+            )
+            .help(EXAMPLE)
         } else {
             Diagnostic::error(loc, format!("invalid YAML in the survey block: {text}")).help(
                 "check the indentation and that each line is `key: value`; quote labels that contain `: ` or start with `[`, `{`, `*`, `&`, `#`",
@@ -374,7 +380,9 @@ impl Cx<'_> {
             Some((_, value)) => match &value.value {
                 // `unit:` left empty means the default; `unit: ""` means no unit at all.
                 Value::Null => Some(DEFAULT_UNIT.to_owned()),
-                _ => self.optional_text(value, "unit", diags).or(Some(String::new())),
+                _ => self
+                    .optional_text(value, "unit", diags)
+                    .or(Some(String::new())),
             },
         };
         let answers = match answers {
@@ -407,7 +415,10 @@ impl Cx<'_> {
     ) -> (Diagnostic, Option<&'static str>) {
         let d = Diagnostic::error(at, format!("unknown key `{name}` in the survey block"));
         if let Some((_, key)) = SYNONYMS.iter().find(|(jp, _)| *jp == name) {
-            return (d.help(format!("write `{key}:` instead of `{name}:`")), Some(key));
+            return (
+                d.help(format!("write `{key}:` instead of `{name}:`")),
+                Some(key),
+            );
         }
         if let Some(key) = suggest(name) {
             return (d.help(format!("did you mean `{key}`?")), Some(key));
@@ -419,7 +430,10 @@ impl Cx<'_> {
             );
             return (d.help(help), None);
         }
-        (d.help("the keys are question, group, unit and answers"), None)
+        (
+            d.help("the keys are question, group, unit and answers"),
+            None,
+        )
     }
 
     fn required_text(
@@ -554,8 +568,9 @@ impl Cx<'_> {
         for (_, _, count) in &answers {
             let Some(sum) = total.checked_add(*count) else {
                 diags.push(
-                    Diagnostic::error(self.at(key), "the counts are too large to add up")
-                        .help("check the counts; each is the number of people who gave that answer"),
+                    Diagnostic::error(self.at(key), "the counts are too large to add up").help(
+                        "check the counts; each is the number of people who gave that answer",
+                    ),
                 );
                 return None;
             };
@@ -587,10 +602,10 @@ impl Cx<'_> {
     fn count(&self, node: &Spanned<Value>) -> Count {
         match &node.value {
             Value::Null => Count::Missing,
-            Value::Int(n) if *n < 0 => Count::Negative,
-            Value::Int(n) => u64::try_from(*n).map_or(Count::TooLarge, Count::Ok),
-            // Judged by its spelling: `1.5`, `-0.5`, `1e3`, or digits too long for an integer.
-            Value::Float(_) => count_from_text(&self.text(node).unwrap_or_default()),
+            // Judged by the spelling, so `0x10`, `+5` or `1e3` are refused rather than converted.
+            Value::Int(_) | Value::Float(_) => {
+                count_from_text(&self.text(node).unwrap_or_default())
+            }
             Value::Str(s) => count_from_text(s),
             Value::Bool(_) | Value::Seq(_) | Value::Map(_) => Count::NotNumber,
         }
@@ -608,7 +623,9 @@ impl Cx<'_> {
             Count::Missing => (
                 label_at,
                 format!("the answer `{label}` has no count"),
-                format!("write the number of people after the colon, e.g. `{label}: 3`; write 0 if nobody chose it"),
+                format!(
+                    "write the number of people after the colon, e.g. `{label}: 3`; write 0 if nobody chose it"
+                ),
             ),
             Count::Negative => (
                 self.at(node),
@@ -618,7 +635,8 @@ impl Cx<'_> {
             Count::Fraction => (
                 self.at(node),
                 format!("the count of `{label}` is not a whole number ({written})"),
-                "write the number of people, not a percentage: the percentages are calculated".to_owned(),
+                "write the number of people, not a percentage: the percentages are calculated"
+                    .to_owned(),
             ),
             Count::TooLarge => (
                 self.at(node),
@@ -630,7 +648,9 @@ impl Cx<'_> {
                     Some(n) => format!(
                         "write only the number: `{label}: {n}`; the unit (名) is added by itself and set with `unit:`"
                     ),
-                    None if written.is_empty() => "write the count as a number on the same line".to_owned(),
+                    None if written.is_empty() => {
+                        "write the count as a number on the same line".to_owned()
+                    }
                     None => "write the number of people as digits, e.g. `12`".to_owned(),
                 };
                 let shown = if written.is_empty() {
@@ -686,7 +706,9 @@ fn leading_number(s: &str) -> Option<String> {
         .collect();
     let rest = &s[digits.len()..];
     let unit_like = !rest.trim().is_empty()
-        && !rest.chars().any(|c| c.is_ascii_alphanumeric() || ".．".contains(c));
+        && !rest
+            .chars()
+            .any(|c| c.is_ascii_alphanumeric() || ".．".contains(c));
     (!digits.is_empty() && unit_like).then_some(digits)
 }
 
@@ -766,7 +788,10 @@ mod tests {
     #[test]
     fn percentages_always_sum_to_100_and_break_ties_in_written_order() {
         assert_eq!(percentages(&[1, 1, 1]), vec![34, 33, 33]);
-        assert_eq!(percentages(&[1, 1, 1, 1, 1, 1]), vec![17, 17, 17, 17, 16, 16]);
+        assert_eq!(
+            percentages(&[1, 1, 1, 1, 1, 1]),
+            vec![17, 17, 17, 17, 16, 16]
+        );
         assert_eq!(percentages(&[0, 5]), vec![0, 100]);
         assert_eq!(percentages(&[u64::MAX, u64::MAX]), vec![50, 50]);
         assert_eq!(percentages(&[]), Vec::<u32>::new());
@@ -781,7 +806,9 @@ mod tests {
 
     #[test]
     fn optional_keys_and_other_spellings() {
-        let s = ok("question: 顔の見える関係づくりができたか\nunit: 人\nanswers:\n  - そう思う: \"18\"\n  - ややそう思う: ８\n  - yes: 1\n  - 1.50: 0\n");
+        let s = ok(
+            "question: 顔の見える関係づくりができたか\nunit: 人\nanswers:\n  - そう思う: \"18\"\n  - ややそう思う: ８\n  - yes: 1\n  - 1.50: 0\n",
+        );
         assert_eq!(s.group, None);
         assert_eq!(s.unit, "人");
         let labels: Vec<_> = s.answers.iter().map(|a| a.label.as_str()).collect();
@@ -803,12 +830,31 @@ mod tests {
 
     #[test]
     fn missing_and_empty_parts() {
-        assert_eq!(err("group: 区職員\nanswers:\n  a: 1\n"), (10, 1, "the survey has no `question`".into()));
-        assert_eq!(err("question: q\n"), (10, 1, "the survey has no `answers`".into()));
-        assert_eq!(err("question:\nanswers: {a: 1}\n"), (10, 1, "`question` is empty".into()));
-        assert_eq!(err("question: q\nanswers:\n"), (11, 1, "`answers` has no answers".into()));
+        assert_eq!(
+            err("group: 区職員\nanswers:\n  a: 1\n"),
+            (10, 1, "the survey has no `question`".into())
+        );
+        assert_eq!(
+            err("question: q\n"),
+            (10, 1, "the survey has no `answers`".into())
+        );
+        assert_eq!(
+            err("question:\nanswers: {a: 1}\n"),
+            (10, 1, "`question` is empty".into())
+        );
+        assert_eq!(
+            err("question: q\nanswers:\n"),
+            (11, 1, "`answers` has no answers".into())
+        );
         assert_eq!(err("question: q\nanswers: {}\n").0, 11);
-        assert_eq!(err("question: q\nanswers: 12\n"), (11, 10, "`answers` must be indented `label: count` lines".into()));
+        assert_eq!(
+            err("question: q\nanswers: 12\n"),
+            (
+                11,
+                10,
+                "`answers` must be indented `label: count` lines".into()
+            )
+        );
         assert_eq!(err("- question\n").0, 10);
         assert_eq!(parse("", Path::new("news.md"), 10).unwrap_err().len(), 2);
     }
@@ -831,28 +877,63 @@ mod tests {
         let (line, col, msg) = err("question: q\nanswers:\n  活かせる: 12名\n");
         assert_eq!((line, col), (12, 9));
         assert!(msg.contains("not a number: `12名`"), "{msg}");
-        let d = parse("question: q\nanswers:\n  活かせる: 12名\n", Path::new("news.md"), 10).unwrap_err();
+        let d = parse(
+            "question: q\nanswers:\n  活かせる: 12名\n",
+            Path::new("news.md"),
+            10,
+        )
+        .unwrap_err();
         assert!(d[0].help.as_deref().unwrap().contains("`活かせる: 12`"));
         assert_eq!(err("question: q\nanswers:\n  a: many\n").1, 6);
-        assert_eq!(err("question: q\nanswers:\n  a: true\n").2, "the count of `a` is not a number: `true`");
+        assert_eq!(
+            err("question: q\nanswers:\n  a: true\n").2,
+            "the count of `a` is not a number: `true`"
+        );
         assert_eq!(err("question: q\nanswers:\n  a: [1]\n").1, 6);
         assert_eq!(err("question: q\nanswers:\n  a: .inf\n").1, 6);
-        assert!(err("question: q\nanswers:\n  a: \"-3\"\n").2.contains("negative"));
+        assert!(
+            err("question: q\nanswers:\n  a: \"-3\"\n")
+                .2
+                .contains("negative")
+        );
+        assert!(
+            err("question: q\nanswers:\n  a: 0x10\n")
+                .2
+                .contains("not a number: `0x10`")
+        );
+        assert!(
+            err("question: q\nanswers:\n  a: 12.0\n")
+                .2
+                .contains("whole number")
+        );
         let big = err("question: q\nanswers:\n  a: 99999999999999999999999\n");
         assert!(big.2.contains("too large"), "{big:?}");
-        assert_eq!(err("question: q\nanswers:\n  a:\n"), (12, 3, "the answer `a` has no count".into()));
+        assert_eq!(
+            err("question: q\nanswers:\n  a:\n"),
+            (12, 3, "the answer `a` has no count".into())
+        );
     }
 
     #[test]
     fn every_bad_count_is_reported_at_once() {
-        let d = parse("question: q\nanswers:\n  a: -1\n  b: x\n  c: 2\n", Path::new("news.md"), 1).unwrap_err();
+        let d = parse(
+            "question: q\nanswers:\n  a: -1\n  b: x\n  c: 2\n",
+            Path::new("news.md"),
+            1,
+        )
+        .unwrap_err();
         let lines: Vec<_> = d.iter().map(|d| d.location.line).collect();
         assert_eq!(lines, [3, 4]);
     }
 
     #[test]
     fn duplicate_labels_and_keys() {
-        let d = parse("question: q\nanswers:\n  活かせる: 1\n  活かせない: 0\n  活かせる: 2\n", Path::new("news.md"), 10).unwrap_err();
+        let d = parse(
+            "question: q\nanswers:\n  活かせる: 1\n  活かせない: 0\n  活かせる: 2\n",
+            Path::new("news.md"),
+            10,
+        )
+        .unwrap_err();
         assert_eq!(d.len(), 1, "{d:#?}");
         assert_eq!((d[0].location.line, d[0].location.column), (14, 3));
         assert!(d[0].message.contains("`活かせる` is written twice"));
@@ -867,14 +948,38 @@ mod tests {
         let help = |yaml: &str| {
             let d = parse(yaml, Path::new("news.md"), 10).unwrap_err();
             assert_eq!(d.len(), 1, "{d:#?}");
-            (d[0].location.line, d[0].location.column, d[0].help.clone().unwrap())
+            (
+                d[0].location.line,
+                d[0].location.column,
+                d[0].help.clone().unwrap(),
+            )
         };
-        assert_eq!(help("question: q\ngrop: x\nanswers: {a: 1}\n"), (11, 1, "did you mean `group`?".into()));
-        assert_eq!(help("question: q\nanswer:\n  a: 1\n").2, "did you mean `answers`?");
-        assert_eq!(help("Question: q\nanswers: {a: 1}\n").2.as_str(), "did you mean `question`?");
-        assert_eq!(help("question: q\n単位: 人\nanswers: {a: 1}\n").2, "write `unit:` instead of `単位:`");
-        assert!(help("question: q\nanswers: {a: 1}\nnote: x\n").2.contains("question, group, unit and answers"));
-        assert!(help("question: q\nanswers: {a: 1}\n活かせない: 0\n").2.contains("under `answers:`"));
+        assert_eq!(
+            help("question: q\ngrop: x\nanswers: {a: 1}\n"),
+            (11, 1, "did you mean `group`?".into())
+        );
+        assert_eq!(
+            help("question: q\nanswer:\n  a: 1\n").2,
+            "did you mean `answers`?"
+        );
+        assert_eq!(
+            help("Question: q\nanswers: {a: 1}\n").2.as_str(),
+            "did you mean `question`?"
+        );
+        assert_eq!(
+            help("question: q\n単位: 人\nanswers: {a: 1}\n").2,
+            "write `unit:` instead of `単位:`"
+        );
+        assert!(
+            help("question: q\nanswers: {a: 1}\nnote: x\n")
+                .2
+                .contains("question, group, unit and answers")
+        );
+        assert!(
+            help("question: q\nanswers: {a: 1}\n活かせない: 0\n")
+                .2
+                .contains("under `answers:`")
+        );
     }
 
     #[test]
@@ -889,8 +994,26 @@ mod tests {
         yaml.push_str("question: q\nanswers: {a: 1}\n");
         let start = Instant::now();
         let d = parse(&yaml, Path::new("news.md"), 1).unwrap_err();
-        assert!(start.elapsed() < Duration::from_millis(500), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() < Duration::from_millis(500),
+            "{:?}",
+            start.elapsed()
+        );
         assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("too large"), "{}", d[0]);
+        // Few aliases (under max_aliases) but a million replayed values.
+        let mut yaml = String::from("a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n");
+        for (name, prev) in [("b", "a"), ("c", "b"), ("d", "c"), ("e", "d"), ("f", "e")] {
+            let items = vec![format!("*{prev}"); 10].join(", ");
+            yaml.push_str(&format!("{name}: &{name} [{items}]\n"));
+        }
+        let start = Instant::now();
+        let d = parse(&yaml, Path::new("news.md"), 1).unwrap_err();
+        assert!(
+            start.elapsed() < Duration::from_millis(500),
+            "{:?}",
+            start.elapsed()
+        );
         assert!(d[0].message.contains("too large"), "{}", d[0]);
         // Deep nesting too.
         let deep = format!("question: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
@@ -899,7 +1022,17 @@ mod tests {
 
     #[test]
     fn first_line_zero_or_one_does_not_underflow() {
-        assert_eq!(parse("question: q\n", Path::new("a.md"), 0).unwrap_err()[0].location.line, 1);
-        assert_eq!(parse("question: q\n", Path::new("a.md"), 1).unwrap_err()[0].location.line, 1);
+        assert_eq!(
+            parse("question: q\n", Path::new("a.md"), 0).unwrap_err()[0]
+                .location
+                .line,
+            1
+        );
+        assert_eq!(
+            parse("question: q\n", Path::new("a.md"), 1).unwrap_err()[0]
+                .location
+                .line,
+            1
+        );
     }
 }

@@ -393,7 +393,11 @@ fn parse_sessions(
         };
         if end <= start {
             diags.push(
-                Diagnostic::error(end_at, format!("the session ends ({end}) before it starts ({start})"))
+                Diagnostic::error(end_at, format!(
+                    "the session ends ({}) before it starts ({})",
+                    end.strftime("%Y-%m-%d %H:%M"),
+                    start.strftime("%Y-%m-%d %H:%M")
+                ))
                     .help("check the times: `end` must be later than `start`"),
             );
             *ok = false;

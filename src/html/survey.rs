@@ -24,7 +24,7 @@ const DARK_TEXT: &str = "#1a1a1a";
 pub fn render(survey: &Survey, colors: &[String]) -> String {
     let unit = survey.unit.as_str();
     let id = format!("survey-{:016x}", fingerprint(survey));
-    let figure = |a: &crate::survey::Answer| format!("{}{unit}（{}%）", a.count, a.percent);
+    let figure = |a: &crate::survey::Answer| a.figure(unit);
     let group = survey
         .group
         .as_deref()
@@ -280,7 +280,9 @@ mod tests {
         }
         assert_eq!(html.matches("<li>").count(), 5);
         assert!(html.contains("<table class=\"survey-table visually-hidden\">"));
-        assert!(html.contains("<th scope=\"col\">回答</th><th scope=\"col\">人数</th><th scope=\"col\">割合</th>"));
+        assert!(html.contains(
+            "<th scope=\"col\">回答</th><th scope=\"col\">人数</th><th scope=\"col\">割合</th>"
+        ));
         assert!(html.contains("<tr><th scope=\"row\">活かせる</th><td>12名</td><td>48%</td></tr>"));
         assert!(html.contains("<tr><th scope=\"row\">活かせない</th><td>0名</td><td>0%</td></tr>"));
         assert_eq!(html.matches("<tr>").count(), 6);
@@ -296,7 +298,10 @@ mod tests {
         assert_eq!(attr_values(&html, "rect", "x"), ["0", "48", "96"]);
         assert!(html.contains("viewBox=\"0 0 100 8\""));
         // Colours cycle by answer position: the 5th answer (未回答) gets colours[0].
-        assert_eq!(attr_values(&html, "rect", "fill"), ["#1f4e79", "#9dc3e6", "#1f4e79"]);
+        assert_eq!(
+            attr_values(&html, "rect", "fill"),
+            ["#1f4e79", "#9dc3e6", "#1f4e79"]
+        );
         assert!(html.contains("style=\"background:#9dc3e6\"></span>やや活かせる"));
         assert!(html.contains("style=\"background:#1f4e79\"></span>あまり活かせない"));
 
@@ -326,7 +331,10 @@ mod tests {
             total: 3,
         };
         let html = render(&s, &["red;position:fixed\"><script>".to_owned()]);
-        assert!(!html.contains("<b>") && !html.contains("<script>"), "{html}");
+        assert!(
+            !html.contains("<b>") && !html.contains("<script>"),
+            "{html}"
+        );
         assert!(html.contains("&lt;b&gt;&amp;&quot;&#39;"));
         assert!(html.contains("fill=\"#1f4e79\""));
         assert!(!html.contains("survey-group"));

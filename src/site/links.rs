@@ -183,8 +183,12 @@ fn suggest_anchor(frag: &str, ids: &HashSet<String>) -> String {
 
 /// How a page in `dir` would write a link to `target` (both relative to content/).
 fn relative_from(dir: &str, target: &str) -> String {
-    let depth = dir.split('/').filter(|s| !s.is_empty()).count();
-    format!("{}{target}", "../".repeat(depth))
+    let from: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    let to: Vec<&str> = target.split('/').collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out = "../".repeat(from.len() - common);
+    out.push_str(&to[common..].join("/"));
+    out
 }
 
 #[cfg(test)]
@@ -209,5 +213,12 @@ mod tests {
         assert!(is_external("mailto:a@example.jp"));
         assert!(!is_external("images/a.png"));
         assert!(!is_external("a.md#x:y"));
+    }
+
+    #[test]
+    fn suggestions_are_relative_to_the_page() {
+        assert_eq!(relative_from("newsletters", "newsletters/b.md"), "b.md");
+        assert_eq!(relative_from("newsletters", "events/e.md"), "../events/e.md");
+        assert_eq!(relative_from("", "events/e.md"), "events/e.md");
     }
 }

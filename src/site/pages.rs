@@ -90,19 +90,26 @@ fn emit(site: &Site, template: &str, ctx: &Context, out: &str, files: &mut Files
 
 fn render_page(site: &Site, page: &Page, map: &HashMap<String, String>, today: Date) -> Result<String, Diagnostic> {
     let resolve = |url: &str, _kind| map.get(url).cloned().unwrap_or_else(|| url.to_owned());
+    // The page title is the h1: the body's top heading level becomes h2, whatever the author used.
+    let headings = page.doc.headings();
+    let top = headings.iter().map(|(level, _, _)| *level).min().unwrap_or(2);
+    let heading_shift = 2u8.saturating_sub(top);
     let opts = BodyOptions {
         allow_raw_html: site.config.allow_raw_html,
         resolve: &resolve,
         survey_colors: &site.theme.survey_colors,
-        heading_shift: 1,
+        heading_shift,
     };
     let mut view = page_view(page, &page.out_path, &site.config);
     view.content = Some(render_body(&page.doc, &opts));
     view.toc = Some(
-        page.doc
-            .headings()
+        headings
             .into_iter()
-            .map(|(level, id, text)| TocEntry { level: level + 1, id, text })
+            .map(|(level, id, text)| TocEntry {
+                level: (level + heading_shift).min(6),
+                id,
+                text,
+            })
             .collect(),
     );
     let (template, current) = match view.kind {

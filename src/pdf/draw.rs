@@ -1,0 +1,140 @@
+//! What the layout engine hands to the PDF writer: pages of positioned glyphs, shapes, images
+//! and link areas, plus the outline and document information. The layout engine never touches
+//! printpdf; the writer never decides where anything goes.
+//!
+//! Coordinates are PDF points with the origin at the page's bottom-left corner, as in PDF.
+
+/// An RGB colour, each channel 0.0..=1.0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rgb(pub f32, pub f32, pub f32);
+
+impl Rgb {
+    pub const BLACK: Rgb = Rgb(0.0, 0.0, 0.0);
+
+    /// `#1d4f91` or `#fff`; `None` for anything else.
+    pub fn parse_hex(s: &str) -> Option<Rgb> {
+        let h = s.trim().strip_prefix('#')?;
+        let expand: String = match h.len() {
+            3 => h.chars().flat_map(|c| [c, c]).collect(),
+            6 => h.to_owned(),
+            _ => return None,
+        };
+        let v = u32::from_str_radix(&expand, 16).ok()?;
+        let c = |shift: u32| ((v >> shift) & 0xff) as f32 / 255.0;
+        Some(Rgb(c(16), c(8), c(0)))
+    }
+}
+
+/// Index into the font set of the build (`pdf::fonts::FontSet`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FontIndex(pub usize);
+
+/// One glyph at an absolute position on the baseline of its run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedGlyph {
+    pub gid: u16,
+    /// x of the glyph's origin, in points from the page's left edge.
+    pub x: f32,
+    /// The text this glyph stands for (copy/paste and search read it back).
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// Glyphs of one font and size on one baseline, in reading order.
+    Glyphs {
+        font: FontIndex,
+        size: f32,
+        color: Rgb,
+        baseline: f32,
+        glyphs: Vec<PlacedGlyph>,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Option<Rgb>,
+        stroke: Option<(Rgb, f32)>,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        color: Rgb,
+        width: f32,
+    },
+    Image {
+        /// Index into `Document::images`.
+        image: usize,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkTarget {
+    Uri(String),
+    /// A place in this document: 0-based page index and the y of the target's top.
+    Internal { page: usize, y: f32 },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub target: LinkTarget,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    pub width: f32,
+    pub height: f32,
+    pub items: Vec<Item>,
+    pub links: Vec<Link>,
+}
+
+/// A bookmark: headings in order, levels 1.., pointing at the heading's top.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineEntry {
+    pub level: u8,
+    pub title: String,
+    pub page: usize,
+    pub y: f32,
+}
+
+/// A decoded image, already downsampled, ready to embed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    pub width_px: u32,
+    pub height_px: u32,
+    /// 8-bit RGB, row-major, no padding.
+    pub rgb: Vec<u8>,
+    /// 8-bit alpha when the image has transparency.
+    pub alpha: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Info {
+    pub title: String,
+    pub author: Option<String>,
+    pub subject: Option<String>,
+    pub keywords: Vec<String>,
+    /// BCP 47, `ja`.
+    pub language: String,
+    /// Creation date of the document (publication date), written as local Japanese time.
+    pub created: Option<jiff::civil::DateTime>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Document {
+    pub pages: Vec<Page>,
+    pub outline: Vec<OutlineEntry>,
+    pub images: Vec<Image>,
+    pub info: Info,
+}
