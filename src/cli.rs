@@ -5,13 +5,19 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+};
 
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::site::{self, BuildOptions};
 
 #[derive(Parser)]
-#[command(name = "tsushin", version, about = "Publish the coordinator newsletter (通信) and training announcements (研修会) as an intranet site")]
+#[command(
+    name = "tsushin",
+    version,
+    about = "Publish the coordinator newsletter (通信) and training announcements (研修会) as an intranet site"
+)]
 struct Cli {
     /// Print only errors.
     #[arg(long, short, global = true)]
@@ -57,13 +63,19 @@ enum ThemeCommand {
 }
 
 fn parse_today(s: &str) -> Result<jiff::civil::Date, String> {
-    s.parse().map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD, e.g. 2021-08-23"))
+    s.parse()
+        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD, e.g. 2021-08-23"))
 }
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, output, drafts, today } => {
+        Command::Build {
+            root,
+            output,
+            drafts,
+            today,
+        } => {
             let opts = BuildOptions {
                 output: output.unwrap_or_else(|| root.join("output")),
                 root,
@@ -75,7 +87,10 @@ pub fn run() -> ExitCode {
             let failed = report.diagnostics.has_errors();
             print_diagnostics(&opts.root, report.diagnostics, cli.quiet);
             if failed {
-                eprintln!("Build failed; {} was left unchanged.", opts.output.display());
+                eprintln!(
+                    "Build failed; {} was left unchanged.",
+                    opts.output.display()
+                );
                 return ExitCode::from(1);
             }
             if !cli.quiet {
@@ -89,7 +104,9 @@ pub fn run() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Theme { command: ThemeCommand::Export { root, force } } => {
+        Command::Theme {
+            command: ThemeCommand::Export { root, force },
+        } => {
             let dest = root.join("themes").join("default");
             match crate::theme::export(&dest, force) {
                 Ok(files) => {
@@ -110,7 +127,11 @@ pub fn run() -> ExitCode {
 /// Prints every diagnostic with a source snippet when the file can be read.
 pub fn print_diagnostics(root: &Path, diags: Diagnostics, quiet: bool) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let handler = GraphicalReportHandler::new_themed(theme);
     let (errors, warnings) = (diags.error_count(), diags.warning_count());
     for d in diags.into_sorted() {
@@ -130,15 +151,21 @@ pub fn print_diagnostics(root: &Path, diags: Diagnostics, quiet: bool) {
 }
 
 fn to_report(root: &Path, d: &Diagnostic) -> Report {
-    let mut m = MietteDiagnostic::new(format!("{}: {}", d.location, d.message)).with_severity(match d.severity {
-        Severity::Error => miette::Severity::Error,
-        Severity::Warning => miette::Severity::Warning,
-    });
+    let mut m = MietteDiagnostic::new(format!("{}: {}", d.location, d.message)).with_severity(
+        match d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        },
+    );
     if let Some(help) = &d.help {
         m = m.with_help(help.clone());
     }
     if let Some(related) = &d.related {
-        m = m.with_help(format!("{}\nsee also {related}", d.help.clone().unwrap_or_default()).trim().to_owned());
+        m = m.with_help(
+            format!("{}\nsee also {related}", d.help.clone().unwrap_or_default())
+                .trim()
+                .to_owned(),
+        );
     }
     let text = crate::source::read(&root.join(&d.location.file), &d.location.file)
         .ok()
@@ -146,18 +173,29 @@ fn to_report(root: &Path, d: &Diagnostic) -> Report {
     match text.and_then(|t| offset_of(&t, d.location.line, d.location.column).map(|o| (t, o))) {
         Some((text, offset)) => {
             m = m.with_label(LabeledSpan::at_offset(offset, "here"));
-            Report::new(m).with_source_code(NamedSource::new(d.location.file.display().to_string(), text))
+            Report::new(m).with_source_code(NamedSource::new(
+                d.location.file.display().to_string(),
+                text,
+            ))
         }
         None => Report::new(m),
     }
 }
 
 fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
-    let start: usize = text.split_inclusive('\n').take(line - 1).map(str::len).sum();
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
     let line_text = text[start..].split('\n').next()?;
     if start >= text.len() && line > 1 {
         return None;
     }
-    let col = line_text.char_indices().nth(column - 1).map(|(i, _)| i).unwrap_or(line_text.len());
+    let col = line_text
+        .char_indices()
+        .nth(column - 1)
+        .map(|(i, _)| i)
+        .unwrap_or(line_text.len());
     Some(start + col)
 }

@@ -14,6 +14,9 @@ pub const FILE_NAME: &str = "site.yaml";
 pub struct Config {
     pub title: String,
     pub theme: String,
+    /// Where `theme` is written, for the unknown-theme error.
+    #[serde(skip)]
+    pub theme_at: Location,
     pub language: String,
     /// Absolute URL of the published site, used only where a relative one is impossible (feed).
     pub base_url: Option<String>,
@@ -28,7 +31,7 @@ pub struct Config {
 #[derive(Deserialize, Default)]
 struct Raw {
     title: Option<String>,
-    theme: Option<String>,
+    theme: Option<serde_saphyr::Spanned<String>>,
     language: Option<String>,
     base_url: Option<String>,
     newsletter: Option<RawNewsletter>,
@@ -115,7 +118,11 @@ pub fn parse(text: &str, display: &Path, diags: &mut Diagnostics) -> Option<Conf
             other => {
                 diags.push(
                     Diagnostic::error(
-                        Location::new(display, s.referenced.line() as usize, s.referenced.column() as usize),
+                        Location::new(
+                            display,
+                            s.referenced.line() as usize,
+                            s.referenced.column() as usize,
+                        ),
                         format!("unknown date_style `{other}`"),
                     )
                     .help("use `official` (令和３年８月23日) or `plain` (令和3年8月23日)"),
@@ -127,10 +134,28 @@ pub fn parse(text: &str, display: &Path, diags: &mut Diagnostics) -> Option<Conf
     let newsletter = raw.newsletter.unwrap_or_default();
     Some(Config {
         title,
-        theme: raw.theme.unwrap_or_else(|| "default".into()),
+        theme_at: raw
+            .theme
+            .as_ref()
+            .map(|t| {
+                Location::new(
+                    display,
+                    t.referenced.line() as usize,
+                    t.referenced.column() as usize,
+                )
+            })
+            .unwrap_or_else(|| Location::file(display)),
+        theme: raw
+            .theme
+            .map(|t| t.value)
+            .unwrap_or_else(|| "default".into()),
         language: raw.language.unwrap_or_else(|| "ja".into()),
-        base_url: raw.base_url.map(|u| if u.ends_with('/') { u } else { format!("{u}/") }),
-        newsletter_name: newsletter.name.unwrap_or_else(|| DEFAULT_NEWSLETTER_NAME.into()),
+        base_url: raw
+            .base_url
+            .map(|u| if u.ends_with('/') { u } else { format!("{u}/") }),
+        newsletter_name: newsletter
+            .name
+            .unwrap_or_else(|| DEFAULT_NEWSLETTER_NAME.into()),
         recipients: newsletter.recipients.unwrap_or_default(),
         date_style,
         allow_raw_html: raw.allow_raw_html.unwrap_or(false),

@@ -49,7 +49,7 @@ pub struct Diagnostic {
     /// How to fix it.
     pub help: Option<String>,
     /// A second place involved (the other file of a duplicate, for instance).
-    pub related: Option<Location>,
+    pub related: Option<Box<Location>>,
 }
 
 impl Diagnostic {
@@ -76,7 +76,7 @@ impl Diagnostic {
     }
 
     pub fn related(mut self, location: Location) -> Self {
-        self.related = Some(location);
+        self.related = Some(Box::new(location));
         self
     }
 

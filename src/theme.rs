@@ -2,6 +2,7 @@
 //! binary so a site builds with no theme folder; files on disk override it one by one, in the
 //! order embedded default → `themes/<name>/` → the site's own `templates/` and `static/`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -18,7 +19,7 @@ pub static DEFAULT_THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/def
 
 /// A file of the theme, with the place it came from for diagnostics.
 struct ThemeFile {
-    bytes: Vec<u8>,
+    bytes: Cow<'static, [u8]>,
     display: PathBuf,
 }
 
@@ -44,11 +45,17 @@ pub fn load(root: &Path, config: &Config, diags: &mut Diagnostics) -> Option<The
     collect_embedded(&DEFAULT_THEME, &mut files);
     let theme_dir = root.join("themes").join(&config.theme);
     if theme_dir.is_dir() {
-        collect_dir(&theme_dir, Path::new("themes").join(&config.theme).as_path(), "", &mut files, diags);
+        collect_dir(
+            &theme_dir,
+            Path::new("themes").join(&config.theme).as_path(),
+            "",
+            &mut files,
+            diags,
+        );
     } else if config.theme != "default" {
         diags.push(
             Diagnostic::error(
-                Location::file(crate::config::FILE_NAME),
+                config.theme_at.clone(),
                 format!("theme `{}` not found (looked in {})", config.theme, theme_dir.display()),
             )
             .help("use `theme: default` (built in) or create the folder themes/<name>/ (`tsushin theme export` writes the default theme there)"),
@@ -72,7 +79,7 @@ pub fn load(root: &Path, config: &Config, diags: &mut Diagnostics) -> Option<The
     let mut templates = Vec::new();
     for (rel, file) in files {
         if let Some(name) = rel.strip_prefix("templates/") {
-            match String::from_utf8(file.bytes) {
+            match String::from_utf8(file.bytes.into_owned()) {
                 Ok(text) => templates.push((name.to_owned(), text.replace("\r\n", "\n"))),
                 Err(_) => diags.push(
                     Diagnostic::error(Location::file(&file.display), "template is not UTF-8")
@@ -81,7 +88,9 @@ pub fn load(root: &Path, config: &Config, diags: &mut Diagnostics) -> Option<The
             }
             theme.sources.insert(name.to_owned(), file.display);
         } else if let Some(name) = rel.strip_prefix("static/") {
-            theme.static_files.insert(format!("static/{name}"), file.bytes);
+            theme
+                .static_files
+                .insert(format!("static/{name}"), file.bytes.into_owned());
         } else if rel == "theme.yaml" {
             let text = String::from_utf8_lossy(&file.bytes).into_owned();
             match crate::yaml::parse::<ThemeYaml>(&text, &file.display, 1) {
@@ -130,18 +139,21 @@ impl Theme {
             .get(&name)
             .cloned()
             .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")));
-        Diagnostic::error(Location::new(display, line, column), format!("template error: {message}"))
-            .help("fix the template, or delete your copy to use the default theme's")
+        Diagnostic::error(
+            Location::new(display, line, column),
+            format!("template error: {message}"),
+        )
+        .help("fix the template, or delete your copy to use the default theme's")
     }
 }
 
-fn collect_embedded(dir: &Dir<'_>, out: &mut BTreeMap<String, ThemeFile>) {
+fn collect_embedded(dir: &'static Dir<'static>, out: &mut BTreeMap<String, ThemeFile>) {
     for f in dir.files() {
         let rel = f.path().to_string_lossy().replace('\\', "/");
         out.insert(
             rel.clone(),
             ThemeFile {
-                bytes: f.contents().to_vec(),
+                bytes: Cow::Borrowed(f.contents()),
                 display: PathBuf::from(format!("(built-in default theme)/{rel}")),
             },
         );
@@ -162,7 +174,10 @@ fn collect_dir(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                diags.push(Diagnostic::error(Location::file(display), format!("cannot read theme folder: {e}")));
+                diags.push(Diagnostic::error(
+                    Location::file(display),
+                    format!("cannot read theme folder: {e}"),
+                ));
                 continue;
             }
         };
@@ -176,7 +191,7 @@ fn collect_dir(
                 out.insert(
                     format!("{prefix}{rel_s}"),
                     ThemeFile {
-                        bytes,
+                        bytes: Cow::Owned(bytes),
                         display: display.join(rel),
                     },
                 );
@@ -229,27 +244,46 @@ fn arg_time(s: &str) -> TeraResult<Time> {
 }
 
 fn register_filters(tera: &mut Tera, style: DigitStyle) {
-    tera.register_filter("wareki", move |v: &str, kw: Kwargs, _: &State| -> TeraResult<String> {
-        let weekday = kw.get::<bool>("weekday")?.unwrap_or(true);
-        Ok(japanese::wareki_date(arg_date(v)?, style, weekday))
-    });
-    tera.register_filter("wareki_month", move |v: &str, _: Kwargs, _: &State| -> TeraResult<String> {
-        Ok(japanese::wareki_month(arg_date(v)?, style))
-    });
-    tera.register_filter("fiscal_year", move |v: &str, _: Kwargs, _: &State| -> TeraResult<String> {
-        Ok(japanese::fiscal_year_label(japanese::fiscal_year_start(arg_date(v)?), style))
-    });
-    tera.register_filter("time_range", move |v: &str, kw: Kwargs, _: &State| -> TeraResult<String> {
-        let end = match kw.get::<&str>("end")? {
-            Some(e) => Some(arg_time(e)?),
-            None => None,
-        };
-        Ok(japanese::time_range(arg_time(v)?, end, style))
-    });
-    tera.register_filter("issue_number", move |v: i64, _: Kwargs, _: &State| -> TeraResult<String> {
-        let n = u32::try_from(v).map_err(|_| tera::Error::message(format!("not an issue number: {v}")))?;
-        Ok(japanese::issue_number(n, style))
-    });
+    tera.register_filter(
+        "wareki",
+        move |v: &str, kw: Kwargs, _: &State| -> TeraResult<String> {
+            let weekday = kw.get::<bool>("weekday")?.unwrap_or(true);
+            Ok(japanese::wareki_date(arg_date(v)?, style, weekday))
+        },
+    );
+    tera.register_filter(
+        "wareki_month",
+        move |v: &str, _: Kwargs, _: &State| -> TeraResult<String> {
+            Ok(japanese::wareki_month(arg_date(v)?, style))
+        },
+    );
+    tera.register_filter(
+        "fiscal_year",
+        move |v: &str, _: Kwargs, _: &State| -> TeraResult<String> {
+            Ok(japanese::fiscal_year_label(
+                japanese::fiscal_year_start(arg_date(v)?),
+                style,
+            ))
+        },
+    );
+    tera.register_filter(
+        "time_range",
+        move |v: &str, kw: Kwargs, _: &State| -> TeraResult<String> {
+            let end = match kw.get::<&str>("end")? {
+                Some(e) => Some(arg_time(e)?),
+                None => None,
+            };
+            Ok(japanese::time_range(arg_time(v)?, end, style))
+        },
+    );
+    tera.register_filter(
+        "issue_number",
+        move |v: i64, _: Kwargs, _: &State| -> TeraResult<String> {
+            let n = u32::try_from(v)
+                .map_err(|_| tera::Error::message(format!("not an issue number: {v}")))?;
+            Ok(japanese::issue_number(n, style))
+        },
+    );
     tera.register_filter("num", move |v: i64, _: Kwargs, _: &State| -> String {
         japanese::digits(v, style)
     });

@@ -11,7 +11,11 @@ use serde_saphyr::Spanned;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 
 /// Parses `text`, whose first line is line `first_line` of `file`.
-pub fn parse<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
     serde_saphyr::from_str(text).map_err(|e| error_at(&e, file, first_line))
 }
 
@@ -21,17 +25,23 @@ pub fn error_at(e: &serde_saphyr::Error, file: &Path, first_line: usize) -> Diag
         .location()
         .map(|l| (l.line() as usize, l.column() as usize))
         .unwrap_or((1, 1));
-    let message = first_line_of(&e.without_snippet().to_string());
-    let help = if message.contains("budget") || message.contains("alias") {
-        "remove YAML anchors and aliases (& and *): front matter does not need them"
-    } else {
-        "check the indentation and that each line is `key: value`; quote values that contain `: ` or start with `[`, `{`, `*`, `&`, `#`"
-    };
-    Diagnostic::error(
-        Location::new(file, line + first_line - 1, column),
-        format!("invalid YAML: {message}"),
+    let raw = first_line_of(&e.without_snippet().to_string());
+    let loc = Location::new(file, line + first_line - 1, column);
+    if let Some(key) = raw.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(',').next().unwrap_or(key).trim();
+        return Diagnostic::error(loc, format!("the key `{key}` is written twice"))
+            .help(format!("keep only one `{key}:` line"));
+    }
+    if raw.contains("budget") || raw.contains("alias") {
+        return Diagnostic::error(
+            loc,
+            "the YAML expands to too much data (too many aliases or values)",
+        )
+        .help("remove YAML anchors and aliases (& and *): front matter does not need them");
+    }
+    Diagnostic::error(loc, format!("invalid YAML: {raw}")).help(
+        "check the indentation and that each line is `key: value`; quote values that contain `: ` or start with `[`, `{`, `*`, `&`, `#`",
     )
-    .help(help)
 }
 
 fn first_line_of(s: &str) -> String {
@@ -146,6 +156,32 @@ impl<'de> serde::Deserialize<'de> for KeyString {
     }
 }
 
+impl Node {
+    /// The top-level key written on or before `line` (1-based, in this YAML), i.e. the key whose
+    /// value contains that line; used to name the key of a type error.
+    pub fn key_for_line(&self, line: usize) -> Option<&str> {
+        let Node::Map(entries) = self else {
+            return None;
+        };
+        entries
+            .iter()
+            .filter(|(k, _)| k.referenced.line() as usize <= line)
+            .max_by_key(|(k, _)| k.referenced.line())
+            .map(|(k, _)| k.value.as_str())
+    }
+
+    /// Where the top-level `key` is written, if it is.
+    pub fn key_location(&self, key: &str) -> Option<(usize, usize)> {
+        let Node::Map(entries) = self else {
+            return None;
+        };
+        entries
+            .iter()
+            .find(|(k, _)| k.value == key)
+            .map(|(k, _)| (k.referenced.line() as usize, k.referenced.column() as usize))
+    }
+}
+
 /// What keys a place in a YAML document accepts: `("", [...])` for the top level,
 /// `("sessions[]", [...])` for each item of the `sessions` list, `("newsletter", [...])` for a map.
 pub type Schema<'a> = &'a [(&'a str, &'a [&'a str])];
@@ -192,7 +228,10 @@ fn walk(
                     key.referenced.line() as usize + first_line - 1,
                     key.referenced.column() as usize,
                 );
-                let mut d = Diagnostic::warning(loc, format!("unknown key `{name}` in {what}; it is ignored"));
+                let mut d = Diagnostic::warning(
+                    loc,
+                    format!("unknown key `{name}` in {what}; it is ignored"),
+                );
                 d = match suggest(name, known) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help(format!("known keys here: {}", known.join(", "))),
@@ -224,14 +263,24 @@ pub fn suggest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
 mod tests {
     use super::*;
 
-    const SCHEMA: Schema = &[("", &["title", "sessions"]), ("sessions[]", &["start", "end"])];
+    const SCHEMA: Schema = &[
+        ("", &["title", "sessions"]),
+        ("sessions[]", &["start", "end"]),
+    ];
 
     #[test]
     fn unknown_keys_are_located_at_any_depth() {
         let yaml = "title: x\ntilte: y\nsessions:\n  - start: a\n    ends: b\n";
         let node: Node = parse(yaml, Path::new("a.md"), 2).unwrap();
         let mut diags = Diagnostics::new();
-        check_keys(&node, SCHEMA, Path::new("a.md"), 2, "front matter", &mut diags);
+        check_keys(
+            &node,
+            SCHEMA,
+            Path::new("a.md"),
+            2,
+            "front matter",
+            &mut diags,
+        );
         let found: Vec<_> = diags
             .iter()
             .map(|d| (d.location.line, d.location.column, d.help.clone().unwrap()))

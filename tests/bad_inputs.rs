@@ -15,7 +15,12 @@ const NEWSLETTER_OK: &str = "---\ntitle: コーディネーター連絡会通信
 /// it is at `file:line:column`, its help contains every part of `help`, and the build left no
 /// output folder and no temporary folder.
 #[track_caller]
-fn fails(files: &[(&str, &str)], at: (&str, usize, usize), message: &[&str], help: &[&str]) -> Diagnostic {
+fn fails(
+    files: &[(&str, &str)],
+    at: (&str, usize, usize),
+    message: &[&str],
+    help: &[&str],
+) -> Diagnostic {
     let f = Fixture::new(files);
     fails_in(&f, at, message, help)
 }
@@ -24,37 +29,67 @@ fn fails(files: &[(&str, &str)], at: (&str, usize, usize), message: &[&str], hel
 fn fails_in(f: &Fixture, at: (&str, usize, usize), message: &[&str], help: &[&str]) -> Diagnostic {
     let report = f.build();
     let all = describe(&report);
-    assert!(report.diagnostics.has_errors(), "the build should fail; diagnostics:\n{all}");
+    assert!(
+        report.diagnostics.has_errors(),
+        "the build should fail; diagnostics:\n{all}"
+    );
     let matching: Vec<Diagnostic> = errors(&report)
         .into_iter()
         .filter(|d| message.iter().all(|m| d.message.contains(m)))
         .collect();
-    assert_eq!(matching.len(), 1, "expected one error saying {message:?}; diagnostics:\n{all}");
+    assert_eq!(
+        matching.len(),
+        1,
+        "expected one error saying {message:?}; diagnostics:\n{all}"
+    );
     let d = matching.into_iter().next().unwrap();
     let (file, line, column) = place(&d);
-    assert_eq!((file.as_str(), line, column), at, "wrong place for `{d}`; all diagnostics:\n{all}");
+    assert_eq!(
+        (file.as_str(), line, column),
+        at,
+        "wrong place for `{d}`; all diagnostics:\n{all}"
+    );
     let h = d.help.clone().unwrap_or_default();
     assert!(!h.trim().is_empty(), "no help for `{d}`");
     for part in help {
         assert!(h.contains(part), "help of `{d}` should mention {part:?}");
     }
-    assert!(!f.out().exists(), "a failed build must not create the output folder");
-    assert!(f.leftovers().is_empty(), "temporary folders left: {:?}", f.leftovers());
+    assert!(
+        !f.out().exists(),
+        "a failed build must not create the output folder"
+    );
+    assert!(
+        f.leftovers().is_empty(),
+        "temporary folders left: {:?}",
+        f.leftovers()
+    );
     d
 }
 
 /// Builds and checks one warning (the build still succeeds).
 #[track_caller]
-fn warns(files: &[(&str, &str)], at: (&str, usize, usize), message: &[&str], help: &[&str]) -> Diagnostic {
+fn warns(
+    files: &[(&str, &str)],
+    at: (&str, usize, usize),
+    message: &[&str],
+    help: &[&str],
+) -> Diagnostic {
     let f = Fixture::new(files);
     let report = f.build();
     let all = describe(&report);
-    assert!(!report.diagnostics.has_errors(), "a warning must not fail the build:\n{all}");
+    assert!(
+        !report.diagnostics.has_errors(),
+        "a warning must not fail the build:\n{all}"
+    );
     let matching: Vec<Diagnostic> = warnings(&report)
         .into_iter()
         .filter(|d| message.iter().all(|m| d.message.contains(m)))
         .collect();
-    assert_eq!(matching.len(), 1, "expected one warning saying {message:?}; diagnostics:\n{all}");
+    assert_eq!(
+        matching.len(),
+        1,
+        "expected one warning saying {message:?}; diagnostics:\n{all}"
+    );
     let d = matching.into_iter().next().unwrap();
     let (file, line, column) = place(&d);
     assert_eq!((file.as_str(), line, column), at, "wrong place for `{d}`");
@@ -86,7 +121,10 @@ fn no_front_matter() {
 #[test]
 fn unclosed_front_matter() {
     fails(
-        &[("content/about.md", "---\ntitle: このサイトについて\ndate: 2021-06-30\n\n本文です。\n")],
+        &[(
+            "content/about.md",
+            "---\ntitle: このサイトについて\ndate: 2021-06-30\n\n本文です。\n",
+        )],
         ("content/about.md", 1, 1),
         &["not closed"],
         &["---"],
@@ -97,7 +135,10 @@ fn unclosed_front_matter() {
 fn malformed_yaml_is_located_in_characters() {
     // The second `: ` makes the value a mapping, which YAML refuses; column 11 counts characters.
     fails(
-        &[("content/about.md", "---\ntitle: 研修会: 第1回\n---\n\n本文\n")],
+        &[(
+            "content/about.md",
+            "---\ntitle: 研修会: 第1回\n---\n\n本文\n",
+        )],
         ("content/about.md", 2, 11),
         &["invalid YAML"],
         &["quote"],
@@ -107,7 +148,10 @@ fn malformed_yaml_is_located_in_characters() {
 #[test]
 fn front_matter_that_is_not_a_mapping() {
     fails(
-        &[("content/about.md", "---\n- このサイトについて\n- 2021-06-30\n---\n\n本文\n")],
+        &[(
+            "content/about.md",
+            "---\n- このサイトについて\n- 2021-06-30\n---\n\n本文\n",
+        )],
         ("content/about.md", 2, 1),
         &["key: value"],
         &["title:"],
@@ -119,7 +163,10 @@ fn yaml_alias_bomb_fails_fast() {
     let mut fm = String::from("---\ntitle: 爆弾\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..10 {
         let prev = format!("*a{}", i - 1);
-        fm.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev.as_str(); 10].join(", ")));
+        fm.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            [prev.as_str(); 10].join(", ")
+        ));
     }
     fm.push_str("---\n\n本文\n");
     let f = Fixture::new(&[("content/bomb.md", &fm)]);
@@ -128,11 +175,37 @@ fn yaml_alias_bomb_fails_fast() {
     let took = started.elapsed();
     assert!(took < Duration::from_secs(2), "alias bomb took {took:?}");
     let errs = errors(&report);
-    assert!(!errs.is_empty(), "alias bomb must fail:\n{}", describe(&report));
+    assert!(
+        !errs.is_empty(),
+        "alias bomb must fail:\n{}",
+        describe(&report)
+    );
     let d = &errs[0];
     assert_eq!(place(d).0, "content/bomb.md");
     assert!(d.help.as_deref().unwrap_or("").contains("alias"), "{d}");
     assert!(!f.out().exists());
+}
+
+#[test]
+fn duplicate_front_matter_key() {
+    let d = fails(
+        &[(
+            "content/about.md",
+            "---\ntitle: 古いタイトル\ntitle: 新しいタイトル\n---\n\n本文\n",
+        )],
+        ("content/about.md", 3, 1),
+        &["title"],
+        &["title"],
+    );
+    // The author cannot "set DuplicateKeyPolicy in Options": the message must speak to them.
+    assert!(
+        !d.message.contains("DuplicateKeyPolicy") && !d.message.contains("Options"),
+        "{d}"
+    );
+    assert!(
+        d.message.contains("twice") || d.message.contains("duplicate"),
+        "{d}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -162,7 +235,10 @@ fn empty_title() {
 fn title_key_left_blank_is_reported_where_it_is() {
     // `title:` with nothing after it is written on line 3: the error belongs there.
     fails(
-        &[("content/about.md", "---\ndate: 2021-06-30\ntitle:\n---\n\n本文\n")],
+        &[(
+            "content/about.md",
+            "---\ndate: 2021-06-30\ntitle:\n---\n\n本文\n",
+        )],
         ("content/about.md", 3, 1),
         &["title"],
         &["title"],
@@ -198,17 +274,24 @@ fn date_that_is_not_a_date() {
 #[test]
 fn tags_as_a_map_is_a_type_error() {
     fails(
-        &[("content/about.md", "---\ntitle: このサイトについて\ntags: {研修会: 1}\n---\n\n本文\n")],
+        &[(
+            "content/about.md",
+            "---\ntitle: このサイトについて\ntags: {研修会: 1}\n---\n\n本文\n",
+        )],
         ("content/about.md", 3, 7),
         &["tags"],
         &["list"],
     );
+    // (The message must not be serde's "data did not match any variant of untagged enum".)
 }
 
 #[test]
 fn slug_with_parent_folder() {
     fails(
-        &[("content/about.md", "---\ntitle: このサイトについて\nslug: ../../etc/passwd\n---\n\n本文\n")],
+        &[(
+            "content/about.md",
+            "---\ntitle: このサイトについて\nslug: ../../etc/passwd\n---\n\n本文\n",
+        )],
         ("content/about.md", 3, 7),
         &["slug `../../etc/passwd`"],
         &["slug:"],
@@ -218,7 +301,10 @@ fn slug_with_parent_folder() {
 #[test]
 fn slug_with_slash() {
     fails(
-        &[("content/about.md", "---\ntitle: このサイトについて\nslug: 2021/06\n---\n\n本文\n")],
+        &[(
+            "content/about.md",
+            "---\ntitle: このサイトについて\nslug: 2021/06\n---\n\n本文\n",
+        )],
         ("content/about.md", 3, 7),
         &["slug `2021/06`"],
         &["slug:"],
@@ -230,14 +316,20 @@ fn duplicate_output_path() {
     let d = fails(
         &[
             ("content/a.md", &page("ページＡ", "本文")),
-            ("content/b.md", "---\ntitle: ページＢ\nslug: a\n---\n\n本文\n"),
+            (
+                "content/b.md",
+                "---\ntitle: ページＢ\nslug: a\n---\n\n本文\n",
+            ),
         ],
         ("content/b.md", 3, 7),
         &["two pages would be written to a.html"],
         &["slug"],
     );
     let related = d.related.expect("the other file is named");
-    assert_eq!(related.file.to_string_lossy().replace('\\', "/"), "content/a.md");
+    assert_eq!(
+        related.file.to_string_lossy().replace('\\', "/"),
+        "content/a.md"
+    );
 }
 
 #[test]
@@ -253,7 +345,10 @@ fn page_that_would_overwrite_the_home_page() {
 #[test]
 fn slug_that_would_overwrite_a_listing() {
     fails(
-        &[("content/newsletters/vol01.md", "---\ntitle: 第１号\ndate: 2021-06-30\nnumber: 1\nslug: index\n---\n\n本文\n")],
+        &[(
+            "content/newsletters/vol01.md",
+            "---\ntitle: 第１号\ndate: 2021-06-30\nnumber: 1\nslug: index\n---\n\n本文\n",
+        )],
         ("content/newsletters/vol01.md", 5, 7),
         &["newsletters/index.html"],
         &["slug"],
@@ -266,7 +361,10 @@ fn slug_that_would_overwrite_a_listing() {
 #[test]
 fn newsletter_without_number() {
     fails(
-        &[("content/newsletters/vol01.md", "---\ntitle: 第１号\ndate: 2021-06-30\n---\n\n本文\n")],
+        &[(
+            "content/newsletters/vol01.md",
+            "---\ntitle: 第１号\ndate: 2021-06-30\n---\n\n本文\n",
+        )],
         ("content/newsletters/vol01.md", 2, 1),
         &["missing `number`"],
         &["number: 1"],
@@ -276,7 +374,10 @@ fn newsletter_without_number() {
 #[test]
 fn newsletter_number_zero() {
     fails(
-        &[("content/newsletters/vol00.md", "---\ntitle: 第０号\ndate: 2021-06-30\nnumber: 0\n---\n\n本文\n")],
+        &[(
+            "content/newsletters/vol00.md",
+            "---\ntitle: 第０号\ndate: 2021-06-30\nnumber: 0\n---\n\n本文\n",
+        )],
         ("content/newsletters/vol00.md", 4, 9),
         &["issue number 0"],
         &["number: 1"],
@@ -286,7 +387,10 @@ fn newsletter_number_zero() {
 #[test]
 fn newsletter_number_as_text() {
     fails(
-        &[("content/newsletters/vol01.md", "---\ntitle: 第１号\ndate: 2021-06-30\nnumber: 第1号\n---\n\n本文\n")],
+        &[(
+            "content/newsletters/vol01.md",
+            "---\ntitle: 第１号\ndate: 2021-06-30\nnumber: 第1号\n---\n\n本文\n",
+        )],
         ("content/newsletters/vol01.md", 4, 9),
         &["number"],
         &["number: 1"],
@@ -309,7 +413,11 @@ fn duplicate_issue_numbers_name_both_files() {
     );
     let related = d.related.expect("the first file is named too");
     assert_eq!(
-        (related.file.to_string_lossy().replace('\\', "/"), related.line, related.column),
+        (
+            related.file.to_string_lossy().replace('\\', "/"),
+            related.line,
+            related.column
+        ),
         ("content/newsletters/2021-06-vol01.md".to_owned(), 4, 9)
     );
 }
@@ -322,7 +430,9 @@ fn event_status_typo_suggests_the_right_word() {
     fails(
         &[(
             "content/events/kenshu.md",
-            &event_with("status: schedulled\nsessions:\n  - {start: 2021-08-23T14:15, end: 2021-08-23T16:15}\n"),
+            &event_with(
+                "status: schedulled\nsessions:\n  - {start: 2021-08-23T14:15, end: 2021-08-23T16:15}\n",
+            ),
         )],
         ("content/events/kenshu.md", 3, 9),
         &["unknown status `schedulled`"],
@@ -335,7 +445,9 @@ fn event_format_typo_suggests_the_right_word() {
     fails(
         &[(
             "content/events/kenshu.md",
-            &event_with("format: onlin\nsessions:\n  - {start: 2021-08-23T14:15, end: 2021-08-23T16:15}\n"),
+            &event_with(
+                "format: onlin\nsessions:\n  - {start: 2021-08-23T14:15, end: 2021-08-23T16:15}\n",
+            ),
         )],
         ("content/events/kenshu.md", 3, 9),
         &["unknown format `onlin`"],
@@ -367,12 +479,25 @@ fn second_session_without_start_is_reported_at_that_session() {
         ),
     )]);
     let report = f.build();
-    let errs: Vec<_> = errors(&report).into_iter().filter(|d| d.message.contains("no `start`")).collect();
+    let errs: Vec<_> = errors(&report)
+        .into_iter()
+        .filter(|d| d.message.contains("no `start`"))
+        .collect();
     assert_eq!(errs.len(), 1, "{}", describe(&report));
     let (file, line, column) = place(&errs[0]);
     assert_eq!(file, "content/events/kenshu.md");
-    assert!(line == 6 && (column == 3 || column == 5), "reported at {line}:{column}, expected 6:3 or 6:5: {}", errs[0]);
-    assert!(errs[0].help.as_deref().unwrap_or("").contains("start: 2021-08-23T14:15"));
+    assert!(
+        line == 6 && (column == 3 || column == 5),
+        "reported at {line}:{column}, expected 6:3 or 6:5: {}",
+        errs[0]
+    );
+    assert!(
+        errs[0]
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("start: 2021-08-23T14:15")
+    );
     assert!(!f.out().exists());
 }
 
@@ -392,7 +517,10 @@ fn session_without_time() {
 #[test]
 fn event_without_sessions() {
     fails(
-        &[("content/events/kenshu.md", &event_with("status: scheduled\n"))],
+        &[(
+            "content/events/kenshu.md",
+            &event_with("status: scheduled\n"),
+        )],
         ("content/events/kenshu.md", 2, 1),
         &["needs `sessions`"],
         &["sessions:"],
@@ -402,7 +530,10 @@ fn event_without_sessions() {
 #[test]
 fn sessions_empty() {
     fails(
-        &[("content/events/kenshu.md", &event_with("status: scheduled\nsessions: []\n"))],
+        &[(
+            "content/events/kenshu.md",
+            &event_with("status: scheduled\nsessions: []\n"),
+        )],
         ("content/events/kenshu.md", 4, 11),
         &["`sessions` is empty"],
         &["start"],
@@ -414,7 +545,9 @@ fn capacity_negative() {
     fails(
         &[(
             "content/events/kenshu.md",
-            &event_with("capacity: -5\nsessions:\n  - {start: 2021-08-23T14:15, end: 2021-08-23T16:15}\n"),
+            &event_with(
+                "capacity: -5\nsessions:\n  - {start: 2021-08-23T14:15, end: 2021-08-23T16:15}\n",
+            ),
         )],
         ("content/events/kenshu.md", 3, 11),
         &["capacity -5"],
@@ -427,7 +560,9 @@ fn apply_by_impossible() {
     fails(
         &[(
             "content/events/kenshu.md",
-            &event_with("apply_by: 2021-04-31\nsessions:\n  - {start: 2021-08-23T14:15, end: 2021-08-23T16:15}\n"),
+            &event_with(
+                "apply_by: 2021-04-31\nsessions:\n  - {start: 2021-08-23T14:15, end: 2021-08-23T16:15}\n",
+            ),
         )],
         ("content/events/kenshu.md", 3, 11),
         &["`apply_by` is an impossible date"],
@@ -446,8 +581,20 @@ fn linking_page(body_line: &str) -> String {
 fn link_to_a_missing_page() {
     fails(
         &[
-            ("content/about.md", &linking_page("詳しくは[研修会のご案内](events/kenshu.md)をご覧ください。")),
-            ("content/events/kensyu.md", &event("研修会", "scheduled", "2021-08-23T14:15", "2021-08-23T16:15", "本文")),
+            (
+                "content/about.md",
+                &linking_page("詳しくは[研修会のご案内](events/kenshu.md)をご覧ください。"),
+            ),
+            (
+                "content/events/kensyu.md",
+                &event(
+                    "研修会",
+                    "scheduled",
+                    "2021-08-23T14:15",
+                    "2021-08-23T16:15",
+                    "本文",
+                ),
+            ),
         ],
         ("content/about.md", 5, 5),
         &["no such page", "content/events/kenshu.md"],
@@ -459,8 +606,14 @@ fn link_to_a_missing_page() {
 fn link_to_a_draft() {
     fails(
         &[
-            ("content/about.md", &linking_page("詳しくは[下書き](draft.md)へ。")),
-            ("content/draft.md", "---\ntitle: 下書き\ndraft: true\n---\n\n本文\n"),
+            (
+                "content/about.md",
+                &linking_page("詳しくは[下書き](draft.md)へ。"),
+            ),
+            (
+                "content/draft.md",
+                "---\ntitle: 下書き\ndraft: true\n---\n\n本文\n",
+            ),
         ],
         ("content/about.md", 5, 5),
         &["draft"],
@@ -471,9 +624,10 @@ fn link_to_a_draft() {
 #[test]
 fn link_starting_with_slash() {
     fails(
-        &[
-            ("content/about.md", &linking_page("一覧は[こちら](/newsletters/index.html)です。")),
-        ],
+        &[(
+            "content/about.md",
+            &linking_page("一覧は[こちら](/newsletters/index.html)です。"),
+        )],
         ("content/about.md", 5, 4),
         &["starts with `/`"],
         &["relative"],
@@ -493,7 +647,10 @@ fn link_leaving_the_content_folder() {
 #[test]
 fn missing_image() {
     fails(
-        &[("content/about.md", &linking_page("会場の様子：![会場の写真](images/kaijo.jpg)"))],
+        &[(
+            "content/about.md",
+            &linking_page("会場の様子：![会場の写真](images/kaijo.jpg)"),
+        )],
         ("content/about.md", 5, 7),
         &["image", "not found", "content/images/kaijo.jpg"],
         &["image"],
@@ -592,7 +749,9 @@ fn survey_duplicate_answer() {
     let d = fails(
         &[(
             "content/newsletters/vol02.md",
-            &survey_page("question: 活用できるか\nanswers:\n  活かせる: 7\n  やや活かせる: 3\n  活かせる: 2\n"),
+            &survey_page(
+                "question: 活用できるか\nanswers:\n  活かせる: 7\n  やや活かせる: 3\n  活かせる: 2\n",
+            ),
         )],
         ("content/newsletters/vol02.md", 14, 3),
         &["`活かせる` is written twice"],
@@ -605,7 +764,10 @@ fn survey_duplicate_answer() {
 #[test]
 fn survey_without_answers() {
     fails(
-        &[("content/newsletters/vol02.md", &survey_page("question: 活用できるか\n"))],
+        &[(
+            "content/newsletters/vol02.md",
+            &survey_page("question: 活用できるか\n"),
+        )],
         ("content/newsletters/vol02.md", 10, 1),
         &["no `answers`"],
         &["answers:"],
@@ -625,7 +787,10 @@ fn site_yaml_missing() {
 #[test]
 fn site_yaml_without_title() {
     fails(
-        &[("site.yaml", "theme: default\nlanguage: ja\n"), ("content/about.md", &page("このサイトについて", "本文"))],
+        &[
+            ("site.yaml", "theme: default\nlanguage: ja\n"),
+            ("content/about.md", &page("このサイトについて", "本文")),
+        ],
         ("site.yaml", 1, 1),
         &["no `title`"],
         &["title:"],
@@ -635,7 +800,10 @@ fn site_yaml_without_title() {
 #[test]
 fn unknown_theme_is_reported_at_the_theme_line() {
     fails(
-        &[("site.yaml", "title: テスト用サイト\ntheme: fancy\n"), ("content/about.md", &page("このサイトについて", "本文"))],
+        &[
+            ("site.yaml", "title: テスト用サイト\ntheme: fancy\n"),
+            ("content/about.md", &page("このサイトについて", "本文")),
+        ],
         ("site.yaml", 2, 8),
         &["theme `fancy` not found"],
         &["theme: default"],
@@ -645,7 +813,10 @@ fn unknown_theme_is_reported_at_the_theme_line() {
 #[test]
 fn date_style_typo() {
     fails(
-        &[("site.yaml", "title: テスト用サイト\ndate_style: oficial\n"), ("content/about.md", &page("このサイトについて", "本文"))],
+        &[
+            ("site.yaml", "title: テスト用サイト\ndate_style: oficial\n"),
+            ("content/about.md", &page("このサイトについて", "本文")),
+        ],
         ("site.yaml", 2, 13),
         &["unknown date_style `oficial`"],
         &["official", "plain"],
@@ -656,7 +827,10 @@ fn date_style_typo() {
 fn template_syntax_error_in_a_site_override() {
     let template = "{% extends \"base.html\" %}\n{% block title %}{{ page.title }}{% endblock title %}\n{% block content %}\n<h1>{{ page.title }}</h1>\n<div>{{ page.content | safe }</div>\n{% endblock content %}\n";
     let d = fails(
-        &[("templates/page.html", template), ("content/about.md", &page("このサイトについて", "本文"))],
+        &[
+            ("templates/page.html", template),
+            ("content/about.md", &page("このサイトについて", "本文")),
+        ],
         ("templates/page.html", 5, 29),
         &["template error"],
         &["template"],
@@ -670,8 +844,16 @@ fn template_syntax_error_in_a_site_override() {
 #[test]
 fn invalid_utf8_is_located_at_the_first_bad_byte() {
     let f = Fixture::new(&[]);
-    f.write_bytes("content/about.md", b"---\ntitle: \xE3\x81\x82\n---\n\n\xE6\x9C\xAC\xE6\x96\x87\xFF\xFE\n");
-    fails_in(&f, ("content/about.md", 5, 3), &["neither UTF-8 nor Shift_JIS", "0xFF"], &["UTF-8"]);
+    f.write_bytes(
+        "content/about.md",
+        b"---\ntitle: \xE3\x81\x82\n---\n\n\xE6\x9C\xAC\xE6\x96\x87\xFF\xFE\n",
+    );
+    fails_in(
+        &f,
+        ("content/about.md", 5, 3),
+        &["neither UTF-8 nor Shift_JIS", "0xFF"],
+        &["UTF-8"],
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -682,7 +864,9 @@ fn unknown_front_matter_key_warns_with_did_you_mean() {
     warns(
         &[(
             "content/events/kenshu.md",
-            &event_with("venu: 天王寺区民センター\nsessions:\n  - {start: 2021-08-23T14:15, end: 2021-08-23T16:15}\n"),
+            &event_with(
+                "venu: 天王寺区民センター\nsessions:\n  - {start: 2021-08-23T14:15, end: 2021-08-23T16:15}\n",
+            ),
         )],
         ("content/events/kenshu.md", 3, 1),
         &["unknown key `venu`"],
@@ -693,7 +877,10 @@ fn unknown_front_matter_key_warns_with_did_you_mean() {
 #[test]
 fn unknown_site_yaml_key_warns_with_did_you_mean() {
     warns(
-        &[("site.yaml", "title: テスト用サイト\ndate_styl: plain\n"), ("content/about.md", &page("このサイトについて", "本文"))],
+        &[
+            ("site.yaml", "title: テスト用サイト\ndate_styl: plain\n"),
+            ("content/about.md", &page("このサイトについて", "本文")),
+        ],
         ("site.yaml", 2, 1),
         &["unknown key `date_styl`"],
         &["did you mean `date_style`"],
@@ -706,7 +893,10 @@ fn image_without_alt_text_warns() {
     f.write_bytes("content/kaijo.png", b"\x89PNG\r\n\x1a\n");
     let report = f.build();
     assert!(!report.diagnostics.has_errors(), "{}", describe(&report));
-    let w: Vec<_> = warnings(&report).into_iter().filter(|d| d.message.contains("alternative text")).collect();
+    let w: Vec<_> = warnings(&report)
+        .into_iter()
+        .filter(|d| d.message.contains("alternative text"))
+        .collect();
     assert_eq!(w.len(), 1, "{}", describe(&report));
     assert_eq!(place(&w[0]), ("content/about.md".to_owned(), 5, 4));
     assert!(w[0].help.as_deref().unwrap_or("").contains("![説明]"));
@@ -715,11 +905,30 @@ fn image_without_alt_text_warns() {
 #[test]
 fn key_of_another_section_warns() {
     warns(
-        &[("content/about.md", "---\ntitle: このサイトについて\nnumber: 3\n---\n\n本文\n")],
+        &[(
+            "content/about.md",
+            "---\ntitle: このサイトについて\nnumber: 3\n---\n\n本文\n",
+        )],
         ("content/about.md", 3, 1),
         &["`number` is only used by newsletter issues"],
         &["content/newsletters/"],
     );
+}
+
+#[test]
+fn misplaced_key_warns_once() {
+    // One mistake, one warning: `number` on a plain page must not be reported twice at the
+    // same place ("only used by newsletter issues" and "unknown key").
+    let f = Fixture::new(&[(
+        "content/about.md",
+        "---\ntitle: このサイトについて\nnumber: 3\n---\n\n本文\n",
+    )]);
+    let report = f.build();
+    let at_key: Vec<_> = warnings(&report)
+        .into_iter()
+        .filter(|d| place(d) == ("content/about.md".to_owned(), 3, 1))
+        .collect();
+    assert_eq!(at_key.len(), 1, "{}", describe(&report));
 }
 
 #[test]
@@ -744,14 +953,30 @@ fn shift_jis_page_warns() {
 #[test]
 fn every_problem_of_a_build_is_reported_together() {
     let f = Fixture::new(&[
-        ("content/newsletters/a.md", "---\ntitle: 第１号\ndate: 2021-02-30\nnumber: 1\n---\n\n本文\n"),
-        ("content/events/b.md", &event_with("status: helt\nsessions:\n  - {start: 2021-08-23T14:15, end: 2021-08-23T16:15}\n")),
+        (
+            "content/newsletters/a.md",
+            "---\ntitle: 第１号\ndate: 2021-02-30\nnumber: 1\n---\n\n本文\n",
+        ),
+        (
+            "content/events/b.md",
+            &event_with(
+                "status: helt\nsessions:\n  - {start: 2021-08-23T14:15, end: 2021-08-23T16:15}\n",
+            ),
+        ),
         ("content/c.md", &linking_page("[なし](nothing.md)")),
     ]);
     let report = f.build();
     let files: Vec<String> = errors(&report).iter().map(|d| place(d).0).collect();
-    for expected in ["content/newsletters/a.md", "content/events/b.md", "content/c.md"] {
-        assert!(files.iter().any(|f| f == expected), "no error for {expected}:\n{}", describe(&report));
+    for expected in [
+        "content/newsletters/a.md",
+        "content/events/b.md",
+        "content/c.md",
+    ] {
+        assert!(
+            files.iter().any(|f| f == expected),
+            "no error for {expected}:\n{}",
+            describe(&report)
+        );
     }
     assert!(!f.out().exists());
 }
@@ -762,7 +987,10 @@ fn binary_fails(files: &[(&str, &str)], located: &str) {
     let o = f.run(TODAY, &[]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "stderr:\n{err}");
-    assert!(err.contains(located), "stderr should contain {located}:\n{err}");
+    assert!(
+        err.contains(located),
+        "stderr should contain {located}:\n{err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
     assert!(err.contains("help"), "stderr should carry the help:\n{err}");
     assert!(!f.out().exists(), "no output folder after a failed build");
@@ -772,7 +1000,10 @@ fn binary_fails(files: &[(&str, &str)], located: &str) {
 #[test]
 fn binary_impossible_date() {
     binary_fails(
-        &[("content/newsletters/vol01.md", "---\ntitle: 第１号\ndate: 2021-02-30\nnumber: 1\n---\n\n本文\n")],
+        &[(
+            "content/newsletters/vol01.md",
+            "---\ntitle: 第１号\ndate: 2021-02-30\nnumber: 1\n---\n\n本文\n",
+        )],
         "content/newsletters/vol01.md:3:7",
     );
 }
@@ -802,7 +1033,10 @@ fn binary_survey_negative() {
 #[test]
 fn binary_missing_link_target() {
     binary_fails(
-        &[("content/about.md", &linking_page("詳しくは[研修会のご案内](events/kenshu.md)をご覧ください。"))],
+        &[(
+            "content/about.md",
+            &linking_page("詳しくは[研修会のご案内](events/kenshu.md)をご覧ください。"),
+        )],
         "content/about.md:5:5",
     );
 }
@@ -820,7 +1054,13 @@ fn binary_missing_site_yaml() {
 
 #[test]
 fn binary_hostile_markdown_does_not_panic() {
-    let deep = format!("{}本文\n\n{}強調{}\n\n{}\n", ">".repeat(5000), "*".repeat(3000), "*".repeat(3000), "[".repeat(20000));
+    let deep = format!(
+        "{}本文\n\n{}強調{}\n\n{}\n",
+        ">".repeat(5000),
+        "*".repeat(3000),
+        "*".repeat(3000),
+        "[".repeat(20000)
+    );
     let f = Fixture::new(&[("content/about.md", &linking_page(&deep))]);
     let o = f.run(TODAY, &[]);
     let err = stderr(&o);

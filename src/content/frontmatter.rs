@@ -29,7 +29,8 @@ pub struct Split<'a> {
     pub body_offset: usize,
 }
 
-const EXAMPLE: &str = "start the file with\n---\ntitle: コーディネーター連絡会通信 第１号\ndate: 2021-06-30\n---";
+const EXAMPLE: &str =
+    "start the file with\n---\ntitle: コーディネーター連絡会通信 第１号\ndate: 2021-06-30\n---";
 
 pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     let first = text.lines().next().unwrap_or("");
@@ -42,7 +43,10 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     }
     let yaml_start = first.len() + 1;
     let mut offset = yaml_start;
-    for (i, line) in text[yaml_start.min(text.len())..].split_inclusive('\n').enumerate() {
+    for (i, line) in text[yaml_start.min(text.len())..]
+        .split_inclusive('\n')
+        .enumerate()
+    {
         let trimmed = line.trim_end();
         if trimmed == "---" || trimmed == "..." {
             let body_start = offset + line.len();
@@ -89,11 +93,59 @@ pub struct Newsletter {
     pub recipients: Vec<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// A scalar read as text: `tags: [2021, 研修会]` means the tag "2021", not an error.
+struct Text(String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TextVisitor).and_then(|t| match t {
+            OneOrMany::One(s) => Ok(Text(s)),
+            OneOrMany::Many(_) => Err(serde::de::Error::custom("expected text, found a list")),
+        })
+    }
+}
+
+/// One value or a list of values, all read as text.
 enum OneOrMany {
     One(String),
     Many(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TextVisitor {
+    type Value = OneOrMany;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("text or a list of texts")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+        Ok(OneOrMany::One(v.to_owned()))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<OneOrMany, E> {
+        Ok(OneOrMany::One(v.to_string()))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<OneOrMany, E> {
+        Ok(OneOrMany::One(v.to_string()))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<OneOrMany, E> {
+        Ok(OneOrMany::One(v.to_string()))
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<OneOrMany, E> {
+        Ok(OneOrMany::One(v.to_string()))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Text(t)) = seq.next_element::<Text>()? {
+            items.push(t);
+        }
+        Ok(OneOrMany::Many(items))
+    }
 }
 
 impl OneOrMany {
@@ -121,7 +173,7 @@ struct Raw {
     venue: Option<String>,
     target: Option<String>,
     lecturers: Option<Vec<Lecturer>>,
-    sessions: Option<Spanned<Vec<RawSession>>>,
+    sessions: Option<Spanned<Vec<Spanned<RawSession>>>>,
     apply_by: Option<Spanned<String>>,
     capacity: Option<Spanned<i64>>,
 }
@@ -147,18 +199,33 @@ const EVENT: &[&str] = &[
     "capacity",
 ];
 
-fn schema_keys(section: Section) -> Vec<&'static str> {
-    let mut keys = COMMON.to_vec();
-    match section {
-        Section::Newsletter => keys.extend(NEWSLETTER),
-        Section::Event => keys.extend(EVENT),
-        Section::Plain => {}
+/// Every front matter key: keys of another section are reported by `check_misplaced`.
+fn all_keys() -> Vec<&'static str> {
+    [COMMON, NEWSLETTER, EVENT].concat()
+}
+
+/// What a key's value must look like, for type errors.
+fn expectation(key: &str) -> &'static str {
+    match key {
+        "number" => "a whole number, e.g. `number: 1` (第１号)",
+        "capacity" => "a whole number of people, e.g. `capacity: 80`",
+        "draft" => "`true` or `false`",
+        "tags" | "recipients" => "a list, e.g. `[連絡会, アンケート]`",
+        "lecturers" => {
+            "a list of `- {name: 杉本百合子, affiliation: 同志社女子大学, role: 准教授}`"
+        }
+        "sessions" => "a list of `- {start: 2021-08-23T14:15, end: 2021-08-23T16:15}`",
+        _ => "text, e.g. `title: コーディネーター連絡会通信 第１号`",
     }
-    keys
 }
 
 /// Parses the front matter of a page of `section`; `None` when it cannot be used at all.
-pub fn parse(split: &Split, section: Section, file: &Path, diags: &mut Diagnostics) -> Option<Meta> {
+pub fn parse(
+    split: &Split,
+    section: Section,
+    file: &Path,
+    diags: &mut Diagnostics,
+) -> Option<Meta> {
     let line0 = split.yaml_line;
     let node: yaml::Node = match yaml::parse(split.yaml, file, line0) {
         Ok(n) => n,
@@ -169,12 +236,15 @@ pub fn parse(split: &Split, section: Section, file: &Path, diags: &mut Diagnosti
     };
     if !matches!(node, yaml::Node::Map(_)) {
         diags.push(
-            Diagnostic::error(Location::new(file, line0, 1), "front matter must be `key: value` lines")
-                .help(EXAMPLE),
+            Diagnostic::error(
+                Location::new(file, line0, 1),
+                "front matter must be `key: value` lines",
+            )
+            .help(EXAMPLE),
         );
         return None;
     }
-    let keys = schema_keys(section);
+    let keys = all_keys();
     let schema: Vec<(&str, &[&str])> = vec![
         ("", &keys),
         ("lecturers[]", &["name", "affiliation", "role"]),
@@ -186,7 +256,13 @@ pub fn parse(split: &Split, section: Section, file: &Path, diags: &mut Diagnosti
     let raw: Raw = match yaml::parse(split.yaml, file, line0) {
         Ok(r) => r,
         Err(mut e) => {
-            e.help = Some(type_help(&e.message));
+            if let Some(key) = node.key_for_line(e.location.line + 1 - line0)
+                && !e.message.contains("written twice")
+                && !e.message.contains("too much data")
+            {
+                e.message = format!("`{key}` has a value of the wrong kind");
+                e.help = Some(format!("`{key}` must be {}", expectation(key)));
+            }
             diags.push(e);
             return None;
         }
@@ -206,10 +282,18 @@ pub fn parse(split: &Split, section: Section, file: &Path, diags: &mut Diagnosti
             String::new()
         }
         None => {
-            diags.push(
-                Diagnostic::error(Location::new(file, line0, 1), "missing `title` in the front matter")
-                    .help("add a line `title: …` between the `---` lines"),
-            );
+            let d = match node.key_location("title") {
+                Some((l, c)) => {
+                    Diagnostic::error(Location::new(file, l + line0 - 1, c), "`title` is empty")
+                        .help("write the page title after `title:`")
+                }
+                None => Diagnostic::error(
+                    Location::new(file, line0, 1),
+                    "missing `title` in the front matter",
+                )
+                .help("add a line `title: …` between the `---` lines"),
+            };
+            diags.push(d);
             ok = false;
             String::new()
         }
@@ -219,41 +303,55 @@ pub fn parse(split: &Split, section: Section, file: &Path, diags: &mut Diagnosti
         ok &= parsed.is_some();
         parsed
     });
-    let slug = raw.slug.map(|s| (s.value.trim().to_owned(), at(&s.referenced)));
-    if let Some((s, loc)) = &slug {
-        if let Err(why) = check_slug(s) {
-            diags.push(
-                Diagnostic::error(loc.clone(), format!("slug `{s}` cannot be used: {why}"))
-                    .help("use letters, digits, Japanese, `-` and `_` only, e.g. `slug: 2021-06-vol01`"),
-            );
-            ok = false;
-        }
+    let slug = raw
+        .slug
+        .map(|s| (s.value.trim().to_owned(), at(&s.referenced)));
+    if let Some((s, loc)) = &slug
+        && let Err(why) = check_slug(s)
+    {
+        diags.push(
+            Diagnostic::error(loc.clone(), format!("slug `{s}` cannot be used: {why}")).help(
+                "use letters, digits, Japanese, `-` and `_` only, e.g. `slug: 2021-06-vol01`",
+            ),
+        );
+        ok = false;
     }
 
     let kind = match section {
         Section::Plain => Kind::Plain,
         Section::Newsletter => {
             let number = match raw.number {
-                Some(n) if (1..=9999).contains(&n.value) => Some((n.value as u32, at(&n.referenced))),
+                Some(n) if (1..=9999).contains(&n.value) => {
+                    Some((n.value as u32, at(&n.referenced)))
+                }
                 Some(n) => {
                     diags.push(
-                        Diagnostic::error(at(&n.referenced), format!("issue number {} is out of range", n.value))
-                            .help("issue numbers start at 1: `number: 1` is 第１号"),
+                        Diagnostic::error(
+                            at(&n.referenced),
+                            format!("issue number {} is out of range", n.value),
+                        )
+                        .help("issue numbers start at 1: `number: 1` is 第１号"),
                     );
                     None
                 }
                 None => {
                     diags.push(
-                        Diagnostic::error(Location::new(file, line0, 1), "missing `number` (the issue number, 号)")
-                            .help("add `number: 1` for 第１号; numbers must be unique"),
+                        Diagnostic::error(
+                            Location::new(file, line0, 1),
+                            "missing `number` (the issue number, 号)",
+                        )
+                        .help("add `number: 1` for 第１号; numbers must be unique"),
                     );
                     None
                 }
             };
             if date.is_none() && raw.date.is_none() {
                 diags.push(
-                    Diagnostic::error(Location::new(file, line0, 1), "missing `date` (the 発行日 of the issue)")
-                        .help("add `date: 2021-06-30`"),
+                    Diagnostic::error(
+                        Location::new(file, line0, 1),
+                        "missing `date` (the 発行日 of the issue)",
+                    )
+                    .help("add `date: 2021-06-30`"),
                 );
                 ok = false;
             }
@@ -271,7 +369,12 @@ pub fn parse(split: &Split, section: Section, file: &Path, diags: &mut Diagnosti
             let status = match &raw.status {
                 None => Status::Scheduled,
                 Some(s) => Status::parse(s.value.trim()).unwrap_or_else(|| {
-                    diags.push(enum_error(at(&s.referenced), "status", &s.value, &Status::keys()));
+                    diags.push(enum_error(
+                        at(&s.referenced),
+                        "status",
+                        &s.value,
+                        &Status::keys(),
+                    ));
                     ok = false;
                     Status::Scheduled
                 }),
@@ -295,8 +398,11 @@ pub fn parse(split: &Split, section: Section, file: &Path, diags: &mut Diagnosti
                 Some(c) if (1..=100_000).contains(&c.value) => Some(c.value as u32),
                 Some(c) => {
                     diags.push(
-                        Diagnostic::error(at(&c.referenced), format!("capacity {} is not a number of people", c.value))
-                            .help("write the 定員 as a positive whole number, e.g. `capacity: 80`"),
+                        Diagnostic::error(
+                            at(&c.referenced),
+                            format!("capacity {} is not a number of people", c.value),
+                        )
+                        .help("write the 定員 as a positive whole number, e.g. `capacity: 80`"),
                     );
                     ok = false;
                     None
@@ -337,13 +443,13 @@ pub fn parse(split: &Split, section: Section, file: &Path, diags: &mut Diagnosti
             .filter(|t| !t.is_empty())
             .collect(),
         draft: raw.draft.unwrap_or(false),
-        slug: slug.map(|(s, l)| (s, l)),
+        slug,
         kind,
     })
 }
 
 fn parse_sessions(
-    raw: Option<Spanned<Vec<RawSession>>>,
+    raw: Option<Spanned<Vec<Spanned<RawSession>>>>,
     file: &Path,
     line0: usize,
     diags: &mut Diagnostics,
@@ -354,8 +460,11 @@ fn parse_sessions(
     };
     let Some(raw) = raw else {
         diags.push(
-            Diagnostic::error(Location::new(file, line0, 1), "a training announcement needs `sessions` (日時)")
-                .help("add\nsessions:\n  - start: 2021-08-23T14:15\n    end: 2021-08-23T16:15"),
+            Diagnostic::error(
+                Location::new(file, line0, 1),
+                "a training announcement needs `sessions` (日時)",
+            )
+            .help("add\nsessions:\n  - start: 2021-08-23T14:15\n    end: 2021-08-23T16:15"),
         );
         *ok = false;
         return Vec::new();
@@ -367,9 +476,10 @@ fn parse_sessions(
         );
         *ok = false;
     }
-    let list_at = at(&raw.referenced);
     let mut sessions = Vec::new();
     for s in raw.value {
+        let list_at = at(&s.referenced);
+        let s = s.value;
         let mut get = |v: Option<Spanned<String>>, key: &str| -> Option<(DateTime, Location)> {
             match v {
                 None => {
@@ -393,12 +503,15 @@ fn parse_sessions(
         };
         if end <= start {
             diags.push(
-                Diagnostic::error(end_at, format!(
-                    "the session ends ({}) before it starts ({})",
-                    end.strftime("%Y-%m-%d %H:%M"),
-                    start.strftime("%Y-%m-%d %H:%M")
-                ))
-                    .help("check the times: `end` must be later than `start`"),
+                Diagnostic::error(
+                    end_at,
+                    format!(
+                        "the session ends ({}) before it starts ({})",
+                        end.strftime("%Y-%m-%d %H:%M"),
+                        start.strftime("%Y-%m-%d %H:%M")
+                    ),
+                )
+                .help("check the times: `end` must be later than `start`"),
             );
             *ok = false;
             continue;
@@ -415,8 +528,16 @@ fn parse_sessions(
 }
 
 /// Keys that belong to another kind of page: a warning that says where they do work.
-fn check_misplaced(node: &yaml::Node, section: Section, file: &Path, line0: usize, diags: &mut Diagnostics) {
-    let yaml::Node::Map(entries) = node else { return };
+fn check_misplaced(
+    node: &yaml::Node,
+    section: Section,
+    file: &Path,
+    line0: usize,
+    diags: &mut Diagnostics,
+) {
+    let yaml::Node::Map(entries) = node else {
+        return;
+    };
     for (key, _) in entries {
         let (owner, folder) = if NEWSLETTER.contains(&key.value.as_str()) {
             ("newsletter issues", "content/newsletters/")
@@ -435,8 +556,15 @@ fn check_misplaced(node: &yaml::Node, section: Section, file: &Path, line0: usiz
         }
         diags.push(
             Diagnostic::warning(
-                Location::new(file, key.referenced.line() as usize + line0 - 1, key.referenced.column() as usize),
-                format!("`{}` is only used by {owner}; it is ignored here", key.value),
+                Location::new(
+                    file,
+                    key.referenced.line() as usize + line0 - 1,
+                    key.referenced.column() as usize,
+                ),
+                format!(
+                    "`{}` is only used by {owner}; it is ignored here",
+                    key.value
+                ),
             )
             .help(format!("move the file into {folder} or remove the key")),
         );
@@ -449,18 +577,6 @@ fn enum_error(loc: Location, key: &str, value: &str, allowed: &[&str]) -> Diagno
         help = format!("did you mean `{s}`? ({help})");
     }
     Diagnostic::error(loc, format!("unknown {key} `{value}`")).help(help)
-}
-
-fn type_help(message: &str) -> String {
-    if message.contains("sequence") {
-        "write a list as `[a, b]` or as lines starting with `- `".into()
-    } else if message.contains("integer") || message.contains("i64") {
-        "write a whole number without quotes, e.g. `number: 1`".into()
-    } else if message.contains("bool") {
-        "write `true` or `false`".into()
-    } else {
-        "check the value's type: text, a number, a list or `true`/`false`".into()
-    }
 }
 
 /// `2021-06-30`; `2021/6/30` is accepted too because Japanese office software writes it so.
@@ -494,12 +610,20 @@ pub fn parse_date(text: &str, loc: &Location, key: &str, diags: &mut Diagnostics
 }
 
 /// `2021-08-23T14:15` or `2021-08-23 14:15`.
-pub fn parse_datetime(text: &str, loc: &Location, key: &str, diags: &mut Diagnostics) -> Option<DateTime> {
+pub fn parse_datetime(
+    text: &str,
+    loc: &Location,
+    key: &str,
+    diags: &mut Diagnostics,
+) -> Option<DateTime> {
     let t = text.trim();
     let (date, time) = t.split_once(['T', ' ']).unwrap_or((t, ""));
     let date = parse_date(date, loc, key, diags)?;
     let mut hm = time.split(':');
-    let parsed = match (hm.next().map(str::parse::<i8>), hm.next().map(str::parse::<i8>)) {
+    let parsed = match (
+        hm.next().map(str::parse::<i8>),
+        hm.next().map(str::parse::<i8>),
+    ) {
         (Some(Ok(h)), Some(Ok(m))) => jiff::civil::Time::new(h, m, 0, 0).ok(),
         _ => None,
     };

@@ -1,0 +1,1019 @@
+//! Line breaking for Japanese text mixed with Western words: break opportunities (UAX #14 via
+//! unicode-linebreak, tightened by the kinsoku tables), 和欧間 spacing, greedy filling and
+//! justification. Widths are in points; the caller shapes and measures, this module only places.
+
+use unicode_linebreak::{BreakClass, BreakOpportunity, break_property, linebreaks};
+
+use super::kinsoku::{self, Class};
+
+/// One character with its natural advance.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cell {
+    pub ch: char,
+    /// Natural advance, pt.
+    pub width: f32,
+    /// Font size, pt, for em-based spacing.
+    pub size: f32,
+}
+
+/// One line of a paragraph.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    /// `cells[start..end]` are on this line (trailing spaces excluded from `end`).
+    pub start: usize,
+    pub end: usize,
+    /// Where the next line starts (after skipped spaces); `cells.len()` after the last line.
+    pub next: usize,
+    /// x of each cell of `start..end` relative to the line start, after spacing and justification.
+    pub x: Vec<f32>,
+    /// Used width: `x.last() + width of the last cell`.
+    pub width: f32,
+    /// Spacing was adjusted so that the line ends exactly at the available width (stretched for
+    /// justification, or 和欧間 shrunk to make the line fit).
+    pub justified: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Options {
+    /// Justify every line but the last one of the paragraph.
+    pub justify: bool,
+    /// 和欧間 between Japanese and Western letters/digits, in em of the larger size (0.25).
+    pub western_gap_em: f32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            justify: true,
+            western_gap_em: 0.25,
+        }
+    }
+}
+
+/// Slack for rounding when testing whether a line fits, pt.
+const FIT_EPS: f64 = 1e-3;
+
+/// Breaks `cells` (one paragraph) into lines. `available(i)` is the width of line i (the first
+/// line may be indented or beside a bullet).
+///
+/// Leading spaces of the paragraph are kept (a U+3000 indent); spaces at a break are dropped.
+/// A mandatory break (U+000A, U+2028, …, which are treated as spaces) ends a line like the end
+/// of the paragraph: that line is not justified. Empty or all-space input gives no lines; a zero,
+/// negative or NaN width puts one visible cell on each line; an infinite width disables
+/// justification.
+pub fn break_lines(cells: &[Cell], available: &dyn Fn(usize) -> f32, opts: &Options) -> Vec<Line> {
+    let prep = Prepared::new(cells, opts);
+    let n = cells.len();
+    let mut lines = Vec::new();
+    if prep.space.iter().all(|&s| s) {
+        return lines;
+    }
+    let mut s = 0;
+    while s < n {
+        let avail = f64::from(available(lines.len()));
+        let avail = if avail.is_nan() { 0.0 } else { avail };
+        let (e, hard_end) = prep.line_end(s, avail);
+        let mut end = e;
+        while end > s && prep.space[end - 1] {
+            end -= 1;
+        }
+        let mut next = e;
+        while next < n && prep.space[next] {
+            next += 1;
+        }
+        let last = next >= n || hard_end;
+        lines.push(prep.place(s, end, next, avail, last, opts));
+        s = next;
+    }
+    lines
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Break {
+    No,
+    Allowed,
+    Mandatory,
+}
+
+struct Prepared {
+    chars: Vec<char>,
+    width: Vec<f64>,
+    space: Vec<bool>,
+    /// `brk[i]`: may a line end before cell `i` (after skipping the spaces before it)?
+    brk: Vec<Break>,
+    /// Natural 和欧間 before cell `i`.
+    gap: Vec<f64>,
+    /// The boundary before cell `i` takes justification space (both cells on the same line).
+    stretch: Vec<bool>,
+}
+
+impl Prepared {
+    fn new(cells: &[Cell], opts: &Options) -> Prepared {
+        let n = cells.len();
+        let chars: Vec<char> = cells.iter().map(|c| c.ch).collect();
+        let width: Vec<f64> = cells.iter().map(|c| sane(c.width)).collect();
+        let space: Vec<bool> = chars
+            .iter()
+            .map(|&c| kinsoku::class_of(c) == Class::Space)
+            .collect();
+        let uax = uax14(&chars);
+        let in_url = url_interiors(&chars, &space);
+        let em = sane(opts.western_gap_em);
+
+        let mut brk = vec![Break::No; n + 1];
+        let mut gap = vec![0.0; n + 1];
+        let mut stretch = vec![false; n + 1];
+        let mut last_visible: Option<usize> = None;
+        let mut pending_hard = false;
+        for i in 0..n {
+            if i > 0 {
+                let (a, b) = (chars[i - 1], chars[i]);
+                if (is_wa_letter(a) && is_western_alnum(b)
+                    || is_western_alnum(a) && is_wa_letter(b))
+                    && !hard_glued(&chars, i)
+                {
+                    gap[i] = em * sane(cells[i - 1].size).max(sane(cells[i].size));
+                }
+                stretch[i] = if space[i] {
+                    false
+                } else if space[i - 1] {
+                    true // one stretch per inter-word space run, counted at its end
+                } else {
+                    gap[i] > 0.0
+                        || (!glued(&chars, i)
+                            && (kinsoku::is_japanese(a) || kinsoku::is_japanese(b)))
+                };
+            }
+            pending_hard |= uax[i] == Break::Mandatory;
+            if space[i] {
+                continue;
+            }
+            if let Some(a) = last_visible {
+                brk[i] = if pending_hard {
+                    Break::Mandatory
+                } else {
+                    decide(&chars, a, i, uax[i], in_url[i])
+                };
+            }
+            pending_hard = false;
+            last_visible = Some(i);
+        }
+        Prepared {
+            chars,
+            width,
+            space,
+            brk,
+            gap,
+            stretch,
+        }
+    }
+
+    /// Greedy: the last legal break before the line overflows. Returns the break index and
+    /// whether it is mandatory.
+    fn line_end(&self, s: usize, avail: f64) -> (usize, bool) {
+        let n = self.chars.len();
+        let first_visible = (s..n).find(|&i| !self.space[i]).unwrap_or(n - 1);
+        if avail <= 0.0 {
+            return (first_visible + 1, false);
+        }
+        let limit = avail + FIT_EPS;
+        let mut acc = 0.0;
+        let mut best = None;
+        let mut k = s;
+        while k < n {
+            if k > first_visible {
+                match self.brk[k] {
+                    Break::Mandatory => return (k, true),
+                    Break::Allowed => best = Some(k),
+                    Break::No => {}
+                }
+                // Fitting counts the 和欧間 at its minimum (half): it may shrink.
+                acc += self.gap[k] * 0.5;
+            }
+            acc += self.width[k];
+            if !self.space[k] && acc > limit {
+                break;
+            }
+            k += 1;
+        }
+        if k == n {
+            return (n, false);
+        }
+        match best {
+            Some(b) => (b, false),
+            None => (self.forced_end(first_visible, k), false),
+        }
+    }
+
+    /// The text up to the overflowing cell `over` has no legal break: split the token at a
+    /// character boundary, avoiding kinsoku violations and split clusters when possible.
+    fn forced_end(&self, first_visible: usize, over: usize) -> usize {
+        let lo = first_visible + 1;
+        if over < lo {
+            return lo;
+        }
+        let clean = |e: usize| {
+            let a = (0..e).rev().find(|&i| !self.space[i]);
+            let b = (e..self.chars.len()).find(|&i| !self.space[i]);
+            match (a, b) {
+                (Some(a), Some(b)) => {
+                    let violation = kinsoku::cannot_end_line(self.chars[a])
+                        || kinsoku::cannot_start_line(self.chars[b])
+                        || (a + 1 == b && glued(&self.chars, b));
+                    !violation
+                }
+                _ => true,
+            }
+        };
+        (lo..=over)
+            .rev()
+            .find(|&e| clean(e))
+            .or_else(|| {
+                (lo..=over)
+                    .rev()
+                    .find(|&e| self.space[e] || !hard_glued(&self.chars, e))
+            })
+            .unwrap_or(over)
+    }
+
+    /// Positions `start..end` with 和欧間, then shrinks or stretches to `avail` as allowed.
+    fn place(
+        &self,
+        start: usize,
+        end: usize,
+        next: usize,
+        avail: f64,
+        last: bool,
+        opts: &Options,
+    ) -> Line {
+        let first_visible = (start..end).find(|&i| !self.space[i]).unwrap_or(start);
+        let mut extra = vec![0.0; end - start];
+        let mut natural = self.width[start];
+        let mut shrinkable = 0.0;
+        let mut stretches = 0usize;
+        for k in start + 1..end {
+            extra[k - start] = self.gap[k];
+            natural += self.gap[k] + self.width[k];
+            shrinkable += self.gap[k] * 0.5;
+            if k > first_visible && self.stretch[k] {
+                stretches += 1;
+            }
+        }
+
+        let mut justified = false;
+        let mut excess = natural - avail;
+        if excess > 0.0 && shrinkable > 0.0 && avail > 0.0 {
+            let r = (excess / shrinkable).min(1.0);
+            for k in start + 1..end {
+                extra[k - start] -= r * self.gap[k] * 0.5;
+            }
+            excess -= r * shrinkable;
+            justified = true;
+        }
+        if opts.justify && !last && avail > 0.0 && avail.is_finite() && stretches > 0 {
+            let per = -excess / stretches as f64;
+            for k in start + 1..end {
+                if k > first_visible && self.stretch[k] {
+                    extra[k - start] += per;
+                }
+            }
+            justified = true;
+        }
+
+        let mut x = Vec::with_capacity(end - start);
+        let mut pos = 0.0f64;
+        for k in start..end {
+            pos += extra[k - start];
+            x.push(pos as f32);
+            pos += self.width[k];
+        }
+        Line {
+            start,
+            end,
+            next,
+            x,
+            width: pos as f32,
+            justified,
+        }
+    }
+}
+
+/// Break decision between the visible cells `a` and `b` (`a < b`, only spaces between them).
+fn decide(chars: &[char], a: usize, b: usize, uax: Break, in_url: bool) -> Break {
+    let (ca, cb) = (chars[a], chars[b]);
+    let adjacent = a + 1 == b;
+    // The kinsoku table wins over UAX #14 (it closes gaps such as ～ at a line start).
+    if kinsoku::cannot_end_line(ca) || kinsoku::cannot_start_line(cb) {
+        return Break::No;
+    }
+    if in_url || (adjacent && glued(chars, b)) {
+        return Break::No;
+    }
+    // UAX #14 (Unicode 15.0) never breaks next to “ ” ‘ ’ (class QU); beside Japanese text the
+    // table alone decides, as in JLReq.
+    let quote_beside_japanese = adjacent
+        && (kinsoku::is_japanese(ca) && is_curly_quote(cb)
+            || is_curly_quote(ca) && kinsoku::is_japanese(cb));
+    if uax != Break::No || quote_beside_japanese {
+        Break::Allowed
+    } else {
+        Break::No
+    }
+}
+
+/// No break and no justification space between `chars[i - 1]` and `chars[i]`.
+fn glued(chars: &[char], i: usize) -> bool {
+    let (a, b) = (chars[i - 1], chars[i]);
+    hard_glued(chars, i)
+        // 分離禁止: …… and ——
+        || (a == b && kinsoku::class_of(a) == Class::Inseparable)
+        // full-width words and numbers: ＩＣＴ, ２０２１
+        || (is_fullwidth_alnum(a) && is_fullwidth_alnum(b))
+        // numbers with separators (UAX #14 covers the half-width ones): ２，０００ ３．５
+        || (is_digit(b)
+            && matches!(a, '，' | '．' | '：' | ',' | '.' | ':')
+            && i >= 2
+            && is_digit(chars[i - 2]))
+        // cl-12 / cl-13 signs stay with their number: ￥１００ ４８％
+        || (is_digit(b) && kinsoku::is_prefixed_abbreviation(a))
+        || (is_digit(a) && kinsoku::is_postfixed_abbreviation(b))
+}
+
+/// Never split: combining marks (゙ ゚, variation selectors), joiners, no-break glue.
+fn hard_glued(chars: &[char], i: usize) -> bool {
+    use BreakClass::{CombiningMark, NonBreakingGlue, WordJoiner, ZeroWidthJoiner};
+    let (a, b) = (chars[i - 1], chars[i]);
+    matches!(
+        break_property(u32::from(b)),
+        CombiningMark | ZeroWidthJoiner | WordJoiner | NonBreakingGlue
+    ) || matches!(
+        break_property(u32::from(a)),
+        ZeroWidthJoiner | WordJoiner | NonBreakingGlue
+    )
+}
+
+/// UAX #14 opportunities indexed by cell: `[i]` is the break before cell `i`.
+fn uax14(chars: &[char]) -> Vec<Break> {
+    let text: String = chars.iter().collect();
+    let mut cell_at = vec![usize::MAX; text.len() + 1];
+    for (cell, (byte, _)) in text.char_indices().enumerate() {
+        cell_at[byte] = cell;
+    }
+    cell_at[text.len()] = chars.len();
+    let mut out = vec![Break::No; chars.len() + 1];
+    for (byte, op) in linebreaks(&text) {
+        if let Some(&cell) = cell_at.get(byte).filter(|&&c| c != usize::MAX) {
+            out[cell] = match op {
+                BreakOpportunity::Mandatory => Break::Mandatory,
+                BreakOpportunity::Allowed => Break::Allowed,
+            };
+        }
+    }
+    out
+}
+
+/// `[i]` is true inside a URL or e-mail address (between two of its characters). A token is a
+/// run of non-space, non-Japanese characters.
+fn url_interiors(chars: &[char], space: &[bool]) -> Vec<bool> {
+    let mut out = vec![false; chars.len() + 1];
+    let mut i = 0;
+    while i < chars.len() {
+        let in_token = |k: usize| !space[k] && !kinsoku::is_japanese(chars[k]);
+        if !in_token(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && in_token(i) {
+            i += 1;
+        }
+        if is_url_like(&chars[start..i]) {
+            out[start + 1..i].iter_mut().for_each(|b| *b = true);
+        }
+    }
+    out
+}
+
+fn is_url_like(token: &[char]) -> bool {
+    let t: String = token.iter().collect::<String>().to_lowercase();
+    // Ignore opening punctuation such as `(` or `<` before the address.
+    let t = t.trim_start_matches(|c: char| !c.is_alphanumeric());
+    if t.contains("://") || t.starts_with("www.") || t.starts_with("mailto:") {
+        return true;
+    }
+    match t.find('@') {
+        Some(at) => at > 0 && t[at + 1..].trim_end_matches('.').contains('.'),
+        None => false,
+    }
+}
+
+/// Japanese side of a 和欧間: kanji, kana, full-width letters and digits (not punctuation).
+fn is_wa_letter(c: char) -> bool {
+    match kinsoku::class_of(c) {
+        Class::Iteration | Class::Prolonged | Class::SmallKana => true,
+        Class::Ideographic => c.is_alphanumeric(),
+        _ => false,
+    }
+}
+
+fn is_western_alnum(c: char) -> bool {
+    kinsoku::class_of(c) == Class::Western && c.is_alphanumeric()
+}
+
+fn is_fullwidth_alnum(c: char) -> bool {
+    matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ')
+}
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, '０'..='９')
+}
+
+fn is_curly_quote(c: char) -> bool {
+    matches!(c, '“' | '”' | '‘' | '’' | '«' | '»')
+}
+
+/// Non-negative and finite, else 0.
+fn sane(v: f32) -> f64 {
+    if v.is_finite() && v > 0.0 {
+        f64::from(v)
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::japanese::kinsoku::{cannot_end_line, cannot_start_line, is_japanese};
+
+    /// Paragraph from the seed report (令和２年度の取組み / 課題 / 令和３年度に取り組みたいこと).
+    const SEED: &str = "【令和２年度の取組み内容】・コロナ禍で活動が制限されることが多く、連携がしにくくなった反面、\
+        ICTを利用し多職種研修会や会議を実施することができた・ICTを利用して研修会を実施したので、\
+        今まで参加の少なかった職種（ヘルパー等）の参加が増えた・感染対策など、新型コロナウイルス感染症\
+        関連の啓発を実施した【課題・困っていること】・新型コロナウイルス感染症のため面会や退院前カンファ\
+        レンスができずに、退院するケースが増加しているため、対応に困ったケアマネジャーからの相談が増えて\
+        いる・相談支援室への相談について、介護側からの相談と比較して、医療側からの相談が少ない・相談内容\
+        が複雑化してきており、困難ケースが増加している【令和３年度に取り組みたいこと】・地域での連携が\
+        スムーズにできる仕組みづくり、マニュアルづくり、ケアカフェの開催・入退院にかかわるルール\
+        （エチケット）ブックの作成";
+
+    const SIZE: f32 = 10.5;
+
+    /// BIZ UDPGothic-like advances at 10.5 pt.
+    fn advance(c: char) -> f32 {
+        match c {
+            '、' | '。' | '，' | '．' => 6.3,
+            '「' | '」' | '『' | '』' | '（' | '）' | '【' | '】' | '〔' | '〕' | '［' | '］'
+            | '・' => 5.25,
+            ' ' => 2.7,
+            'i' | 'l' | 'j' | '.' | ',' | ':' | '/' | '-' => 3.2,
+            'm' | 'w' | 'M' | 'W' | '@' => 8.4,
+            c if c.is_ascii() => 6.0,
+            _ => 10.5,
+        }
+    }
+
+    fn cells(text: &str) -> Vec<Cell> {
+        text.chars()
+            .map(|ch| Cell {
+                ch,
+                width: advance(ch),
+                size: SIZE,
+            })
+            .collect()
+    }
+
+    fn fixed(w: f32) -> impl Fn(usize) -> f32 {
+        move |_| w
+    }
+
+    fn text_of(cells: &[Cell], line: &Line) -> String {
+        cells[line.start..line.end].iter().map(|c| c.ch).collect()
+    }
+
+    fn is_space(c: char) -> bool {
+        kinsoku::class_of(c) == Class::Space
+    }
+
+    /// Invariants that hold for every input. `strict` adds kinsoku and justification checks for
+    /// sane input (finite widths, lines of several em).
+    fn check(
+        cells: &[Cell],
+        lines: &[Line],
+        avail: &dyn Fn(usize) -> f32,
+        opts: &Options,
+        strict: bool,
+    ) {
+        let n = cells.len();
+        if cells.iter().all(|c| is_space(c.ch)) {
+            assert!(lines.is_empty(), "no lines for blank input");
+            return;
+        }
+        assert!(!lines.is_empty());
+        assert_eq!(
+            lines[0].start, 0,
+            "the first line keeps the paragraph start"
+        );
+        assert_eq!(lines.last().unwrap().next, n, "all cells consumed");
+        for (j, line) in lines.iter().enumerate() {
+            let ctx = format!(
+                "line {j} {:?} of {:?}",
+                text_of(cells, line),
+                cells.iter().map(|c| c.ch).collect::<String>()
+            );
+            assert!(
+                line.start < line.end && line.end <= line.next,
+                "{ctx}: empty or disordered"
+            );
+            assert_eq!(line.x.len(), line.end - line.start, "{ctx}");
+            assert!(
+                !is_space(cells[line.end - 1].ch),
+                "{ctx}: trailing space kept"
+            );
+            assert!(
+                cells[line.end..line.next].iter().all(|c| is_space(c.ch)),
+                "{ctx}: dropped non-space"
+            );
+            if j > 0 {
+                assert_eq!(line.start, lines[j - 1].next, "{ctx}: not contiguous");
+                assert!(
+                    !is_space(cells[line.start].ch),
+                    "{ctx}: leading space after a break"
+                );
+            }
+            if j + 1 < lines.len() {
+                assert!(line.next < n, "{ctx}");
+            }
+            let visible = cells[line.start..line.end]
+                .iter()
+                .filter(|c| !is_space(c.ch))
+                .count();
+            let a = avail(j);
+            if a.is_nan() || a <= 0.0 {
+                assert_eq!(visible, 1, "{ctx}: one cell per line for width {a}");
+            }
+            if !strict {
+                continue;
+            }
+            // Geometry (only meaningful with the real widths).
+            assert_eq!(line.x[0], 0.0, "{ctx}");
+            for k in 1..line.x.len() {
+                let prev = &cells[line.start + k - 1];
+                let d = line.x[k] - line.x[k - 1] - prev.width;
+                assert!(d > -0.01, "{ctx}: overlap at {k}");
+                let cur = cells[line.start + k].ch;
+                let western = |c: char| !is_space(c) && !is_japanese(c);
+                if western(prev.ch) && western(cur) {
+                    assert!(
+                        d.abs() < 1e-3,
+                        "{ctx}: space inside a Western word at {k}: {d}"
+                    );
+                }
+            }
+            let last_w = cells[line.end - 1].width;
+            assert!(
+                (line.x.last().unwrap() + last_w - line.width).abs() < 1e-3,
+                "{ctx}: width"
+            );
+            assert!(
+                visible == 1 || line.width <= a + 0.01,
+                "{ctx}: overfull {} > {a}",
+                line.width
+            );
+            if line.justified {
+                assert!(
+                    (line.width - a).abs() < 0.01,
+                    "{ctx}: justified but not flush"
+                );
+            }
+            let is_last = j + 1 == lines.len();
+            let has_gap = (line.start + 1..line.end).any(|k| {
+                let (p, c) = (cells[k - 1].ch, cells[k].ch);
+                let letter =
+                    |c: char| is_japanese(c) && c.is_alphanumeric() && !is_fullwidth_alnum(c);
+                (is_space(p) && !is_space(c) && k - 1 > line.start) || (letter(p) && letter(c))
+            });
+            if opts.justify && !is_last && has_gap {
+                assert!(line.justified, "{ctx}: not justified");
+            }
+            if j + 1 < lines.len() {
+                let next_first = cells[lines[j + 1].start].ch;
+                let last_ch = cells[line.end - 1].ch;
+                assert!(
+                    !cannot_start_line(next_first),
+                    "{ctx}: next line starts with {next_first}"
+                );
+                assert!(!cannot_end_line(last_ch), "{ctx}: ends with {last_ch}");
+            }
+        }
+    }
+
+    /// Natural x positions (with natural 和欧間) for `start..end`.
+    fn natural_x(cells: &[Cell], line: &Line) -> Vec<f32> {
+        let mut x = Vec::new();
+        let mut pos = 0.0f32;
+        for k in line.start..line.end {
+            if k > line.start {
+                let (p, c) = (cells[k - 1].ch, cells[k].ch);
+                let wa = |c: char| is_japanese(c) && c.is_alphanumeric();
+                let we = |c: char| c.is_ascii_alphanumeric();
+                if wa(p) && we(c) || we(p) && wa(c) {
+                    pos += 0.25 * SIZE;
+                }
+            }
+            x.push(pos);
+            pos += cells[k].width;
+        }
+        x
+    }
+
+    #[test]
+    fn seed_paragraph_at_several_widths() {
+        let cs = cells(SEED);
+        assert!(cs.len() > 380, "{}", cs.len());
+        let opts = Options::default();
+        for width in [200.0, 250.3, 300.0, 451.3] {
+            let lines = break_lines(&cs, &fixed(width), &opts);
+            check(&cs, &lines, &fixed(width), &opts, true);
+            assert!(lines.len() > 1);
+            let (last, body) = lines.split_last().unwrap();
+            for line in body {
+                assert!(line.justified);
+                let right = line.x.last().unwrap() + cs[line.end - 1].width;
+                assert!(
+                    (right - width).abs() < 0.01,
+                    "not flush at {width}: {right}"
+                );
+                // Greedy: at natural spacing the line is full up to what kinsoku pulls over
+                // (at most ジャー-like chains of three here).
+                let nat = natural_x(&cs, line);
+                let natural = nat.last().unwrap() + cs[line.end - 1].width;
+                let gaps = (1..nat.len())
+                    .filter(|&k| nat[k] - nat[k - 1] > cs[line.start + k - 1].width + 1e-3)
+                    .count();
+                let minimum = natural - gaps as f32 * 0.125 * SIZE;
+                assert!(minimum <= width + 1e-3, "overfull at {width}");
+                assert!(
+                    natural > width - 3.0 * 10.5,
+                    "underfull at {width}: {natural}"
+                );
+            }
+            assert!(!last.justified, "last line stretched at {width}");
+            let nat = natural_x(&cs, last);
+            for (a, b) in last.x.iter().zip(&nat) {
+                assert!(
+                    (a - b).abs() < 1e-3,
+                    "last line not at natural spacing: {a} vs {b}"
+                );
+            }
+            let joined: String = lines.iter().map(|l| text_of(&cs, l)).collect();
+            assert_eq!(joined, SEED, "text changed at {width}");
+        }
+    }
+
+    #[test]
+    fn greedy_fills_up_to_the_last_legal_break() {
+        // 10 kanji of 10.5 pt = 105 pt; at 105 pt exactly ten fit, at 104.9 only nine.
+        let cs = cells("一二三四五六七八九十一二三四五六七八九十");
+        let lines = break_lines(&cs, &fixed(105.0), &Options::default());
+        assert_eq!(lines.len(), 2);
+        assert_eq!((lines[0].end, lines[1].start), (10, 10));
+        assert!((lines[0].width - 105.0).abs() < 0.01);
+        let lines = break_lines(&cs, &fixed(104.9), &Options::default());
+        assert_eq!(lines[0].end, 9);
+        // 。 may not start a line: the break moves before the last kanji instead.
+        let cs = cells("一二三四五六七八九十。一二三");
+        let lines = break_lines(&cs, &fixed(105.0), &Options::default());
+        assert_eq!(text_of(&cs, &lines[0]), "一二三四五六七八九");
+        assert_eq!(text_of(&cs, &lines[1]), "十。一二三");
+        // 「 may not end a line.
+        let cs = cells("一二三四五六七八九「十」");
+        let lines = break_lines(&cs, &fixed(105.0), &Options::default());
+        assert_eq!(text_of(&cs, &lines[0]), "一二三四五六七八九");
+        check(&cs, &lines, &fixed(105.0), &Options::default(), true);
+    }
+
+    #[test]
+    fn curly_quotes_beside_japanese_may_break_outside() {
+        // UAX #14 alone forbids both breaks around “; the table allows the one before it.
+        let cs = cells("一二三四五“六七”八");
+        let lines = break_lines(&cs, &fixed(55.0), &Options::default());
+        assert_eq!(text_of(&cs, &lines[0]), "一二三四五");
+        assert_eq!(text_of(&cs, &lines[1]), "“六七”八");
+        // ...and after ”, but never after “ or before ”.
+        let cs = cells("一二三“四五六”七八");
+        let lines = break_lines(&cs, &fixed(85.0), &Options::default());
+        assert_eq!(text_of(&cs, &lines[0]), "一二三“四五六”");
+        let lines = break_lines(&cs, &fixed(80.0), &Options::default());
+        assert_eq!(text_of(&cs, &lines[0]), "一二三“四五");
+        let lines = break_lines(&cs, &fixed(42.0), &Options::default());
+        assert_eq!(text_of(&cs, &lines[0]), "一二三");
+        let lines = break_lines(&cs, &fixed(70.0), &Options::default());
+        assert_eq!(text_of(&cs, &lines[0]), "一二三“四五");
+    }
+
+    #[test]
+    fn wave_dash_never_starts_a_line() {
+        let text = "両日とも午後２時15分～４時15分に開催します。受付は午前９時30分〜正午です。";
+        let cs = cells(text);
+        let opts = Options::default();
+        let mut width = 40.0;
+        while width < 260.0 {
+            let lines = break_lines(&cs, &fixed(width), &opts);
+            check(&cs, &lines, &fixed(width), &opts, true);
+            for line in &lines {
+                assert!(
+                    !matches!(cs[line.start].ch, '～' | '〜'),
+                    "～ starts a line at {width}"
+                );
+            }
+            width += 0.5;
+        }
+    }
+
+    #[test]
+    fn tokens_are_not_split_when_they_fit() {
+        let text = "お問い合わせは在宅医療・介護連携支援室（電話 06-0000-0000、メール zaitaku-renkei@example.jp）\
+            まで。詳しくは https://www.example.jp/path?q=1 をご覧ください（www.example.jp/kenshu も可）。参加費は2,000円、開始は14:15、\
+            定員の3.5倍の応募がありました。well-known words stay whole.";
+        let cs = cells(text);
+        let chars: Vec<char> = text.chars().collect();
+        let tokens = [
+            "https://www.example.jp/path?q=1",
+            "www.example.jp/kenshu",
+            "zaitaku-renkei@example.jp",
+            "06-0000-0000",
+            "2,000",
+            "14:15",
+            "3.5",
+            "words",
+        ];
+        let ranges: Vec<(usize, usize, f32)> = tokens
+            .iter()
+            .map(|t| {
+                let t: Vec<char> = t.chars().collect();
+                let start = chars
+                    .windows(t.len())
+                    .position(|w| w == t.as_slice())
+                    .unwrap();
+                let width = cs[start..start + t.len()].iter().map(|c| c.width).sum();
+                (start, start + t.len(), width)
+            })
+            .collect();
+        let opts = Options::default();
+        let mut width = 60.0;
+        while width < 480.0 {
+            let lines = break_lines(&cs, &fixed(width), &opts);
+            check(&cs, &lines, &fixed(width), &opts, true);
+            for &(s, e, w) in &ranges {
+                if w + 12.0 > width {
+                    continue; // a neighbouring 、 or ） may have to stay with it
+                }
+                for line in &lines[1..] {
+                    let token: String = chars[s..e].iter().collect();
+                    assert!(
+                        !(s < line.start && line.start < e),
+                        "{token} split at width {width}"
+                    );
+                }
+            }
+            width += 1.7;
+        }
+    }
+
+    #[test]
+    fn western_gap_between_japanese_and_latin() {
+        let text = "令和3年度にICTを活用";
+        let cs = cells(text);
+        let opts = Options {
+            justify: false,
+            western_gap_em: 0.25,
+        };
+        let lines = break_lines(&cs, &fixed(500.0), &opts);
+        assert_eq!(lines.len(), 1);
+        let l = &lines[0];
+        let gap = |k: usize| l.x[k] - l.x[k - 1] - cs[k - 1].width;
+        assert!((gap(2) - 2.625).abs() < 1e-4, "和|3: {}", gap(2)); // 0.25 em of 10.5 pt
+        assert!((gap(3) - 2.625).abs() < 1e-4, "3|年");
+        assert!((gap(6) - 2.625).abs() < 1e-4, "に|I");
+        assert!(gap(7).abs() < 1e-4, "I|C is inside a word");
+        assert!((gap(9) - 2.625).abs() < 1e-4, "T|を");
+        assert!(gap(1).abs() < 1e-4, "令|和 has no natural gap");
+        // The larger size counts.
+        let mut cs2 = cs.clone();
+        cs2[2].size = 14.0;
+        let l = &break_lines(&cs2, &fixed(500.0), &opts)[0];
+        assert!((l.x[2] - l.x[1] - cs2[1].width - 3.5).abs() < 1e-4);
+        // No gap next to brackets, punctuation, spaces or full-width digits.
+        let cs = cells("第（3）回、「A」案 B、令和３年～4");
+        let l = &break_lines(&cs, &fixed(500.0), &opts)[0];
+        for k in 1..cs.len() {
+            let d = l.x[k] - l.x[k - 1] - cs[k - 1].width;
+            assert!(d.abs() < 1e-4, "unexpected gap before {:?}: {d}", cs[k].ch);
+        }
+    }
+
+    #[test]
+    fn western_gap_shrinks_to_fit() {
+        // Natural: 4 kanji + 3 Latin + 2 gaps of 2.625 = 42 + 18 + 5.25 = 65.25 pt; minimum
+        // with gaps halved: 62.625 pt.
+        let cs = cells("漢字ABC漢字");
+        let opts = Options::default();
+        let lines = break_lines(&cs, &fixed(63.0), &opts);
+        assert_eq!(lines.len(), 1, "fits by shrinking the 和欧間");
+        assert!((lines[0].width - 63.0).abs() < 0.01);
+        assert!(lines[0].justified);
+        let lines = break_lines(&cs, &fixed(62.0), &opts);
+        assert_eq!(lines.len(), 2, "too narrow even for the minimum gap");
+    }
+
+    #[test]
+    fn spaces_are_dropped_at_breaks_and_stretched() {
+        let text = "The quick brown fox jumps over the lazy dog and keeps running far away";
+        let cs = cells(text);
+        let opts = Options::default();
+        for width in [40.0, 61.3, 90.0, 150.0] {
+            let lines = break_lines(&cs, &fixed(width), &opts);
+            check(&cs, &lines, &fixed(width), &opts, true);
+            let words: Vec<String> = lines.iter().map(|l| text_of(&cs, l)).collect();
+            assert_eq!(words.join(" "), text, "at {width}");
+            for line in &lines[..lines.len() - 1] {
+                if text_of(&cs, line).contains(' ') {
+                    assert!(line.justified && (line.width - width).abs() < 0.01);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn long_token_is_split_at_characters() {
+        let url = "https://www.example.jp/a/very/long/path/that/cannot/fit.html?x=1.2&y=3";
+        let text = format!("詳細は{url}をご覧ください。");
+        let cs = cells(&text);
+        let opts = Options::default();
+        for width in [60.0, 100.0, 133.3] {
+            let lines = break_lines(&cs, &fixed(width), &opts);
+            check(&cs, &lines, &fixed(width), &opts, true);
+            let inside = lines
+                .iter()
+                .filter(|l| l.start > 3 && l.start < 3 + url.len())
+                .count();
+            assert!(inside >= 1, "the URL wider than {width} pt was not split");
+            let joined: String = lines.iter().map(|l| text_of(&cs, l)).collect();
+            assert_eq!(joined, text);
+        }
+        // A single word wider than the line.
+        let cs = cells("Pneumonoultramicroscopicsilicovolcanoconiosis");
+        let lines = break_lines(&cs, &fixed(50.0), &opts);
+        assert!(lines.len() > 4);
+        check(&cs, &lines, &fixed(50.0), &opts, true);
+    }
+
+    #[test]
+    fn mandatory_break_ends_an_unjustified_line() {
+        let cs = cells("あいう\nえおかきくけこ");
+        let lines = break_lines(&cs, &fixed(200.0), &Options::default());
+        assert_eq!(lines.len(), 2);
+        assert_eq!(text_of(&cs, &lines[0]), "あいう");
+        assert!(!lines[0].justified);
+        assert_eq!(lines[1].start, 4);
+    }
+
+    #[test]
+    fn degenerate_inputs() {
+        let opts = Options::default();
+        assert!(break_lines(&[], &fixed(100.0), &opts).is_empty());
+        assert!(break_lines(&cells("   \u{3000} "), &fixed(100.0), &opts).is_empty());
+        let cs = cells("あい う、ABC");
+        for w in [0.0, -5.0, f32::NAN, f32::NEG_INFINITY] {
+            let lines = break_lines(&cs, &fixed(w), &opts);
+            assert_eq!(lines.len(), 7, "one visible cell per line at width {w}");
+            check(&cs, &lines, &fixed(w), &opts, false);
+        }
+        let lines = break_lines(&cs, &fixed(f32::INFINITY), &opts);
+        assert_eq!(lines.len(), 1);
+        assert!(!lines[0].justified);
+        // Indent kept on the first line; narrower first line.
+        let cs = cells("\u{3000}一二三四五六七八九十一二三四五六七八九十");
+        let avail = |i: usize| if i == 0 { 60.0 } else { 100.0 };
+        let lines = break_lines(&cs, &avail, &opts);
+        check(&cs, &lines, &avail, &opts, true);
+        assert_eq!(lines[0].start, 0);
+        assert_eq!(lines[0].end, 5, "indent + 4 kanji in 60 pt");
+    }
+
+    /// Small deterministic generator (no dev-dependency needed).
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            self.0 >> 33
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        fn pick(&mut self, s: &str) -> char {
+            let v: Vec<char> = s.chars().collect();
+            v[self.below(v.len())]
+        }
+    }
+
+    #[test]
+    fn fuzz_invariants_on_realistic_text() {
+        let tokens = [
+            "https://www.example.jp/path?q=1",
+            "zaitaku-renkei@example.jp",
+            "06-0000-0000",
+            "2,000",
+            "14:15",
+        ];
+        let mut rng = Rng(0x0074_7375_7368_696e);
+        for round in 0..300 {
+            let mut text = String::new();
+            let mut placed: Vec<(usize, usize)> = Vec::new();
+            let len = rng.below(160);
+            for _ in 0..len {
+                let r = rng.below(100);
+                let c = match r {
+                    0..40 => rng
+                        .pick("在宅医療介護連携推進事業相談支援室のをにはがあいうえおかアイウエオ"),
+                    40..55 => rng.pick("、。「」（）・ー々～？！…っャ『』"),
+                    55..70 => rng.pick("abcdefghijklmnopqrstuvwxyzABCXYZ"),
+                    70..78 => rng.pick("0123456789"),
+                    78..86 => ' ',
+                    86..90 => rng.pick(".,:/@-()"),
+                    90..94 => rng.pick("０１２３ＡＢ"),
+                    _ => {
+                        let t = tokens[rng.below(tokens.len())];
+                        text.push(' ');
+                        let start = text.chars().count();
+                        text.push_str(t);
+                        placed.push((start, start + t.chars().count()));
+                        ' '
+                    }
+                };
+                text.push(c);
+            }
+            let cs = cells(&text);
+            let base = 84.0 + rng.below(400) as f32 + 0.37;
+            let first = base - rng.below(40) as f32;
+            let avail = move |i: usize| if i == 0 { first } else { base };
+            let opts = Options {
+                justify: round % 5 != 0,
+                western_gap_em: 0.25,
+            };
+            let lines = break_lines(&cs, &avail, &opts);
+            check(&cs, &lines, &avail, &opts, true);
+            let joined: String = lines.iter().map(|l| text_of(&cs, l)).collect();
+            let squeezed: String = text.trim_end().chars().collect();
+            assert_eq!(
+                joined.chars().filter(|c| !is_space(*c)).collect::<String>(),
+                squeezed
+                    .chars()
+                    .filter(|c| !is_space(*c))
+                    .collect::<String>()
+            );
+            for &(s, e) in &placed {
+                let w: f32 = cs[s..e].iter().map(|c| c.width).sum();
+                if w + 40.0 <= first.min(base) {
+                    for line in &lines {
+                        assert!(
+                            !(s < line.start && line.start < e),
+                            "token split in {text:?} at {base}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fuzz_never_panics_on_hostile_input() {
+        let mut rng = Rng(42);
+        let pool = "あ漢。、「」ーっ～aZ9 .,:@/-\u{3000}\n\r\t\u{a0}\u{200b}\u{200d}\u{3099}\u{fe0f}\u{2028}😀𠮷…—";
+        let widths = [0.0, -1.0, 10.5, 3.0, f32::NAN, f32::INFINITY, 1e30, 1e-30];
+        for _ in 0..500 {
+            let len = rng.below(60);
+            let cs: Vec<Cell> = (0..len)
+                .map(|_| Cell {
+                    ch: rng.pick(pool),
+                    width: widths[rng.below(widths.len())],
+                    size: widths[rng.below(widths.len())],
+                })
+                .collect();
+            let w = [0.0, -3.0, 1.0, 20.0, 200.0, f32::NAN, f32::INFINITY, 1e-9][rng.below(8)];
+            let opts = Options {
+                justify: rng.below(2) == 0,
+                western_gap_em: [0.25, -1.0, f32::NAN][rng.below(3)],
+            };
+            let lines = break_lines(&cs, &fixed(w), &opts);
+            check(&cs, &lines, &fixed(w), &opts, false);
+            for line in &lines {
+                assert!(line.x.iter().all(|x| !x.is_nan()) && !line.width.is_nan());
+            }
+        }
+    }
+}

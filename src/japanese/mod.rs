@@ -1,6 +1,8 @@
 //! Japanese conventions of public documents: era dates, fiscal years, times and digits.
 
 pub mod digits;
+pub mod kinsoku;
+pub mod linebreak;
 pub mod time;
 pub mod wareki;
 

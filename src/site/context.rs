@@ -90,13 +90,18 @@ fn hm(t: jiff::civil::DateTime) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
-pub fn page_view(page: &Page, from: &str, config: &Config) -> PageView {
+pub fn page_view(page: &Page, from: &str, site: &super::Site) -> PageView {
+    let config = &site.config;
     let (kind, number, author, recipients) = match page.newsletter() {
         Some(n) => (
             "newsletter",
             Some(n.number),
             n.author.clone(),
-            if n.recipients.is_empty() { config.recipients.clone() } else { n.recipients.clone() },
+            if n.recipients.is_empty() {
+                config.recipients.clone()
+            } else {
+                n.recipients.clone()
+            },
         ),
         None if page.event().is_some() => ("event", None, None, Vec::new()),
         None => ("page", None, None, Vec::new()),
@@ -138,7 +143,7 @@ pub fn page_view(page: &Page, from: &str, config: &Config) -> PageView {
             .iter()
             .map(|t| TagLink {
                 name: t.clone(),
-                url: links::href(from, &links::tag_file(t)),
+                url: links::href(from, &site.tag_files[t]),
             })
             .collect(),
         pdf_url: None,

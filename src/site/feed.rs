@@ -10,8 +10,10 @@ const MAX_ENTRIES: usize = 30;
 fn date_time(d: jiff::civil::Date) -> atom_syndication::FixedDateTime {
     // Dates are Japanese local dates: midnight in Japan time.
     let s = format!("{d}T00:00:00+09:00");
-    atom_syndication::FixedDateTime::parse_from_rfc3339(&s)
-        .unwrap_or_else(|_| atom_syndication::FixedDateTime::parse_from_rfc3339("1970-01-01T00:00:00+09:00").expect("valid constant"))
+    atom_syndication::FixedDateTime::parse_from_rfc3339(&s).unwrap_or_else(|_| {
+        atom_syndication::FixedDateTime::parse_from_rfc3339("1970-01-01T00:00:00+09:00")
+            .expect("valid constant")
+    })
 }
 
 /// Absolute when the site has a `base_url`, else relative to the feed (which sits at the root).
@@ -24,7 +26,10 @@ fn url(config: &Config, path: &str) -> String {
 }
 
 pub fn render(config: &Config, pages: &[&Page], today: jiff::civil::Date) -> String {
-    let mut items: Vec<&&Page> = pages.iter().filter(|p| p.newsletter().is_some() || p.event().is_some()).collect();
+    let mut items: Vec<&&Page> = pages
+        .iter()
+        .filter(|p| p.newsletter().is_some() || p.event().is_some())
+        .collect();
     items.sort_by_key(|p| std::cmp::Reverse((p.meta.date, p.out_path.clone())));
     let entries: Vec<Entry> = items
         .iter()
@@ -41,7 +46,12 @@ pub fn render(config: &Config, pages: &[&Page], today: jiff::civil::Date) -> Str
             link.set_href(href);
             link.set_rel("alternate");
             e.set_links(vec![link]);
-            e.set_updated(date_time(p.meta.date.or_else(|| p.event().and_then(|e| e.first_date())).unwrap_or(today)));
+            e.set_updated(date_time(
+                p.meta
+                    .date
+                    .or_else(|| p.event().and_then(|e| e.first_date()))
+                    .unwrap_or(today),
+            ));
             if let Some(s) = &p.meta.summary {
                 e.set_summary(Some(Text::plain(s.clone())));
             }
@@ -50,7 +60,12 @@ pub fn render(config: &Config, pages: &[&Page], today: jiff::civil::Date) -> Str
         .collect();
     let mut feed = Feed::default();
     feed.set_title(Text::plain(config.title.clone()));
-    feed.set_id(config.base_url.clone().unwrap_or_else(|| "urn:tsushin:site".into()));
+    feed.set_id(
+        config
+            .base_url
+            .clone()
+            .unwrap_or_else(|| "urn:tsushin:site".into()),
+    );
     feed.set_lang(Some(config.language.clone()));
     let updated = items.first().and_then(|p| p.meta.date).unwrap_or(today);
     feed.set_updated(date_time(updated));

@@ -1,7 +1,7 @@
 //! Links that work wherever the output folder is copied: every internal link is relative
 //! (`../`) and names the file, so the site works from a file share and under any sub-path.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 
@@ -46,13 +46,34 @@ pub fn href(from: &str, to: &str) -> String {
     format!("{}{}", root_prefix(from), encode_path(to))
 }
 
-/// A file name for a tag: Japanese kept, characters unsafe in file names replaced.
-pub fn tag_file(tag: &str) -> String {
-    let cleaned: String = tag
-        .chars()
-        .map(|c| if c.is_control() || c.is_whitespace() || "/\\:*?\"<>|#%.".contains(c) { '-' } else { c })
-        .collect();
-    format!("tags/{cleaned}.html")
+/// Output files of the tag pages: Japanese kept, characters unsafe in file names replaced,
+/// and made unique (`A/B` and `A-B` must not share a page; `index` is the tag list itself).
+pub fn tag_files<'a>(tags: impl IntoIterator<Item = &'a String>) -> BTreeMap<String, String> {
+    let mut used: HashSet<String> = HashSet::from(["index".to_owned()]);
+    let mut files = BTreeMap::new();
+    for tag in tags {
+        if files.contains_key(tag) {
+            continue;
+        }
+        let cleaned: String = tag
+            .chars()
+            .map(|c| {
+                if c.is_control() || c.is_whitespace() || "/\\:*?\"<>|#%.".contains(c) {
+                    '-'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let mut name = cleaned.clone();
+        let mut n = 2;
+        while !used.insert(name.to_lowercase()) {
+            name = format!("{cleaned}-{n}");
+            n += 1;
+        }
+        files.insert(tag.clone(), format!("tags/{name}.html"));
+    }
+    files
 }
 
 fn is_external(url: &str) -> bool {
@@ -94,7 +115,12 @@ pub fn resolve_page(page: &Page, targets: &Targets) -> (HashMap<String, String>,
     let mut map = HashMap::new();
     let mut problems = Vec::new();
     let dir = page.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    let ids: HashSet<String> = page.doc.headings().into_iter().map(|(_, id, _)| id).collect();
+    let ids: HashSet<String> = page
+        .doc
+        .headings()
+        .into_iter()
+        .map(|(_, id, _)| id)
+        .collect();
     for r in &page.doc.refs {
         let loc = Location::new(&page.display, r.line, r.column);
         let url = r.url.trim();
@@ -105,16 +131,22 @@ pub fn resolve_page(page: &Page, targets: &Targets) -> (HashMap<String, String>,
             let frag = percent_decode_str(frag).decode_utf8_lossy();
             if !frag.is_empty() && !ids.contains(frag.as_ref()) && !frag.starts_with("fn") {
                 problems.push(
-                    Diagnostic::warning(loc, format!("no heading with the anchor `#{frag}` on this page"))
-                        .help(suggest_anchor(&frag, &ids)),
+                    Diagnostic::warning(
+                        loc,
+                        format!("no heading with the anchor `#{frag}` on this page"),
+                    )
+                    .help(suggest_anchor(&frag, &ids)),
                 );
             }
             continue;
         }
         if url.starts_with('/') {
             problems.push(
-                Diagnostic::error(loc, format!("link `{url}` starts with `/`, which breaks on file shares"))
-                    .help("write the link relative to this file, e.g. `../events/2021-08-tabunya.md`"),
+                Diagnostic::error(
+                    loc,
+                    format!("link `{url}` starts with `/`, which breaks on file shares"),
+                )
+                .help("write the link relative to this file, e.g. `../events/2021-08-tabunya.md`"),
             );
             continue;
         }
@@ -126,15 +158,21 @@ pub fn resolve_page(page: &Page, targets: &Targets) -> (HashMap<String, String>,
         let decoded = percent_decode_str(path_part).decode_utf8_lossy();
         let Some(target) = join(dir, &decoded) else {
             problems.push(
-                Diagnostic::error(loc, format!("link `{url}` points outside the content folder"))
-                    .help("link only to files inside content/"),
+                Diagnostic::error(
+                    loc,
+                    format!("link `{url}` points outside the content folder"),
+                )
+                .help("link only to files inside content/"),
             );
             continue;
         };
         let frag_suffix = frag.map(|f| format!("#{f}")).unwrap_or_default();
         if target.ends_with(".md") {
             if let Some(p) = targets.pages.get(target.as_str()) {
-                map.insert(r.url.clone(), format!("{}{frag_suffix}", href(&page.out_path, &p.out_path)));
+                map.insert(
+                    r.url.clone(),
+                    format!("{}{frag_suffix}", href(&page.out_path, &p.out_path)),
+                );
                 if let Some(f) = frag {
                     let f = percent_decode_str(f).decode_utf8_lossy();
                     if !p.doc.headings().iter().any(|(_, id, _)| *id == f) {
@@ -146,11 +184,17 @@ pub fn resolve_page(page: &Page, targets: &Targets) -> (HashMap<String, String>,
                 }
             } else if targets.drafts.contains(&target) {
                 problems.push(
-                    Diagnostic::error(loc, format!("link to `{url}`, which is a draft and not published"))
-                        .help("publish that page (`draft: false`) or build with --drafts"),
+                    Diagnostic::error(
+                        loc,
+                        format!("link to `{url}`, which is a draft and not published"),
+                    )
+                    .help("publish that page (`draft: false`) or build with --drafts"),
                 );
             } else {
-                let mut d = Diagnostic::error(loc, format!("link to `{url}`: no such page (looked for content/{target})"));
+                let mut d = Diagnostic::error(
+                    loc,
+                    format!("link to `{url}`: no such page (looked for content/{target})"),
+                );
                 let known: Vec<&str> = targets.pages.keys().copied().collect();
                 d = match crate::yaml::suggest(&target, &known) {
                     Some(s) => d.help(format!("did you mean `{}`?", relative_from(dir, s))),
@@ -161,12 +205,24 @@ pub fn resolve_page(page: &Page, targets: &Targets) -> (HashMap<String, String>,
             continue;
         }
         if targets.files.contains(&target) {
-            map.insert(r.url.clone(), format!("{}{frag_suffix}", href(&page.out_path, &target)));
+            map.insert(
+                r.url.clone(),
+                format!("{}{frag_suffix}", href(&page.out_path, &target)),
+            );
         } else {
-            let what = if r.kind == UrlKind::Image { "image" } else { "file" };
+            let what = if r.kind == UrlKind::Image {
+                "image"
+            } else {
+                "file"
+            };
             problems.push(
-                Diagnostic::error(loc, format!("{what} `{url}` not found (looked for content/{target})"))
-                    .help(format!("put the {what} next to the Markdown file, or fix the path")),
+                Diagnostic::error(
+                    loc,
+                    format!("{what} `{url}` not found (looked for content/{target})"),
+                )
+                .help(format!(
+                    "put the {what} next to the Markdown file, or fix the path"
+                )),
             );
         }
     }
@@ -197,13 +253,19 @@ mod tests {
 
     #[test]
     fn hrefs_are_relative_and_encoded() {
-        assert_eq!(href("newsletters/a.html", "tags/研修会.html"), "../tags/%E7%A0%94%E4%BF%AE%E4%BC%9A.html");
+        assert_eq!(
+            href("newsletters/a.html", "tags/研修会.html"),
+            "../tags/%E7%A0%94%E4%BF%AE%E4%BC%9A.html"
+        );
         assert_eq!(href("index.html", "events/index.html"), "events/index.html");
     }
 
     #[test]
     fn join_stays_inside() {
-        assert_eq!(join("newsletters", "../events/a.md").as_deref(), Some("events/a.md"));
+        assert_eq!(
+            join("newsletters", "../events/a.md").as_deref(),
+            Some("events/a.md")
+        );
         assert_eq!(join("", "../x.md"), None);
     }
 
@@ -218,7 +280,10 @@ mod tests {
     #[test]
     fn suggestions_are_relative_to_the_page() {
         assert_eq!(relative_from("newsletters", "newsletters/b.md"), "b.md");
-        assert_eq!(relative_from("newsletters", "events/e.md"), "../events/e.md");
+        assert_eq!(
+            relative_from("newsletters", "events/e.md"),
+            "../events/e.md"
+        );
         assert_eq!(relative_from("", "events/e.md"), "events/e.md");
     }
 }

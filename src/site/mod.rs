@@ -43,6 +43,8 @@ pub struct Site {
     /// Non-Markdown files under content/ (images, attachments), relative to content/.
     pub assets: Vec<String>,
     pub drafts: HashSet<String>,
+    /// Tag → output file of its page.
+    pub tag_files: BTreeMap<String, String>,
 }
 
 pub fn build(opts: &BuildOptions) -> BuildReport {
@@ -90,8 +92,9 @@ pub fn load(root: &Path, include_drafts: bool, diags: &mut Diagnostics) -> Optio
             None => {}
         }
     }
-    check_unique(&pages, diags);
+    check_unique(&pages, &assets, diags);
     let theme = theme?;
+    let tag_files = links::tag_files(pages.iter().flat_map(|p| &p.meta.tags));
     Some(Site {
         root: root.to_path_buf(),
         config,
@@ -99,6 +102,7 @@ pub fn load(root: &Path, include_drafts: bool, diags: &mut Diagnostics) -> Optio
         pages,
         assets,
         drafts,
+        tag_files,
     })
 }
 
@@ -108,8 +112,11 @@ fn scan(content_dir: &Path, diags: &mut Diagnostics) -> (Vec<(PathBuf, String)>,
     let mut assets = Vec::new();
     if !content_dir.is_dir() {
         diags.push(
-            Diagnostic::warning(Location::file("content"), "there is no content/ folder; the site has no pages")
-                .help("create content/newsletters/ and content/events/ and write pages there"),
+            Diagnostic::warning(
+                Location::file("content"),
+                "there is no content/ folder; the site has no pages",
+            )
+            .help("create content/newsletters/ and content/events/ and write pages there"),
         );
         return (sources, assets);
     }
@@ -121,18 +128,27 @@ fn scan(content_dir: &Path, diags: &mut Diagnostics) -> (Vec<(PathBuf, String)>,
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                diags.push(Diagnostic::error(Location::file("content"), format!("cannot read content folder: {e}")));
+                diags.push(Diagnostic::error(
+                    Location::file("content"),
+                    format!("cannot read content folder: {e}"),
+                ));
                 continue;
             }
         };
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel_path = entry.path().strip_prefix(content_dir).unwrap_or(entry.path());
+        let rel_path = entry
+            .path()
+            .strip_prefix(content_dir)
+            .unwrap_or(entry.path());
         let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
             diags.push(
-                Diagnostic::error(Location::file(entry.path()), "file name is not valid Unicode")
-                    .help("rename the file"),
+                Diagnostic::error(
+                    Location::file(entry.path()),
+                    "file name is not valid Unicode",
+                )
+                .help("rename the file"),
             );
             continue;
         };
@@ -150,29 +166,79 @@ fn scan(content_dir: &Path, diags: &mut Diagnostics) -> (Vec<(PathBuf, String)>,
 }
 
 /// Generated pages that content may not replace.
-const RESERVED: &[&str] = &["index.html", "newsletters/index.html", "events/index.html", "tags/index.html", "feed.xml"];
+const RESERVED: &[&str] = &[
+    "index.html",
+    "newsletters/index.html",
+    "events/index.html",
+    "tags/index.html",
+    "feed.xml",
+];
 
-fn check_unique(pages: &[Page], diags: &mut Diagnostics) {
+fn check_unique(pages: &[Page], assets: &[String], diags: &mut Diagnostics) {
     let mut numbers: HashMap<u32, &Page> = HashMap::new();
     let mut outputs: HashMap<&str, &Page> = HashMap::new();
+    let asset_set: HashSet<&str> = assets.iter().map(String::as_str).collect();
+    for a in assets {
+        if RESERVED.contains(&a.as_str()) || a.starts_with("tags/") || a.starts_with("static/") {
+            diags.push(
+                Diagnostic::error(
+                    Location::file(Path::new("content").join(a)),
+                    format!("this file would be copied to {a}, which tsushin generates itself"),
+                )
+                .help("rename the file or move it into another folder"),
+            );
+        }
+    }
     for p in pages {
         if let Some(n) = p.newsletter() {
             if let Some(other) = numbers.get(&n.number) {
-                let first = other.newsletter().map(|o| o.number_at.clone()).unwrap_or_else(|| Location::file(&other.display));
+                let first = other
+                    .newsletter()
+                    .map(|o| o.number_at.clone())
+                    .unwrap_or_else(|| Location::file(&other.display));
                 diags.push(
-                    Diagnostic::error(n.number_at.clone(), format!("issue number {} (第{}号) is used twice", n.number, n.number))
-                        .related(first)
-                        .help("give each issue its own `number`"),
+                    Diagnostic::error(
+                        n.number_at.clone(),
+                        format!("issue number {} (第{}号) is used twice", n.number, n.number),
+                    )
+                    .related(first)
+                    .help("give each issue its own `number`"),
                 );
             } else {
                 numbers.insert(n.number, p);
             }
         }
-        let at = p.meta.slug.as_ref().map(|(_, l)| l.clone()).unwrap_or_else(|| Location::file(&p.display));
-        if RESERVED.contains(&p.out_path.as_str()) || p.out_path.starts_with("tags/") || p.out_path.starts_with("static/") {
+        let at = p
+            .meta
+            .slug
+            .as_ref()
+            .map(|(_, l)| l.clone())
+            .unwrap_or_else(|| Location::file(&p.display));
+        if RESERVED.contains(&p.out_path.as_str())
+            || p.out_path.starts_with("tags/")
+            || p.out_path.starts_with("static/")
+        {
             diags.push(
-                Diagnostic::error(at, format!("this page would be written to {}, which tsushin generates itself", p.out_path))
-                    .help("rename the file or set another `slug`"),
+                Diagnostic::error(
+                    at,
+                    format!(
+                        "this page would be written to {}, which tsushin generates itself",
+                        p.out_path
+                    ),
+                )
+                .help("rename the file or set another `slug`"),
+            );
+        } else if asset_set.contains(p.out_path.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    at,
+                    format!(
+                        "this page would be written to {}, over the file content/{} ",
+                        p.out_path, p.out_path
+                    ),
+                )
+                .related(Location::file(Path::new("content").join(&p.out_path)))
+                .help("rename the file or give the page another `slug`"),
             );
         } else if let Some(other) = outputs.get(p.out_path.as_str()) {
             diags.push(
@@ -187,7 +253,11 @@ fn check_unique(pages: &[Page], diags: &mut Diagnostics) {
 }
 
 /// Renders every output file in memory: output path → bytes.
-pub fn render_all(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<BTreeMap<String, Vec<u8>>> {
+pub fn render_all(
+    site: &Site,
+    today: Date,
+    diags: &mut Diagnostics,
+) -> Option<BTreeMap<String, Vec<u8>>> {
     pages::render(site, today, diags)
 }
 
@@ -199,7 +269,10 @@ fn write(site: &Site, output: &Path, files: &BTreeMap<String, Vec<u8>>) -> Resul
     let content_dir = site.root.join("content");
     for rel in &site.assets {
         let bytes = std::fs::read(content_dir.join(rel)).map_err(|e| {
-            Diagnostic::error(Location::file(Path::new("content").join(rel)), format!("cannot read: {e}"))
+            Diagnostic::error(
+                Location::file(Path::new("content").join(rel)),
+                format!("cannot read: {e}"),
+            )
         })?;
         staging.write(rel, &bytes)?;
     }

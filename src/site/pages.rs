@@ -33,7 +33,7 @@ pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files
     let mut files_known: HashSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
     files_known.extend(site.assets.iter().cloned());
     files_known.extend(site.theme.static_files.keys().cloned());
-    files_known.extend(tags.keys().map(|t| links::tag_file(t)));
+    files_known.extend(site.tag_files.values().cloned());
     let targets = Targets {
         pages: pages.iter().map(|p| (p.rel.as_str(), *p)).collect(),
         drafts: site.drafts.clone(),
@@ -44,7 +44,11 @@ pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files
         .par_iter()
         .map(|page| {
             let (map, problems) = links::resolve_page(page, &targets);
-            (page.out_path.clone(), render_page(site, page, &map, today), problems)
+            (
+                page.out_path.clone(),
+                render_page(site, page, &map, today),
+                problems,
+            )
         })
         .collect();
     let mut files = Files::new();
@@ -69,17 +73,33 @@ pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files
         emit(site, template, &ctx, out, &mut files, diags);
     }
     for (tag, tagged) in &tags {
-        let out = links::tag_file(tag);
+        let out = site.tag_files[tag].clone();
         let mut ctx = base_context(site, &out, "tags", today);
-        let views: Vec<PageView> = tagged.iter().map(|p| page_view(p, &out, &site.config)).collect();
-        ctx.insert("tag", &TagView { name: tag.clone(), pages: views });
+        let views: Vec<PageView> = tagged.iter().map(|p| page_view(p, &out, site)).collect();
+        ctx.insert(
+            "tag",
+            &TagView {
+                name: tag.clone(),
+                pages: views,
+            },
+        );
         emit(site, "tag.html", &ctx, &out, &mut files, diags);
     }
-    files.insert("feed.xml".into(), super::feed::render(&site.config, &pages, today).into_bytes());
+    files.insert(
+        "feed.xml".into(),
+        super::feed::render(&site.config, &pages, today).into_bytes(),
+    );
     Some(files)
 }
 
-fn emit(site: &Site, template: &str, ctx: &Context, out: &str, files: &mut Files, diags: &mut Diagnostics) {
+fn emit(
+    site: &Site,
+    template: &str,
+    ctx: &Context,
+    out: &str,
+    files: &mut Files,
+    diags: &mut Diagnostics,
+) {
     match site.theme.render(template, ctx) {
         Ok(html) => {
             files.insert(out.to_owned(), html.into_bytes());
@@ -88,11 +108,20 @@ fn emit(site: &Site, template: &str, ctx: &Context, out: &str, files: &mut Files
     }
 }
 
-fn render_page(site: &Site, page: &Page, map: &HashMap<String, String>, today: Date) -> Result<String, Diagnostic> {
+fn render_page(
+    site: &Site,
+    page: &Page,
+    map: &HashMap<String, String>,
+    today: Date,
+) -> Result<String, Diagnostic> {
     let resolve = |url: &str, _kind| map.get(url).cloned().unwrap_or_else(|| url.to_owned());
     // The page title is the h1: the body's top heading level becomes h2, whatever the author used.
     let headings = page.doc.headings();
-    let top = headings.iter().map(|(level, _, _)| *level).min().unwrap_or(2);
+    let top = headings
+        .iter()
+        .map(|(level, _, _)| *level)
+        .min()
+        .unwrap_or(2);
     let heading_shift = 2u8.saturating_sub(top);
     let opts = BodyOptions {
         allow_raw_html: site.config.allow_raw_html,
@@ -100,7 +129,7 @@ fn render_page(site: &Site, page: &Page, map: &HashMap<String, String>, today: D
         survey_colors: &site.theme.survey_colors,
         heading_shift,
     };
-    let mut view = page_view(page, &page.out_path, &site.config);
+    let mut view = page_view(page, &page.out_path, site);
     view.content = Some(render_body(&page.doc, &opts));
     view.toc = Some(
         headings
@@ -180,10 +209,18 @@ fn listing_context(
     tags: &BTreeMap<String, Vec<&Page>>,
     site: &Site,
 ) {
-    let view = |p: &Page| page_view(p, out, &site.config);
-    let mut newsletters: Vec<&Page> = pages.iter().copied().filter(|p| p.newsletter().is_some()).collect();
+    let view = |p: &Page| page_view(p, out, site);
+    let mut newsletters: Vec<&Page> = pages
+        .iter()
+        .copied()
+        .filter(|p| p.newsletter().is_some())
+        .collect();
     newsletters.sort_by_key(|p| std::cmp::Reverse(p.newsletter().map(|n| n.number)));
-    let mut events: Vec<&Page> = pages.iter().copied().filter(|p| p.event().is_some()).collect();
+    let mut events: Vec<&Page> = pages
+        .iter()
+        .copied()
+        .filter(|p| p.event().is_some())
+        .collect();
     events.sort_by_key(|p| (sort_date(p), p.out_path.clone()));
 
     ctx.insert("latest", &newsletters.first().map(|p| view(p)));
@@ -201,9 +238,16 @@ fn listing_context(
         .map(|p| view(p))
         .collect();
     ctx.insert("recent", &recent);
-    let plain: Vec<PageView> = pages.iter().filter(|p| p.is_plain()).map(|p| view(p)).collect();
+    let plain: Vec<PageView> = pages
+        .iter()
+        .filter(|p| p.is_plain())
+        .map(|p| view(p))
+        .collect();
     ctx.insert("pages", &plain);
-    ctx.insert("newsletters", &newsletters.iter().map(|p| view(p)).collect::<Vec<_>>());
+    ctx.insert(
+        "newsletters",
+        &newsletters.iter().map(|p| view(p)).collect::<Vec<_>>(),
+    );
 
     let mut years: Vec<YearGroup> = Vec::new();
     for p in &newsletters {
@@ -224,7 +268,11 @@ fn listing_context(
     let groups: Vec<StatusGroup> = Status::ALL
         .iter()
         .filter_map(|st| {
-            let mut list: Vec<&Page> = events.iter().copied().filter(|p| p.event().is_some_and(|e| e.status == *st)).collect();
+            let mut list: Vec<&Page> = events
+                .iter()
+                .copied()
+                .filter(|p| p.event().is_some_and(|e| e.status == *st))
+                .collect();
             if list.is_empty() {
                 return None;
             }
@@ -245,7 +293,7 @@ fn listing_context(
         .iter()
         .map(|(name, list)| TagCount {
             name: name.clone(),
-            url: links::href(out, &links::tag_file(name)),
+            url: links::href(out, &site.tag_files[name]),
             count: list.len(),
         })
         .collect();

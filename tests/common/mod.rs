@@ -40,7 +40,10 @@ impl Fixture {
 
     /// A fixture with nothing in the site folder (not even site.yaml).
     pub fn empty() -> Fixture {
-        let dir = tempfile::Builder::new().prefix("tsushin-test-").tempdir().expect("tempdir");
+        let dir = tempfile::Builder::new()
+            .prefix("tsushin-test-")
+            .tempdir()
+            .expect("tempdir");
         std::fs::create_dir_all(dir.path().join("site")).unwrap();
         Fixture { dir }
     }
@@ -103,7 +106,8 @@ impl Fixture {
     /// The text of an output file.
     pub fn read(&self, rel: &str) -> String {
         let path = self.out().join(rel);
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
     pub fn html(&self, rel: &str) -> Html {
@@ -144,7 +148,9 @@ pub fn leftovers_beside(output: &Path) -> Vec<String> {
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".tsushin") || n.contains("tsushin-build") || n.contains("tsushin-old"))
+        .filter(|n| {
+            n.starts_with(".tsushin") || n.contains("tsushin-build") || n.contains("tsushin-old")
+        })
         .collect();
     found.sort();
     found
@@ -175,7 +181,12 @@ pub fn describe(report: &BuildReport) -> String {
 }
 
 pub fn errors(report: &BuildReport) -> Vec<Diagnostic> {
-    report.diagnostics.iter().filter(|d| d.is_error()).cloned().collect()
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect()
 }
 
 pub fn warnings(report: &BuildReport) -> Vec<Diagnostic> {
@@ -205,7 +216,12 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             files.insert(rel, std::fs::read(entry.path()).unwrap());
         }
     }
@@ -223,13 +239,19 @@ pub fn fnv(bytes: &[u8]) -> u64 {
 }
 
 pub fn hashes(dir: &Path) -> BTreeMap<String, (usize, u64)> {
-    snapshot(dir).into_iter().map(|(k, v)| (k, (v.len(), fnv(&v)))).collect()
+    snapshot(dir)
+        .into_iter()
+        .map(|(k, v)| (k, (v.len(), fnv(&v))))
+        .collect()
 }
 
 /// Selects and returns the whitespace-normalised text of every match.
 pub fn texts(html: &Html, selector: &str) -> Vec<String> {
-    let sel = Selector::parse(selector).unwrap_or_else(|e| panic!("bad selector {selector}: {e:?}"));
-    html.select(&sel).map(|e| normalize(&e.text().collect::<String>())).collect()
+    let sel =
+        Selector::parse(selector).unwrap_or_else(|e| panic!("bad selector {selector}: {e:?}"));
+    html.select(&sel)
+        .map(|e| normalize(&e.text().collect::<String>()))
+        .collect()
 }
 
 pub fn count(html: &Html, selector: &str) -> usize {
@@ -239,7 +261,9 @@ pub fn count(html: &Html, selector: &str) -> usize {
 
 pub fn attrs(html: &Html, selector: &str, attr: &str) -> Vec<String> {
     let sel = Selector::parse(selector).unwrap();
-    html.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_owned)).collect()
+    html.select(&sel)
+        .filter_map(|e| e.value().attr(attr).map(str::to_owned))
+        .collect()
 }
 
 /// Collapses whitespace runs to one space and trims.
@@ -255,7 +279,9 @@ pub fn page_text(html: &Html) -> String {
 /// Whether `url` is left alone by the link check (external or not a file).
 fn is_external(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
-    ["http://", "https://", "mailto:", "tel:", "//"].iter().any(|p| lower.starts_with(p))
+    ["http://", "https://", "mailto:", "tel:", "//"]
+        .iter()
+        .any(|p| lower.starts_with(p))
 }
 
 /// Resolves `url` (relative, from output file `from`) to a path relative to the output root;
@@ -394,6 +420,11 @@ pub fn sections_headed(html: &Html, heading: &str) -> Vec<String> {
 #[track_caller]
 pub fn section_headed(html: &Html, heading: &str) -> String {
     let found = sections_headed(html, heading);
-    assert_eq!(found.len(), 1, "expected one section headed {heading:?}, found {}", found.len());
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one section headed {heading:?}, found {}",
+        found.len()
+    );
     found.into_iter().next().unwrap()
 }

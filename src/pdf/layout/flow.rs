@@ -1,0 +1,196 @@
+//! The vertical list: what the block layout produces and the paginator consumes.
+//!
+//! A [`Chunk`] is an unbreakable strip of the text column (one line of a paragraph, a table
+//! row, a heading, a survey figure…) whose items use *relative* coordinates: x is absolute
+//! (from the page's left edge) but every y is measured downwards from the chunk's top. The
+//! paginator gives each chunk a top on some page and [`place`] turns its items into
+//! `draw::Item`s in PDF coordinates.
+
+use crate::pdf::draw::{Item, Rgb};
+
+use super::PdfLink;
+
+/// A link area relative to its chunk (y down from the top).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RelLink {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub target: PdfLink,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Chunk {
+    pub h: f32,
+    /// Relative items (see the module docs), drawn in order.
+    pub items: Vec<Item>,
+    pub links: Vec<RelLink>,
+    /// Link targets in this chunk: (anchor id, y).
+    pub anchors: Vec<(String, f32)>,
+    /// Outline entries: (level, title, y).
+    pub outline: Vec<(u8, String, f32)>,
+    /// Space above the chunk, dropped at the top of a page.
+    pub space_before: f32,
+    /// No page break between this chunk and the next one.
+    pub keep_with_next: bool,
+    /// Where the chunk may be cut when it is taller than a page (y offsets, ascending).
+    pub cuts: Vec<f32>,
+    /// Decorations (quote bars, code backgrounds) this chunk belongs to.
+    pub spans: Vec<usize>,
+    /// The table this chunk is a row of, for repeating the header row after a page break.
+    pub table: Option<usize>,
+    pub table_header: bool,
+}
+
+impl Chunk {
+    pub fn new(h: f32) -> Chunk {
+        Chunk { h, ..Chunk::default() }
+    }
+
+    /// Baseline of the first glyph run, for aligning list markers.
+    pub fn first_baseline(&self) -> Option<f32> {
+        self.items.iter().find_map(|i| match i {
+            Item::Glyphs { baseline, .. } => Some(*baseline),
+            _ => None,
+        })
+    }
+
+    /// Appends `other`'s content moved down by `dy`.
+    pub fn absorb(&mut self, other: Chunk, dy: f32) {
+        self.items.extend(other.items.into_iter().map(|mut i| {
+            shift(&mut i, dy);
+            i
+        }));
+        self.links.extend(other.links.into_iter().map(|mut l| {
+            l.y += dy;
+            l
+        }));
+        self.anchors.extend(other.anchors.into_iter().map(|(a, y)| (a, y + dy)));
+        self.outline.extend(other.outline.into_iter().map(|(l, t, y)| (l, t, y + dy)));
+        self.cuts.extend(other.cuts.into_iter().map(|c| c + dy));
+    }
+
+    /// Cuts the chunk at `at` (0 < at < h): the part above and the rest below. Glyph runs go
+    /// with their baseline, boxes are cut in two, images and links go with their top.
+    pub fn split(self, at: f32) -> (Chunk, Chunk) {
+        let mut top = Chunk { h: at, ..Chunk::default() };
+        let mut rest = Chunk {
+            h: (self.h - at).max(0.0),
+            spans: self.spans.clone(),
+            table: self.table,
+            ..Chunk::default()
+        };
+        top.spans = self.spans;
+        top.table = self.table;
+        for item in self.items {
+            match item {
+                Item::Glyphs { baseline, .. } if baseline <= at => top.items.push(item),
+                Item::Glyphs { .. } => {
+                    let mut i = item;
+                    shift(&mut i, -at);
+                    rest.items.push(i)
+                }
+                Item::Rect { x, y, w, h, fill, stroke } => {
+                    if y + h <= at + 0.01 {
+                        top.items.push(item);
+                    } else if y >= at - 0.01 {
+                        rest.items.push(Item::Rect { x, y: y - at, w, h, fill, stroke });
+                    } else {
+                        top.items.push(Item::Rect { x, y, w, h: at - y, fill, stroke });
+                        rest.items.push(Item::Rect { x, y: 0.0, w, h: y + h - at, fill, stroke });
+                    }
+                }
+                Item::Line { x1, y1, x2, y2, color, width } => {
+                    let (lo, hi) = (y1.min(y2), y1.max(y2));
+                    if hi <= at + 0.01 {
+                        top.items.push(item);
+                    } else if lo >= at - 0.01 {
+                        rest.items.push(Item::Line { x1, y1: y1 - at, x2, y2: y2 - at, color, width });
+                    } else if (x1 - x2).abs() < 0.01 {
+                        top.items.push(Item::Line { x1, y1: lo, x2, y2: at, color, width });
+                        rest.items.push(Item::Line { x1, y1: 0.0, x2, y2: hi - at, color, width });
+                    } else {
+                        top.items.push(item);
+                    }
+                }
+                Item::Image { y, .. } if y < at => top.items.push(item),
+                Item::Image { .. } => {
+                    let mut i = item;
+                    shift(&mut i, -at);
+                    rest.items.push(i)
+                }
+            }
+        }
+        for l in self.links {
+            if l.y < at {
+                top.links.push(l)
+            } else {
+                rest.links.push(RelLink { y: l.y - at, ..l })
+            }
+        }
+        for (a, y) in self.anchors {
+            if y < at { top.anchors.push((a, y)) } else { rest.anchors.push((a, y - at)) }
+        }
+        for (l, t, y) in self.outline {
+            if y < at { top.outline.push((l, t, y)) } else { rest.outline.push((l, t, y - at)) }
+        }
+        rest.cuts = self.cuts.into_iter().filter(|&c| c > at + 0.5).map(|c| c - at).collect();
+        rest.keep_with_next = self.keep_with_next;
+        (top, rest)
+    }
+}
+
+/// A decoration drawn behind every page fragment of a run of chunks: a tinted box and/or a
+/// bar on its left (block quotes, code blocks, footnote areas).
+#[derive(Debug, Clone)]
+pub(crate) struct SpanDeco {
+    pub x: f32,
+    pub w: f32,
+    pub fill: Option<Rgb>,
+    /// A bar at the left edge: (colour, width).
+    pub bar: Option<(Rgb, f32)>,
+}
+
+/// Moves a relative item down by `dy`.
+pub(crate) fn shift(item: &mut Item, dy: f32) {
+    match item {
+        Item::Glyphs { baseline, .. } => *baseline += dy,
+        Item::Rect { y, .. } | Item::Image { y, .. } => *y += dy,
+        Item::Line { y1, y2, .. } => {
+            *y1 += dy;
+            *y2 += dy;
+        }
+    }
+}
+
+/// A relative item of a chunk whose top is at `top` (PDF y) as a page item.
+pub(crate) fn place(item: &Item, top: f32) -> Item {
+    match item.clone() {
+        Item::Glyphs { font, size, color, baseline, glyphs } => {
+            Item::Glyphs { font, size, color, baseline: top - baseline, glyphs }
+        }
+        Item::Rect { x, y, w, h, fill, stroke } => Item::Rect { x, y: top - y - h, w, h, fill, stroke },
+        Item::Line { x1, y1, x2, y2, color, width } => {
+            Item::Line { x1, y1: top - y1, x2, y2: top - y2, color, width }
+        }
+        Item::Image { image, x, y, w, h } => Item::Image { image, x, y: top - y - h, w, h },
+    }
+}
+
+/// A filled rectangle in relative coordinates (y = top edge).
+pub(crate) fn fill_rect(x: f32, y: f32, w: f32, h: f32, color: Rgb) -> Item {
+    Item::Rect { x, y, w: w.max(0.0), h: h.max(0.0), fill: Some(color), stroke: None }
+}
+
+pub(crate) fn stroke_rect(x: f32, y: f32, w: f32, h: f32, color: Rgb, width: f32) -> Item {
+    Item::Rect { x, y, w: w.max(0.0), h: h.max(0.0), fill: None, stroke: Some((color, width)) }
+}
+
+pub(crate) fn hline(x1: f32, x2: f32, y: f32, color: Rgb, width: f32) -> Item {
+    Item::Line { x1, y1: y, x2, y2: y, color, width }
+}
+
+pub(crate) fn vline(x: f32, y1: f32, y2: f32, color: Rgb, width: f32) -> Item {
+    Item::Line { x1: x, y1, x2: x, y2, color, width }
+}

@@ -1,0 +1,412 @@
+//! The top of the first page: the newsletter masthead (題字, 第N号, 発行日, 担当, 配信先), the
+//! head of a training announcement (status badge, title, postponement banner) and its
+//! information box (開催概要) laid out like a printed flyer. Dates and times are the HTML's:
+//! `wareki_date`, `time_range`, `issue_number`, `digits` in the site's digit style.
+
+use crate::content::event::{Event, Status};
+use crate::content::frontmatter::Newsletter;
+use crate::japanese::{digits, issue_number, time_range, wareki_date};
+use crate::pdf::draw::Rgb;
+
+use super::Engine;
+use super::flow::{Chunk, fill_rect, hline, stroke_rect, vline};
+use super::inline::{Align, LineBox, Para, Piece, Run, RunStyle};
+
+/// Colours of the status badges and banners (the HTML theme's).
+struct StatusLook {
+    fill: Rgb,
+    border: Rgb,
+    text: Rgb,
+}
+
+fn hex(s: &str) -> Rgb {
+    Rgb::parse_hex(s).unwrap_or(Rgb::BLACK)
+}
+
+fn status_look(s: Status) -> StatusLook {
+    match s {
+        Status::Scheduled => StatusLook { fill: hex("#1f5a96"), border: hex("#1f5a96"), text: hex("#ffffff") },
+        Status::Ongoing => StatusLook { fill: hex("#0f6e5f"), border: hex("#0f6e5f"), text: hex("#ffffff") },
+        Status::Held => StatusLook { fill: hex("#eef1f3"), border: hex("#7b8794"), text: hex("#3b4650") },
+        Status::Postponed => StatusLook { fill: hex("#fff3dc"), border: hex("#c26a00"), text: hex("#7a3e00") },
+        Status::Cancelled => StatusLook { fill: hex("#fde8e8"), border: hex("#b42323"), text: hex("#9b1c1c") },
+    }
+}
+
+impl Engine<'_> {
+    fn run(&self, text: impl Into<String>, style: RunStyle) -> Piece {
+        Piece::Run(Run { text: text.into(), style, anchor: None })
+    }
+
+    /// Lines stacked into one chunk starting at `y`; returns the new bottom.
+    fn stack(&self, c: &mut Chunk, lines: Vec<LineBox>, mut y: f32) -> f32 {
+        for lb in lines {
+            let mut part = Chunk::new(lb.h);
+            part.items = lb.items;
+            part.links = lb.links;
+            part.anchors = lb.anchors;
+            let h = lb.h;
+            c.absorb(part, y);
+            y += h;
+        }
+        y
+    }
+
+    /// Lines stacked at the bottom of a chunk, which grows.
+    fn append(&self, c: &mut Chunk, lines: Vec<LineBox>) {
+        let y = c.h;
+        c.h = self.stack(c, lines, y);
+    }
+
+    /// The double rule under a masthead or an event title.
+    fn double_rule(&self, c: &mut Chunk) {
+        let (x, w) = (self.left, self.width);
+        c.h += 4.0;
+        c.items.push(fill_rect(x, c.h, w, 2.2, self.colors.accent));
+        c.h += 2.2 + 1.6;
+        c.items.push(hline(x, x + w, c.h + 0.3, self.colors.accent, 0.6));
+        c.h += 0.6;
+    }
+
+    /// 発行日 … 担当 … 配信先 … as one wrapped line of label/value pairs.
+    fn meta_line(&self, pairs: &[(&str, String)]) -> Vec<LineBox> {
+        let size = self.style.text.table_size;
+        let mut pieces = Vec::new();
+        for (i, (label, value)) in pairs.iter().enumerate() {
+            if i > 0 {
+                pieces.push(self.run("　　", RunStyle::plain(size, self.colors.text)));
+            }
+            pieces.push(self.run(*label, RunStyle::plain(size, self.colors.heading).bold()));
+            pieces.push(self.run(format!("　{value}"), RunStyle::plain(size, self.colors.text)));
+        }
+        let para = Para { size, pitch: size * 1.7, justify: false, align: Align::Left, indent: 0.0, bold: false };
+        self.lines(&pieces, self.left, self.width, para)
+    }
+
+    pub(crate) fn masthead(&mut self, n: &Newsletter) {
+        let cfg = self.ctx.config;
+        let ds = cfg.date_style;
+        let (x, w) = (self.left, self.width);
+        let small = self.style.text.small_size;
+        let mut c = Chunk::new(0.0);
+
+        // Publisher line.
+        let pub_para = Para { size: small + 0.5, pitch: (small + 0.5) * 1.6, justify: false, align: Align::Left, indent: 0.0, bold: false };
+        let publisher = vec![self.run(cfg.title.clone(), RunStyle::plain(small + 0.5, self.colors.muted))];
+        let lines = self.lines(&publisher, x, w * 0.75, pub_para);
+        c.h = self.stack(&mut c, lines, 0.0);
+
+        // Name and issue badge.
+        let name_size = self.style.headings.title + 5.0;
+        let number = issue_number(n.number, ds);
+        let badge_size = (self.style.headings.title * 0.72).max(10.0);
+        let bw = self.measure(&number, true, badge_size) + badge_size * 1.3;
+        let name_para = Para { size: name_size, pitch: name_size * 1.35, justify: false, align: Align::Left, indent: 0.0, bold: true };
+        let name = vec![self.run(cfg.newsletter_name.clone(), RunStyle::plain(name_size, self.colors.accent).bold())];
+        let name_lines = self.lines(&name, x, (w - bw - name_size).max(w * 0.4), name_para);
+        let top = c.h;
+        c.h = self.stack(&mut c, name_lines, top);
+        // The badge sits on the first baseline of the name, at the right.
+        let (a, d) = self.metrics(true, name_size);
+        let base = top + (name_size * 1.35 - (a - d)) / 2.0 + a;
+        let bh = badge_size * 1.65;
+        let by = base - name_size * 0.38 - bh / 2.0;
+        c.items.push(fill_rect(x + w - bw, by, bw, bh, self.colors.accent));
+        let (ba, bd) = self.metrics(true, badge_size);
+        let bbase = by + bh / 2.0 + (ba + bd) / 2.0;
+        let run = Run { text: number.clone(), style: RunStyle::plain(badge_size, Rgb(1.0, 1.0, 1.0)).bold(), anchor: None };
+        let (items, _) = self.single_line(&[run], x + w - bw + badge_size * 0.65, bbase);
+        c.items.extend(items);
+        self.double_rule(&mut c);
+
+        // 発行日・担当・配信先
+        c.h += 4.0;
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(d) = self.page.meta.date {
+            pairs.push(("発行日", wareki_date(d, ds, true)));
+        }
+        if let Some(a) = n.author.as_deref().filter(|a| !a.trim().is_empty()) {
+            pairs.push(("担当", a.trim().to_owned()));
+        }
+        let recipients = if n.recipients.is_empty() { &cfg.recipients } else { &n.recipients };
+        if !recipients.is_empty() {
+            pairs.push(("配信先", recipients.join("、")));
+        }
+        if !pairs.is_empty() {
+            let lines = self.meta_line(&pairs);
+            self.append(&mut c, lines);
+        }
+        self.push(c);
+
+        // The title, when it says more than the name and number.
+        let title = self.page.meta.title.trim().to_owned();
+        let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let redundant = [
+            format!("{}{}", cfg.newsletter_name, issue_number(n.number, crate::japanese::DigitStyle::Official)),
+            format!("{}{}", cfg.newsletter_name, issue_number(n.number, crate::japanese::DigitStyle::Plain)),
+        ]
+        .iter()
+        .any(|r| squash(r) == squash(&title));
+        if !redundant && !title.is_empty() {
+            self.gap(self.em() * 1.0);
+            self.title_lines(&title);
+        }
+        self.gap(self.em() * 1.2);
+    }
+
+    /// The page title (h1), left-aligned, wrapped, as one chunk.
+    fn title_lines(&mut self, title: &str) {
+        let size = self.style.headings.title;
+        let para = Para { size, pitch: size * 1.45, justify: false, align: Align::Left, indent: 0.0, bold: true };
+        let pieces = vec![self.run(title, RunStyle::plain(size, self.colors.heading).bold())];
+        let lines = self.lines(&pieces, self.left, self.width, para);
+        let mut c = Chunk::new(0.0);
+        c.h = self.stack(&mut c, lines, 0.0);
+        c.keep_with_next = true;
+        self.push(c);
+    }
+
+    /// Title block of a plain page.
+    pub(crate) fn plain_head(&mut self) {
+        let title = self.page.meta.title.trim().to_owned();
+        let mut c = Chunk::new(0.0);
+        let size = self.style.headings.title;
+        let para = Para { size, pitch: size * 1.45, justify: false, align: Align::Left, indent: 0.0, bold: true };
+        let pieces = vec![self.run(title, RunStyle::plain(size, self.colors.heading).bold())];
+        let lines = self.lines(&pieces, self.left, self.width, para);
+        c.h = self.stack(&mut c, lines, 0.0);
+        self.double_rule(&mut c);
+        if let Some(d) = self.page.meta.date {
+            c.h += 4.0;
+            let lines = self.meta_line(&[("更新日", wareki_date(d, self.ctx.config.date_style, true))]);
+            self.append(&mut c, lines);
+        }
+        self.push(c);
+        self.gap(self.em() * 1.2);
+    }
+
+    pub(crate) fn event_head(&mut self, ev: &Event) {
+        let cfg = self.ctx.config;
+        let (x, w) = (self.left, self.width);
+        let small = self.style.text.small_size;
+        let em = self.em();
+        let mut c = Chunk::new(0.0);
+
+        // Publisher line, then the status badge and the format chip.
+        let pub_para = Para { size: small + 0.5, pitch: (small + 0.5) * 1.6, justify: false, align: Align::Left, indent: 0.0, bold: false };
+        let publisher = vec![self.run(format!("{}　研修会のご案内", cfg.title), RunStyle::plain(small + 0.5, self.colors.muted))];
+        let lines = self.lines(&publisher, x, w, pub_para);
+        c.h = self.stack(&mut c, lines, 0.0);
+        c.h += 3.0;
+        let bsize = self.style.text.table_size + 0.5;
+        let bh = bsize * 1.75;
+        let (ba, bd) = self.metrics(true, bsize);
+        let base = c.h + bh / 2.0 + (ba + bd) / 2.0;
+        let look = status_look(ev.status);
+        let label = ev.status.label();
+        let bw = self.measure(label, true, bsize) + bsize * 1.4;
+        c.items.push(fill_rect(x, c.h, bw, bh, look.fill));
+        c.items.push(stroke_rect(x + 0.6, c.h + 0.6, bw - 1.2, bh - 1.2, look.border, 1.2));
+        let run = Run { text: label.to_owned(), style: RunStyle::plain(bsize, look.text).bold(), anchor: None };
+        let (items, _) = self.single_line(&[run], x + bsize * 0.7, base);
+        c.items.extend(items);
+        if let Some(f) = ev.format {
+            let fx = x + bw + bsize * 0.6;
+            let fsize = bsize - 0.5;
+            let fw = self.measure(f.label(), false, fsize) + fsize * 1.2;
+            c.items.push(stroke_rect(fx, c.h + 0.8, fw, bh - 1.6, hex("#7b8794"), 0.7));
+            let run = Run { text: f.label().to_owned(), style: RunStyle::plain(fsize, self.colors.muted), anchor: None };
+            let (items, _) = self.single_line(&[run], fx + fsize * 0.6, base);
+            c.items.extend(items);
+        }
+        c.h += bh + em * 0.5;
+
+        // Title.
+        let size = self.style.headings.title;
+        let para = Para { size, pitch: size * 1.45, justify: false, align: Align::Left, indent: 0.0, bold: true };
+        let pieces = vec![self.run(self.page.meta.title.trim(), RunStyle::plain(size, self.colors.heading).bold())];
+        let lines = self.lines(&pieces, x, w, para);
+        self.append(&mut c, lines);
+        self.double_rule(&mut c);
+        c.keep_with_next = true;
+        self.push(c);
+
+        // Postponed / cancelled banner.
+        let banner = match ev.status {
+            Status::Postponed => Some((
+                "この研修会は延期になりました。",
+                "下記の日程では開催しません。新しい日程は決まり次第お知らせします。",
+            )),
+            Status::Cancelled => Some(("この研修会は中止になりました。", "下記の日程では開催しません。")),
+            _ => None,
+        };
+        if let Some((head, text)) = banner {
+            let look = status_look(ev.status);
+            let bar = 6.0;
+            let pad = em * 0.8;
+            let mut b = Chunk::new(pad * 0.8);
+            let hsize = self.style.headings.h3;
+            let ink = match ev.status {
+                Status::Postponed => hex("#4d2700"),
+                _ => hex("#5c1010"),
+            };
+            let tx = x + bar + pad;
+            let tw = w - bar - pad * 2.0;
+            let hp = Para { size: hsize, pitch: hsize * 1.5, justify: false, align: Align::Left, indent: 0.0, bold: true };
+            let lines = self.lines(&[self.run(head, RunStyle::plain(hsize, ink).bold())], tx, tw, hp);
+            self.append(&mut b, lines);
+            let bp = Para { size: em, pitch: em * 1.6, justify: true, align: Align::Left, indent: 0.0, bold: false };
+            let lines = self.lines(&[self.run(text, RunStyle::plain(em, ink))], tx, tw, bp);
+            self.append(&mut b, lines);
+            b.h += pad * 0.8;
+            let light = match ev.status {
+                Status::Postponed => hex("#fff6e5"),
+                _ => hex("#fdecec"),
+            };
+            b.items.insert(0, fill_rect(x, 0.0, w, b.h, light));
+            b.items.insert(1, stroke_rect(x + 0.75, 0.75, w - 1.5, b.h - 1.5, look.border, 1.5));
+            b.items.insert(2, fill_rect(x, 0.0, bar, b.h, look.border));
+            b.keep_with_next = true;
+            self.gap(em * 0.9);
+            self.push(b);
+        }
+        self.info_box(ev);
+        self.gap(em * 1.4);
+    }
+
+    /// 開催概要: a bordered two-column table with a tinted label column; never split.
+    fn info_box(&mut self, ev: &Event) {
+        let ds = self.ctx.config.date_style;
+        let (x, w) = (self.left, self.width);
+        let size = self.style.text.size;
+        let small = self.style.text.table_size;
+        let em = self.em();
+        let struck = matches!(ev.status, Status::Postponed | Status::Cancelled);
+        let text = RunStyle::plain(size, self.colors.text);
+        let dim = RunStyle::plain(size, if struck { self.colors.muted } else { self.colors.text }).struck(struck);
+        let muted = RunStyle::plain(small, self.colors.muted);
+
+        // Rows: label and paragraphs (each a list of pieces, with a flag for smaller spacing).
+        let mut rows: Vec<(&str, Vec<Vec<Piece>>)> = Vec::new();
+        if !ev.sessions.is_empty() {
+            let mut paras = Vec::new();
+            for s in &ev.sessions {
+                let when = format!(
+                    "{} {}",
+                    wareki_date(s.start.date(), ds, true),
+                    time_range(s.start.time(), Some(s.end.time()), ds)
+                );
+                let mut p = vec![self.run(when, dim.clone().bold())];
+                if let Some(l) = s.label.as_deref().filter(|l| !l.trim().is_empty()) {
+                    p.push(self.run(format!(" （{}）", l.trim()), text.clone()));
+                }
+                paras.push(p);
+                if !s.audience.is_empty() {
+                    paras.push(vec![
+                        self.run("対象区：", muted.clone().bold()),
+                        self.run(s.audience.join("、"), muted.clone()),
+                    ]);
+                }
+            }
+            rows.push(("日時", paras));
+        }
+        if let Some(v) = ev.venue.as_deref().filter(|v| !v.trim().is_empty()) {
+            rows.push(("場所", vec![vec![self.run(v.trim(), text.clone())]]));
+        }
+        if !ev.lecturers.is_empty() {
+            let mut paras = Vec::new();
+            for l in &ev.lecturers {
+                let mut p = vec![self.run(l.name.trim(), text.clone().bold())];
+                let aff = l.affiliation.as_deref().map(str::trim).filter(|a| !a.is_empty());
+                let role = l.role.as_deref().map(str::trim).filter(|a| !a.is_empty());
+                let extra = match (aff, role) {
+                    (Some(a), Some(r)) => Some(format!("（{a} {r}）")),
+                    (Some(a), None) => Some(format!("（{a}）")),
+                    (None, Some(r)) => Some(format!("（{r}）")),
+                    (None, None) => None,
+                };
+                if let Some(e) = extra {
+                    p.push(self.run(e, RunStyle::plain(small, self.colors.text)));
+                }
+                paras.push(p);
+            }
+            rows.push(("講師", paras));
+        }
+        if let Some(f) = ev.format {
+            rows.push(("形式", vec![vec![self.run(f.label(), text.clone())]]));
+        }
+        if let Some(t) = ev.target.as_deref().filter(|t| !t.trim().is_empty()) {
+            rows.push(("対象", vec![vec![self.run(t.trim(), text.clone())]]));
+        }
+        if let Some(d) = ev.apply_by {
+            rows.push(("申込締切", vec![vec![self.run(wareki_date(d, ds, true), dim.clone())]]));
+        }
+        if let Some(n) = ev.capacity {
+            rows.push(("定員", vec![vec![self.run(format!("{}名", digits(i64::from(n), ds)), text.clone())]]));
+        }
+        if rows.is_empty() {
+            return;
+        }
+
+        let pad_x = em * 0.8;
+        let pad_y = em * 0.55;
+        let label_w = rows.iter().map(|(l, _)| self.measure(l, true, size)).fold(0.0, f32::max) + pad_x * 2.0;
+        let label_w = label_w.max(em * 5.5);
+        let vx = x + label_w + pad_x;
+        let vw = w - label_w - pad_x * 2.0;
+        let mut c = Chunk::new(0.0);
+
+        // Caption tab: 開催概要
+        let csize = self.style.headings.h3;
+        let tab_h = csize * 1.8;
+        let tab_w = self.measure("開催概要", true, csize) + csize * 1.6;
+        c.items.push(fill_rect(x, 0.0, tab_w, tab_h, self.colors.accent));
+        let (ca, cd) = self.metrics(true, csize);
+        let cbase = tab_h / 2.0 + (ca + cd) / 2.0;
+        let run = Run { text: "開催概要".into(), style: RunStyle::plain(csize, Rgb(1.0, 1.0, 1.0)).bold(), anchor: None };
+        let (items, _) = self.single_line(&[run], x + csize * 0.8, cbase);
+        c.items.extend(items);
+        c.h = tab_h;
+        let table_top = c.h;
+        c.cuts.push(c.h);
+
+        let mut backgrounds = Vec::new();
+        let mut rules = Vec::new();
+        for (ri, (label, paras)) in rows.iter().enumerate() {
+            let top = c.h;
+            let mut y = top + pad_y;
+            for (pi, p) in paras.iter().enumerate() {
+                let psize = match p.first() {
+                    Some(Piece::Run(r)) => r.style.size,
+                    _ => size,
+                };
+                if pi > 0 {
+                    y += if psize < size { 0.0 } else { em * 0.35 };
+                }
+                let para = Para { size: psize, pitch: psize * 1.6, justify: false, align: Align::Left, indent: 0.0, bold: false };
+                let lines = self.lines(p, vx, vw, para);
+                y = self.stack(&mut c, lines, y);
+            }
+            let bottom = y + pad_y;
+            let lpara = Para { size, pitch: size * 1.6, justify: false, align: Align::Center, indent: 0.0, bold: true };
+            let lines = self.lines(&[self.run(*label, RunStyle::plain(size, self.colors.heading).bold())], x, label_w, lpara);
+            self.stack(&mut c, lines, top + pad_y);
+            backgrounds.push(fill_rect(x, top, label_w, bottom - top, self.colors.tint));
+            if ri > 0 {
+                rules.push(hline(x, x + w, top, self.colors.rule, 0.6));
+            }
+            c.h = bottom;
+            c.cuts.push(bottom);
+        }
+        let border = self.colors.accent;
+        rules.push(vline(x + label_w, table_top, c.h, self.colors.rule, 0.6));
+        rules.push(stroke_rect(x + 0.5, table_top + 0.5, w - 1.0, c.h - table_top - 1.0, border, 1.0));
+        let mut items = backgrounds;
+        items.append(&mut c.items);
+        items.extend(rules);
+        c.items = items;
+        c.cuts.retain(|&y| y < c.h - 0.5);
+        self.gap(em * 1.1);
+        self.push(c);
+    }
+}
