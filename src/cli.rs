@@ -42,6 +42,9 @@ enum Command {
         /// The date that decides upcoming and past trainings (YYYY-MM-DD); default: today.
         #[arg(long, value_parser = parse_today)]
         today: Option<jiff::civil::Date>,
+        /// Skip the PDFs, for a quick HTML-only build.
+        #[arg(long)]
+        no_pdf: bool,
     },
     /// Work with themes.
     Theme {
@@ -75,11 +78,13 @@ pub fn run() -> ExitCode {
             output,
             drafts,
             today,
+            no_pdf,
         } => {
             let opts = BuildOptions {
                 output: output.unwrap_or_else(|| root.join("output")),
                 root,
                 drafts,
+                pdf: !no_pdf,
                 today: today.unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
             };
             let started = std::time::Instant::now();
@@ -95,8 +100,9 @@ pub fn run() -> ExitCode {
             }
             if !cli.quiet {
                 eprintln!(
-                    "Built {} pages ({} files) into {} in {} ms.",
+                    "Built {} pages and {} PDFs ({} files) into {} in {} ms.",
                     report.pages_written,
+                    report.pdfs_written,
                     report.files_written,
                     opts.output.display(),
                     started.elapsed().as_millis()

@@ -9,6 +9,7 @@ pub mod diag;
 pub mod html;
 pub mod japanese;
 pub mod markdown;
+pub mod pdf;
 pub mod site;
 pub mod source;
 pub mod survey;

@@ -24,7 +24,11 @@ struct ThemeFile {
 }
 
 pub struct Theme {
+    /// The theme's name from site.yaml.
+    pub name: String,
     pub tera: Tera,
+    /// `pdf.yaml` (text and where it came from), if the theme has one.
+    pub pdf_style: Option<(String, PathBuf)>,
     /// Output path (under `static/`) → bytes.
     pub static_files: BTreeMap<String, Vec<u8>>,
     pub survey_colors: Vec<String>,
@@ -70,7 +74,9 @@ pub fn load(root: &Path, config: &Config, diags: &mut Diagnostics) -> Option<The
     }
 
     let mut theme = Theme {
+        name: config.theme.clone(),
         tera: Tera::new(),
+        pdf_style: None,
         static_files: BTreeMap::new(),
         survey_colors: Vec::new(),
         sources: BTreeMap::new(),
@@ -91,6 +97,11 @@ pub fn load(root: &Path, config: &Config, diags: &mut Diagnostics) -> Option<The
             theme
                 .static_files
                 .insert(format!("static/{name}"), file.bytes.into_owned());
+        } else if rel == "pdf.yaml" {
+            theme.pdf_style = Some((
+                String::from_utf8_lossy(&file.bytes).replace("\r\n", "\n"),
+                file.display,
+            ));
         } else if rel == "theme.yaml" {
             let text = String::from_utf8_lossy(&file.bytes).into_owned();
             match crate::yaml::parse::<ThemeYaml>(&text, &file.display, 1) {
@@ -243,7 +254,8 @@ fn arg_time(s: &str) -> TeraResult<Time> {
         .map_err(|_| tera::Error::message(format!("expected a time like 14:15, got `{s}`")))
 }
 
-fn register_filters(tera: &mut Tera, style: DigitStyle) {
+/// The Japanese date and number filters, shared by page templates and PDF margin templates.
+pub fn register_filters(tera: &mut Tera, style: DigitStyle) {
     tera.register_filter(
         "wareki",
         move |v: &str, kw: Kwargs, _: &State| -> TeraResult<String> {

@@ -30,6 +30,7 @@ fn example_site_links_resolve() {
         root: repo_root(),
         output: out.clone(),
         drafts: false,
+        pdf: true,
         today: "2026-11-23".parse().unwrap(),
     });
     assert!(!report.diagnostics.has_errors(), "{}", describe(&report));
@@ -45,6 +46,7 @@ fn example_site_has_no_root_relative_links() {
         root: repo_root(),
         output: out.clone(),
         drafts: true,
+        pdf: true,
         today: "2026-11-23".parse().unwrap(),
     });
     assert!(!report.diagnostics.has_errors(), "{}", describe(&report));

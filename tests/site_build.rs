@@ -153,6 +153,7 @@ fn example_site_survey_figures() {
         root: repo_root(),
         output: out.clone(),
         drafts: false,
+        pdf: true,
         today: "2026-11-23".parse().unwrap(),
     });
     assert!(!report.diagnostics.has_errors(), "{}", describe(&report));

@@ -21,6 +21,8 @@ pub struct Page {
     pub doc: Document,
     /// Output file relative to the output root, with `/` separators.
     pub out_path: String,
+    /// The decoded source text, for checks that need positions (PDF glyph coverage).
+    pub source: String,
 }
 
 impl Page {
@@ -100,6 +102,7 @@ pub fn parse(text: &str, rel: &str, display: &Path, diags: &mut Diagnostics) -> 
         meta,
         doc,
         out_path: String::new(),
+        source: text.to_owned(),
     };
     let dir = match rel.rsplit_once('/') {
         Some((dir, _)) => format!("{dir}/"),

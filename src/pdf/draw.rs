@@ -79,7 +79,10 @@ pub enum Item {
 pub enum LinkTarget {
     Uri(String),
     /// A place in this document: 0-based page index and the y of the target's top.
-    Internal { page: usize, y: f32 },
+    Internal {
+        page: usize,
+        y: f32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

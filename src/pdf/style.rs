@@ -20,7 +20,7 @@ pub struct Length(pub f32);
 
 impl Length {
     pub fn mm(mm: f32) -> Length {
-        Length(mm * 72.0 / 25.4)
+        Length(mm * (72.0 / 25.4))
     }
     pub fn pt(self) -> f32 {
         self.0
@@ -54,7 +54,9 @@ impl<'de> Deserialize<'de> for Length {
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Length, E> {
                 Length::parse(v).ok_or_else(|| {
-                    E::custom(format!("`{v}` is not a length (write e.g. `20mm`, `1.5cm` or `10.5pt`)"))
+                    E::custom(format!(
+                        "`{v}` is not a length (write e.g. `20mm`, `1.5cm` or `10.5pt`)"
+                    ))
                 })
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Length, E> {
@@ -85,7 +87,9 @@ impl<'de> Deserialize<'de> for Color {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         Rgb::parse_hex(&s).map(Color).ok_or_else(|| {
-            de::Error::custom(format!("`{s}` is not a colour (write it as `#1d4f91` or `#fff`, in quotes)"))
+            de::Error::custom(format!(
+                "`{s}` is not a colour (write it as `#1d4f91` or `#fff`, in quotes)"
+            ))
         })
     }
 }
@@ -99,7 +103,7 @@ pub enum HAlign {
     Right,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Style {
     pub page: PageSize,
@@ -217,24 +221,12 @@ pub struct Footer {
     pub align: HAlign,
 }
 
-impl Default for Style {
-    fn default() -> Self {
-        Style {
-            page: PageSize::default(),
-            margins: Margins::default(),
-            fonts: Fonts::default(),
-            text: Text::default(),
-            headings: Headings::default(),
-            colors: Colors::default(),
-            header: Header::default(),
-            footer: Footer::default(),
-        }
-    }
-}
-
 impl Default for PageSize {
     fn default() -> Self {
-        PageSize { width: Length::mm(210.0), height: Length::mm(297.0) }
+        PageSize {
+            width: Length::mm(210.0),
+            height: Length::mm(297.0),
+        }
     }
 }
 
@@ -277,7 +269,12 @@ impl Default for Text {
 
 impl Default for Headings {
     fn default() -> Self {
-        Headings { title: 18.0, h2: 14.0, h3: 12.0, h4: 10.5 }
+        Headings {
+            title: 18.0,
+            h2: 14.0,
+            h3: 12.0,
+            h4: 10.5,
+        }
     }
 }
 
@@ -313,7 +310,10 @@ impl Default for Header {
 
 impl Default for Footer {
     fn default() -> Self {
-        Footer { text: "{{ page_number }} / {{ page_count }}".into(), align: HAlign::Center }
+        Footer {
+            text: "{{ page_number }} / {{ page_count }}".into(),
+            align: HAlign::Center,
+        }
     }
 }
 
@@ -334,10 +334,14 @@ pub fn parse(text: &str, file: &Path) -> Result<Style, Diagnostic> {
 impl Style {
     /// Values that parse but cannot make a page.
     fn check(&self, file: &Path) -> Result<(), Diagnostic> {
-        let bad = |msg: String, help: &str| Err(Diagnostic::error(Location::file(file), msg).help(help));
+        let bad =
+            |msg: String, help: &str| Err(Diagnostic::error(Location::file(file), msg).help(help));
         let (w, h) = (self.page.width.pt(), self.page.height.pt());
         if !(100.0..=14400.0).contains(&w) || !(100.0..=14400.0).contains(&h) {
-            return bad(format!("page size {w:.0} × {h:.0} pt is not usable"), "A4 is `width: 210mm`, `height: 297mm`");
+            return bad(
+                format!("page size {w:.0} × {h:.0} pt is not usable"),
+                "A4 is `width: 210mm`, `height: 297mm`",
+            );
         }
         let m = &self.margins;
         let margins = [m.top.pt(), m.bottom.pt(), m.left.pt(), m.right.pt()];
@@ -364,20 +368,33 @@ impl Style {
         ];
         for (key, v) in sizes {
             if !(4.0..=72.0).contains(&v) {
-                return bad(format!("`{key}: {v}` is not a usable font size"), "font sizes are in points, between 4 and 72");
+                return bad(
+                    format!("`{key}: {v}` is not a usable font size"),
+                    "font sizes are in points, between 4 and 72",
+                );
             }
         }
         if !(1.0..=3.0).contains(&t.line_height) {
-            return bad(format!("`text.line_height: {}` is out of range", t.line_height), "the line pitch is a multiple of the size, e.g. 1.75");
-        }
-        if !(0.0..=5.0).contains(&t.paragraph_space) || !(0.0..=4.0).contains(&t.indent) || !(0.0..=1.0).contains(&t.western_gap) {
             return bad(
-                "`text.paragraph_space`, `text.indent` or `text.western_gap` is out of range".into(),
+                format!("`text.line_height: {}` is out of range", t.line_height),
+                "the line pitch is a multiple of the size, e.g. 1.75",
+            );
+        }
+        if !(0.0..=5.0).contains(&t.paragraph_space)
+            || !(0.0..=4.0).contains(&t.indent)
+            || !(0.0..=1.0).contains(&t.western_gap)
+        {
+            return bad(
+                "`text.paragraph_space`, `text.indent` or `text.western_gap` is out of range"
+                    .into(),
                 "they are in em: paragraph_space 0–5, indent 0–4, western_gap 0–1",
             );
         }
         if self.fonts.regular.is_empty() || self.fonts.bold.is_empty() {
-            return bad("`fonts.regular` and `fonts.bold` need at least one font".into(), "e.g. `regular: [BIZ UDPGothic]`");
+            return bad(
+                "`fonts.regular` and `fonts.bold` need at least one font".into(),
+                "e.g. `regular: [BIZ UDPGothic]`",
+            );
         }
         Ok(())
     }
@@ -410,7 +427,11 @@ mod tests {
         assert_eq!(Length::parse("10.5pt"), Some(Length(10.5)));
         assert_eq!(Length::parse("12"), Some(Length(12.0)));
         assert_eq!(Length::parse("12px"), None);
-        let s = parse("text:\n  size: 11\ncolors:\n  accent: \"#000\"\n", Path::new("p.yaml")).unwrap();
+        let s = parse(
+            "text:\n  size: 11\ncolors:\n  accent: \"#000\"\n",
+            Path::new("p.yaml"),
+        )
+        .unwrap();
         assert_eq!(s.text.size, 11.0);
         assert_eq!(s.text.line_height, 1.75);
         assert_eq!(s.colors.accent.0, Rgb(0.0, 0.0, 0.0));
@@ -424,7 +445,11 @@ mod tests {
         assert!(e.message.contains("length"), "{}", e.message);
         let e = parse("colours:\n  accent: \"#000\"\n", Path::new("p.yaml")).unwrap_err();
         assert!(e.message.contains("colours"), "{}", e.message);
-        let e = parse("margins:\n  left: 110mm\n  right: 110mm\n", Path::new("p.yaml")).unwrap_err();
+        let e = parse(
+            "margins:\n  left: 110mm\n  right: 110mm\n",
+            Path::new("p.yaml"),
+        )
+        .unwrap_err();
         assert!(e.message.contains("margins"));
         assert!(parse("", Path::new("p.yaml")).is_ok());
     }

@@ -211,6 +211,24 @@ fn page_ops(
                 }
                 let texts = &glyphs[font];
                 let codepoints = positioned(fonts, *font, *size, placed, texts);
+                // The run's own text as ActualText: extractors would otherwise read the 和欧間
+                // gap (a quarter em) as a space that the author never wrote.
+                let actual: String = placed.iter().map(|g| g.text.as_str()).collect();
+                let mut data = vec![0xfe, 0xff];
+                for unit in actual.encode_utf16() {
+                    data.extend(unit.to_be_bytes());
+                }
+                let map = std::collections::BTreeMap::from([(
+                    "ActualText".to_string(),
+                    printpdf::DictItem::String {
+                        data,
+                        literal: false,
+                    },
+                )]);
+                ops.push(Op::BeginMarkedContentWithProperties {
+                    tag: "Span".into(),
+                    properties: printpdf::DictItem::Dict { map },
+                });
                 ops.push(Op::StartTextSection);
                 ops.push(Op::SetFont {
                     font: PdfFontHandle::External(font_ids[font].clone()),
@@ -224,6 +242,7 @@ fn page_ops(
                     items: vec![TextItem::GlyphIds(codepoints)],
                 });
                 ops.push(Op::EndTextSection);
+                ops.push(Op::EndMarkedContent);
             }
             Item::Rect {
                 x,

@@ -146,7 +146,7 @@ pub fn page_view(page: &Page, from: &str, site: &super::Site) -> PageView {
                 url: links::href(from, &site.tag_files[t]),
             })
             .collect(),
-        pdf_url: None,
+        pdf_url: site.pdf_paths.get(&page.rel).map(|p| links::href(from, p)),
         number,
         author,
         recipients,

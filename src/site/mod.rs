@@ -6,6 +6,7 @@ pub mod feed;
 pub mod links;
 pub mod output;
 mod pages;
+pub mod pdfs;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -23,6 +24,8 @@ pub struct BuildOptions {
     pub root: PathBuf,
     pub output: PathBuf,
     pub drafts: bool,
+    /// Typeset a PDF of every issue and training announcement (`--no-pdf` turns it off).
+    pub pdf: bool,
     /// "Today" for upcoming/past trainings; fixed in tests for reproducible output.
     pub today: Date,
 }
@@ -31,6 +34,7 @@ pub struct BuildOptions {
 pub struct BuildReport {
     pub diagnostics: Diagnostics,
     pub pages_written: usize,
+    pub pdfs_written: usize,
     pub files_written: usize,
 }
 
@@ -45,17 +49,32 @@ pub struct Site {
     pub drafts: HashSet<String>,
     /// Tag → output file of its page.
     pub tag_files: BTreeMap<String, String>,
+    /// Source path → output path of its PDF; empty when PDFs are not made.
+    pub pdf_paths: HashMap<String, String>,
+    /// Fonts and style of the PDFs, parsed once per build.
+    pub pdf: Option<crate::pdf::PdfContext>,
 }
 
 pub fn build(opts: &BuildOptions) -> BuildReport {
     let mut report = BuildReport::default();
-    let Some(site) = load(&opts.root, opts.drafts, &mut report.diagnostics) else {
+    let Some(mut site) = load(&opts.root, opts.drafts, &mut report.diagnostics) else {
         return report;
     };
-    let files = match render_all(&site, opts.today, &mut report.diagnostics) {
+    if !opts.pdf {
+        site.pdf_paths.clear();
+    }
+    let mut files = match render_all(&site, opts.today, &mut report.diagnostics) {
         Some(f) if !report.diagnostics.has_errors() => f,
         _ => return report,
     };
+    if let Some(ctx) = site.pdf.as_ref().filter(|_| opts.pdf) {
+        let pdfs = pdfs::render(&site, ctx, &mut report.diagnostics);
+        if report.diagnostics.has_errors() {
+            return report;
+        }
+        report.pdfs_written = pdfs.len();
+        files.extend(pdfs);
+    }
     match write(&site, &opts.output, &files) {
         Ok(()) => {
             report.pages_written = files.iter().filter(|(p, _)| p.ends_with(".html")).count();
@@ -95,7 +114,11 @@ pub fn load(root: &Path, include_drafts: bool, diags: &mut Diagnostics) -> Optio
     check_unique(&pages, &assets, diags);
     let theme = theme?;
     let tag_files = links::tag_files(pages.iter().flat_map(|p| &p.meta.tags));
+    let pdf_paths = pdfs::plan(&pages, &config);
+    let pdf = crate::pdf::PdfContext::new(root, &theme, &config, diags);
     Some(Site {
+        pdf_paths,
+        pdf,
         root: root.to_path_buf(),
         config,
         theme,

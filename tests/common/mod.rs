@@ -75,6 +75,7 @@ impl Fixture {
             root: self.root(),
             output: self.out(),
             drafts,
+            pdf: true,
             today: today.parse().expect("valid test date"),
         }
     }

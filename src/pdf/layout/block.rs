@@ -68,7 +68,11 @@ impl Engine<'_> {
 
     fn block(&mut self, block: &Block, x: f32, w: f32, depth: usize) {
         // Pathological nesting: flatten instead of shrinking the column to nothing.
-        let (x, w) = if w < self.em() * 4.0 { (self.left, self.width) } else { (x, w) };
+        let (x, w) = if w < self.em() * 4.0 {
+            (self.left, self.width)
+        } else {
+            (x, w)
+        };
         let em = self.em();
         let ps = self.style.text.paragraph_space * em;
         match block {
@@ -82,7 +86,11 @@ impl Engine<'_> {
                 }
                 self.paragraph(pieces, x, w, para, ps);
             }
-            Block::List { ordered, tight, items } => self.list(*ordered, *tight, items, x, w, depth),
+            Block::List {
+                ordered,
+                tight,
+                items,
+            } => self.list(*ordered, *tight, items, x, w, depth),
             Block::BlockQuote(inner) => {
                 self.gap(ps);
                 let bar = 3.0;
@@ -103,11 +111,16 @@ impl Engine<'_> {
                 self.gap(ps);
             }
             Block::Code { text, .. } => self.code(text, x, w),
-            Block::Table { align, header, rows } => self.table(align, header, rows, x, w),
+            Block::Table {
+                align,
+                header,
+                rows,
+            } => self.table(align, header, rows, x, w),
             Block::Rule => {
                 self.gap(ps * 1.5);
                 let mut c = Chunk::new(em * 0.8);
-                c.items.push(hline(x, x + w, em * 0.4, self.colors.rule, 0.75));
+                c.items
+                    .push(hline(x, x + w, em * 0.4, self.colors.rule, 0.75));
                 self.push(c);
                 self.gap(ps * 1.5);
             }
@@ -124,7 +137,9 @@ impl Engine<'_> {
             while matches!(text.last(), Some(Piece::Break)) {
                 text.pop();
             }
-            let has_text = text.iter().any(|p| matches!(p, Piece::Run(r) if !r.text.trim().is_empty() || r.anchor.is_some()));
+            let has_text = text.iter().any(
+                |p| matches!(p, Piece::Run(r) if !r.text.trim().is_empty() || r.anchor.is_some()),
+            );
             if has_text {
                 this.gap(space);
                 let lines = this.lines(text, x, w, para);
@@ -145,10 +160,8 @@ impl Engine<'_> {
     }
 
     fn spacer(&mut self, h: f32, keep_with_next: bool) {
-        if !keep_with_next {
-            if let Some(last) = self.chunks.last_mut() {
-                last.keep_with_next = true;
-            }
+        if !keep_with_next && let Some(last) = self.chunks.last_mut() {
+            last.keep_with_next = true;
         }
         let mut c = Chunk::new(h);
         c.keep_with_next = keep_with_next;
@@ -176,8 +189,8 @@ impl Engine<'_> {
         let em = self.em();
         let h = &self.style.headings;
         let (size, before, after) = match level {
-            0..=2 => (h.h2, em * 2.0, em * 0.75),
-            3 => (h.h3, em * 1.5, em * 0.45),
+            0..=2 => (h.h2, em * 1.8, em * 0.7),
+            3 => (h.h3, em * 1.4, em * 0.4),
             _ => (h.h4, em * 1.2, em * 0.3),
         };
         let style = RunStyle::plain(size, self.colors.heading).bold();
@@ -195,8 +208,19 @@ impl Engine<'_> {
             })
             .collect();
         let pitch = size * 1.45;
-        let para = Para { size, pitch, justify: false, align: Align::Left, indent: 0.0, bold: true };
-        let (tx, tw) = if level == 3 { (x + size * 0.85, w - size * 0.85) } else { (x, w) };
+        let para = Para {
+            size,
+            pitch,
+            justify: false,
+            align: Align::Left,
+            indent: 0.0,
+            bold: true,
+        };
+        let (tx, tw) = if level == 3 {
+            (x + size * 0.85, w - size * 0.85)
+        } else {
+            (x, w)
+        };
         let lines = self.lines(&pieces, tx, tw, para);
         let mut c = Chunk::new(0.0);
         for lb in lines {
@@ -220,7 +244,16 @@ impl Engine<'_> {
                 // A short bar before the text, as tall as the capitals of the first line.
                 let base = c.first_baseline().unwrap_or(pitch * 0.75);
                 let bar_h = asc * 0.82;
-                c.items.insert(0, fill_rect(x + 1.0, base - bar_h, size * 0.3, bar_h + size * 0.06, self.colors.accent));
+                c.items.insert(
+                    0,
+                    fill_rect(
+                        x + 1.0,
+                        base - bar_h,
+                        size * 0.3,
+                        bar_h + size * 0.06,
+                        self.colors.accent,
+                    ),
+                );
             }
             _ => {}
         }
@@ -236,16 +269,29 @@ impl Engine<'_> {
         self.suppress = false;
     }
 
-    fn list(&mut self, ordered: Option<u64>, tight: bool, items: &[ListItem], x: f32, w: f32, depth: usize) {
+    fn list(
+        &mut self,
+        ordered: Option<u64>,
+        tight: bool,
+        items: &[ListItem],
+        x: f32,
+        w: f32,
+        depth: usize,
+    ) {
         let em = self.em();
         let ps = self.style.text.paragraph_space * em;
         let item_gap = if tight { em * 0.2 } else { ps };
         let size = self.style.text.size;
         let labels: Vec<String> = match ordered {
-            Some(start) => (0..items.len() as u64).map(|i| format!("{}.", start.saturating_add(i))).collect(),
+            Some(start) => (0..items.len() as u64)
+                .map(|i| format!("{}.", start.saturating_add(i)))
+                .collect(),
             None => vec![String::new(); items.len()],
         };
-        let widest = labels.iter().map(|l| self.measure(l, false, size)).fold(0.0_f32, f32::max);
+        let widest = labels
+            .iter()
+            .map(|l| self.measure(l, false, size))
+            .fold(0.0_f32, f32::max);
         let has_task = items.iter().any(|i| i.task.is_some());
         let marker_w = if ordered.is_some() {
             (widest + em * 0.5).max(em * 1.6)
@@ -287,14 +333,32 @@ impl Engine<'_> {
                     marks.push(stroke_rect(bx, top, b, b, self.colors.text, 0.7));
                     if done {
                         let c = self.colors.accent;
-                        marks.push(Item::Line { x1: bx + b * 0.2, y1: top + b * 0.5, x2: bx + b * 0.42, y2: top + b * 0.78, color: c, width: 1.3 });
-                        marks.push(Item::Line { x1: bx + b * 0.42, y1: top + b * 0.78, x2: bx + b * 0.85, y2: top + b * 0.15, color: c, width: 1.3 });
+                        marks.push(Item::Line {
+                            x1: bx + b * 0.2,
+                            y1: top + b * 0.5,
+                            x2: bx + b * 0.42,
+                            y2: top + b * 0.78,
+                            color: c,
+                            width: 1.3,
+                        });
+                        marks.push(Item::Line {
+                            x1: bx + b * 0.42,
+                            y1: top + b * 0.78,
+                            x2: bx + b * 0.85,
+                            y2: top + b * 0.15,
+                            color: c,
+                            width: 1.3,
+                        });
                     }
                 }
                 (None, Some(_)) => {
                     let label = &labels[i];
                     let lw = self.measure(label, false, size);
-                    let run = Run { text: label.clone(), style: RunStyle::plain(size, self.colors.text), anchor: None };
+                    let run = Run {
+                        text: label.clone(),
+                        style: RunStyle::plain(size, self.colors.text),
+                        anchor: None,
+                    };
                     let (items, _) = self.single_line(&[run], x + marker_w - em * 0.45 - lw, base);
                     marks.extend(items);
                 }
@@ -306,8 +370,21 @@ impl Engine<'_> {
                     let my = base - size * 0.36 - s / 2.0;
                     match level {
                         0 => marks.push(fill_rect(mx, my, s, s, self.colors.accent)),
-                        1 => marks.push(stroke_rect(mx + 0.35, my + 0.35, s - 0.7, s - 0.7, self.colors.accent, 0.7)),
-                        _ => marks.push(hline(mx, mx + s * 1.2, my + s / 2.0, self.colors.accent, 0.9)),
+                        1 => marks.push(stroke_rect(
+                            mx + 0.35,
+                            my + 0.35,
+                            s - 0.7,
+                            s - 0.7,
+                            self.colors.accent,
+                            0.7,
+                        )),
+                        _ => marks.push(hline(
+                            mx,
+                            mx + s * 1.2,
+                            my + s / 2.0,
+                            self.colors.accent,
+                            0.9,
+                        )),
                     }
                 }
             }
@@ -322,15 +399,31 @@ impl Engine<'_> {
         let size = self.style.text.code_size;
         let pad = em * 0.7;
         self.gap(self.style.text.paragraph_space * em);
-        let span = self.open_span(SpanDeco { x, w, fill: Some(self.colors.code_background), bar: None });
+        let span = self.open_span(SpanDeco {
+            x,
+            w,
+            fill: Some(self.colors.code_background),
+            bar: None,
+        });
         self.spacer(size * 0.6, true);
-        let para = Para { size, pitch: size * 1.55, justify: false, align: Align::Left, indent: 0.0, bold: false };
+        let para = Para {
+            size,
+            pitch: size * 1.55,
+            justify: false,
+            align: Align::Left,
+            indent: 0.0,
+            bold: false,
+        };
         let style = RunStyle::plain(size, self.colors.text);
         let body = text.strip_suffix('\n').unwrap_or(text);
         let mut all = Vec::new();
         for line in body.split('\n') {
             let expanded = expand_tabs(line.trim_end_matches('\r'));
-            let pieces = vec![Piece::Run(Run { text: expanded, style: style.clone(), anchor: None })];
+            let pieces = vec![Piece::Run(Run {
+                text: expanded,
+                style: style.clone(),
+                anchor: None,
+            })];
             all.extend(self.lines(&pieces, x + pad, w - pad * 2.0, para));
         }
         self.push_lines(all);
@@ -354,7 +447,14 @@ impl Engine<'_> {
                 }
                 self.images.push(img);
                 let mut c = Chunk::new(ih);
-                c.items.push(Item::Image { image: self.images.len() - 1, x, y: 0.0, w: iw, h: ih });
+                let ix = x + ((w - iw) / 2.0).max(0.0);
+                c.items.push(Item::Image {
+                    image: self.images.len() - 1,
+                    x: ix,
+                    y: 0.0,
+                    w: iw,
+                    h: ih,
+                });
                 let caption = if !title.trim().is_empty() { title } else { "" };
                 if !caption.is_empty() {
                     c.keep_with_next = true;
@@ -369,8 +469,19 @@ impl Engine<'_> {
                 let label = if alt.trim().is_empty() { url } else { alt };
                 let size = self.style.text.small_size;
                 let style = RunStyle::plain(size, self.colors.muted);
-                let pieces = vec![Piece::Run(Run { text: format!("［画像：{label}］"), style, anchor: None })];
-                let para = Para { size, pitch: size * 1.6, justify: false, align: Align::Left, indent: 0.0, bold: false };
+                let pieces = vec![Piece::Run(Run {
+                    text: format!("［画像：{label}］"),
+                    style,
+                    anchor: None,
+                })];
+                let para = Para {
+                    size,
+                    pitch: size * 1.6,
+                    justify: false,
+                    align: Align::Left,
+                    indent: 0.0,
+                    bold: false,
+                };
                 let lines = self.lines(&pieces, x + 4.0, w - 8.0, para);
                 let mut c = Chunk::new(4.0);
                 for lb in lines {
@@ -381,7 +492,8 @@ impl Engine<'_> {
                     c.absorb(part, y);
                 }
                 c.h += 4.0;
-                c.items.insert(0, stroke_rect(x, 0.0, w, c.h, self.colors.rule, 0.6));
+                c.items
+                    .insert(0, stroke_rect(x, 0.0, w, c.h, self.colors.rule, 0.6));
                 self.push(c);
             }
         }
@@ -391,63 +503,105 @@ impl Engine<'_> {
     fn caption(&mut self, text: &str, x: f32, w: f32) {
         let size = self.style.text.small_size;
         let style = RunStyle::plain(size, self.colors.muted);
-        let pieces = vec![Piece::Run(Run { text: text.to_owned(), style, anchor: None })];
-        let para = Para { size, pitch: size * 1.6, justify: false, align: Align::Center, indent: 0.0, bold: false };
+        let pieces = vec![Piece::Run(Run {
+            text: text.to_owned(),
+            style,
+            anchor: None,
+        })];
+        let para = Para {
+            size,
+            pitch: size * 1.6,
+            justify: false,
+            align: Align::Center,
+            indent: 0.0,
+            bold: false,
+        };
         let lines = self.lines(&pieces, x, w, para);
         self.gap(size * 0.3);
         self.push_lines(lines);
     }
 
-    /// The footnotes at the end of the document, numbered, each number linking back.
+    /// Footnotes. Each note is laid out on its own; one whose first reference is in the body
+    /// and that is not too tall goes to the bottom of the page of that reference (the
+    /// paginator places it), the others are collected at the end of the document. The note's
+    /// label `注N` links back to the reference.
     pub(crate) fn footnotes(&mut self) {
-        let notes = &self.page.doc.footnotes;
+        let notes = self.page.doc.footnotes.clone();
         if notes.is_empty() {
             return;
         }
-        let em = self.em();
         let size = self.style.text.footnote_size;
         let (x, w) = (self.left, self.width);
-        self.gap(em * 2.2);
-        let mut rule = Chunk::new(size * 0.9);
-        rule.items.push(hline(x, x + w * 0.3, 0.0, self.colors.rule, 0.75));
-        rule.keep_with_next = true;
-        self.push(rule);
-        let label_w = {
-            let widest = notes.iter().map(|n| self.measure(&format!("注{}", n.number), false, size)).fold(0.0, f32::max);
-            widest + size
+        let label_w = notes
+            .iter()
+            .map(|n| self.measure(&format!("注{}", n.number), false, size))
+            .fold(0.0, f32::max)
+            + size;
+        let body_end = self.chunks.len();
+        let referenced = |chunks: &[Chunk], n: usize| {
+            let id = footnote_ref_id(n);
+            chunks
+                .iter()
+                .any(|c| c.anchors.iter().any(|(a, _)| *a == id))
         };
-        for note in notes.clone() {
+        let mut at_end: Vec<Vec<Chunk>> = Vec::new();
+        let mut bottom: Vec<(usize, Vec<Chunk>)> = Vec::new();
+        for note in &notes {
             let first = self.chunks.len();
-            self.gap(size * 0.3);
+            self.pending = 0.0;
             self.suppress = false;
-            // Footnote text: the body machinery at the footnote size.
             for (bi, b) in note.blocks.iter().enumerate() {
                 match b {
                     Block::Paragraph(inl) => {
                         let base = RunStyle::plain(size, self.colors.text);
                         let pieces = self.pieces(inl, &base);
-                        let para = Para { size, pitch: size * 1.6, justify: true, align: Align::Left, indent: 0.0, bold: false };
-                        self.paragraph(pieces, x + label_w, w - label_w, para, if bi == 0 { 0.0 } else { size * 0.4 });
+                        let para = Para {
+                            size,
+                            pitch: size * 1.6,
+                            justify: true,
+                            align: Align::Left,
+                            indent: 0.0,
+                            bold: false,
+                        };
+                        self.paragraph(
+                            pieces,
+                            x + label_w,
+                            w - label_w,
+                            para,
+                            if bi == 0 { 0.0 } else { size * 0.4 },
+                        );
                     }
                     other => self.block(other, x + label_w, w - label_w, 1),
                 }
             }
             if first >= self.chunks.len() {
-                let c = Chunk::new(size * 1.6);
-                self.push(c);
+                self.push(Chunk::new(size * 1.6));
             }
+            self.pending = 0.0;
+            self.chunks[first].space_before = 0.0;
             let base = self.chunks[first].first_baseline().unwrap_or(size * 1.2);
             let n = note.number;
-            let label = format!("注{n}");
-            let mut style = RunStyle::plain(size, self.colors.link);
-            if self.footnote_refs.contains(&n) {
+            let back = self.footnote_refs.contains(&n);
+            let mut style = RunStyle::plain(
+                size,
+                if back {
+                    self.colors.link
+                } else {
+                    self.colors.muted
+                },
+            );
+            if back {
                 style.link = Some(super::PdfLink::Anchor(footnote_ref_id(n)));
             }
-            let run = Run { text: label.clone(), style, anchor: None };
+            let run = Run {
+                text: format!("注{n}"),
+                style,
+                anchor: None,
+            };
             let (items, right) = self.single_line(&[run], x, base);
             let c = &mut self.chunks[first];
             c.items.extend(items);
-            if self.footnote_refs.contains(&n) {
+            if back {
                 c.links.push(super::flow::RelLink {
                     x,
                     y: 0.0,
@@ -457,6 +611,45 @@ impl Engine<'_> {
                 });
             }
             c.anchors.push((footnote_id(n), 0.0));
+            let chunks: Vec<Chunk> = self.chunks.drain(first..).collect();
+            let h: f32 = chunks.iter().map(|c| c.h + c.space_before).sum();
+            if referenced(&self.chunks[..body_end], n) && h <= self.body_h * 0.4 {
+                bottom.push((n, chunks));
+            } else {
+                at_end.push(chunks);
+            }
+        }
+        if !at_end.is_empty() {
+            self.gap(self.em() * 2.2);
+            let mut rule = Chunk::new(size * 0.9);
+            rule.items
+                .push(hline(x, x + w * 0.3, 0.0, self.colors.rule, 0.75));
+            rule.keep_with_next = true;
+            self.push(rule);
+            for chunks in at_end {
+                self.gap(size * 0.3);
+                for c in chunks {
+                    self.push(c);
+                }
+            }
+        }
+        // Page-bottom notes live after the flow in the chunk arena.
+        self.flow_len = self.chunks.len();
+        for (n, chunks) in bottom {
+            let start = self.chunks.len();
+            let mut h = 0.0;
+            for (i, mut c) in chunks.into_iter().enumerate() {
+                if i == 0 {
+                    c.space_before = 0.0;
+                }
+                h += c.h + c.space_before;
+                self.chunks.push(c);
+            }
+            self.notes.push(super::Note {
+                number: n,
+                chunks: start..self.chunks.len(),
+                h: h + size * 0.35,
+            });
         }
     }
 }

@@ -45,7 +45,10 @@ pub(crate) struct Chunk {
 
 impl Chunk {
     pub fn new(h: f32) -> Chunk {
-        Chunk { h, ..Chunk::default() }
+        Chunk {
+            h,
+            ..Chunk::default()
+        }
     }
 
     /// Baseline of the first glyph run, for aligning list markers.
@@ -66,15 +69,20 @@ impl Chunk {
             l.y += dy;
             l
         }));
-        self.anchors.extend(other.anchors.into_iter().map(|(a, y)| (a, y + dy)));
-        self.outline.extend(other.outline.into_iter().map(|(l, t, y)| (l, t, y + dy)));
+        self.anchors
+            .extend(other.anchors.into_iter().map(|(a, y)| (a, y + dy)));
+        self.outline
+            .extend(other.outline.into_iter().map(|(l, t, y)| (l, t, y + dy)));
         self.cuts.extend(other.cuts.into_iter().map(|c| c + dy));
     }
 
     /// Cuts the chunk at `at` (0 < at < h): the part above and the rest below. Glyph runs go
     /// with their baseline, boxes are cut in two, images and links go with their top.
     pub fn split(self, at: f32) -> (Chunk, Chunk) {
-        let mut top = Chunk { h: at, ..Chunk::default() };
+        let mut top = Chunk {
+            h: at,
+            ..Chunk::default()
+        };
         let mut rest = Chunk {
             h: (self.h - at).max(0.0),
             spans: self.spans.clone(),
@@ -91,25 +99,81 @@ impl Chunk {
                     shift(&mut i, -at);
                     rest.items.push(i)
                 }
-                Item::Rect { x, y, w, h, fill, stroke } => {
+                Item::Rect {
+                    x,
+                    y,
+                    w,
+                    h,
+                    fill,
+                    stroke,
+                } => {
                     if y + h <= at + 0.01 {
                         top.items.push(item);
                     } else if y >= at - 0.01 {
-                        rest.items.push(Item::Rect { x, y: y - at, w, h, fill, stroke });
+                        rest.items.push(Item::Rect {
+                            x,
+                            y: y - at,
+                            w,
+                            h,
+                            fill,
+                            stroke,
+                        });
                     } else {
-                        top.items.push(Item::Rect { x, y, w, h: at - y, fill, stroke });
-                        rest.items.push(Item::Rect { x, y: 0.0, w, h: y + h - at, fill, stroke });
+                        top.items.push(Item::Rect {
+                            x,
+                            y,
+                            w,
+                            h: at - y,
+                            fill,
+                            stroke,
+                        });
+                        rest.items.push(Item::Rect {
+                            x,
+                            y: 0.0,
+                            w,
+                            h: y + h - at,
+                            fill,
+                            stroke,
+                        });
                     }
                 }
-                Item::Line { x1, y1, x2, y2, color, width } => {
+                Item::Line {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    color,
+                    width,
+                } => {
                     let (lo, hi) = (y1.min(y2), y1.max(y2));
                     if hi <= at + 0.01 {
                         top.items.push(item);
                     } else if lo >= at - 0.01 {
-                        rest.items.push(Item::Line { x1, y1: y1 - at, x2, y2: y2 - at, color, width });
+                        rest.items.push(Item::Line {
+                            x1,
+                            y1: y1 - at,
+                            x2,
+                            y2: y2 - at,
+                            color,
+                            width,
+                        });
                     } else if (x1 - x2).abs() < 0.01 {
-                        top.items.push(Item::Line { x1, y1: lo, x2, y2: at, color, width });
-                        rest.items.push(Item::Line { x1, y1: 0.0, x2, y2: hi - at, color, width });
+                        top.items.push(Item::Line {
+                            x1,
+                            y1: lo,
+                            x2,
+                            y2: at,
+                            color,
+                            width,
+                        });
+                        rest.items.push(Item::Line {
+                            x1,
+                            y1: 0.0,
+                            x2,
+                            y2: hi - at,
+                            color,
+                            width,
+                        });
                     } else {
                         top.items.push(item);
                     }
@@ -130,12 +194,25 @@ impl Chunk {
             }
         }
         for (a, y) in self.anchors {
-            if y < at { top.anchors.push((a, y)) } else { rest.anchors.push((a, y - at)) }
+            if y < at {
+                top.anchors.push((a, y))
+            } else {
+                rest.anchors.push((a, y - at))
+            }
         }
         for (l, t, y) in self.outline {
-            if y < at { top.outline.push((l, t, y)) } else { rest.outline.push((l, t, y - at)) }
+            if y < at {
+                top.outline.push((l, t, y))
+            } else {
+                rest.outline.push((l, t, y - at))
+            }
         }
-        rest.cuts = self.cuts.into_iter().filter(|&c| c > at + 0.5).map(|c| c - at).collect();
+        rest.cuts = self
+            .cuts
+            .into_iter()
+            .filter(|&c| c > at + 0.5)
+            .map(|c| c - at)
+            .collect();
         rest.keep_with_next = self.keep_with_next;
         (top, rest)
     }
@@ -167,30 +244,100 @@ pub(crate) fn shift(item: &mut Item, dy: f32) {
 /// A relative item of a chunk whose top is at `top` (PDF y) as a page item.
 pub(crate) fn place(item: &Item, top: f32) -> Item {
     match item.clone() {
-        Item::Glyphs { font, size, color, baseline, glyphs } => {
-            Item::Glyphs { font, size, color, baseline: top - baseline, glyphs }
-        }
-        Item::Rect { x, y, w, h, fill, stroke } => Item::Rect { x, y: top - y - h, w, h, fill, stroke },
-        Item::Line { x1, y1, x2, y2, color, width } => {
-            Item::Line { x1, y1: top - y1, x2, y2: top - y2, color, width }
-        }
-        Item::Image { image, x, y, w, h } => Item::Image { image, x, y: top - y - h, w, h },
+        Item::Glyphs {
+            font,
+            size,
+            color,
+            baseline,
+            glyphs,
+        } => Item::Glyphs {
+            font,
+            size,
+            color,
+            baseline: top - baseline,
+            glyphs,
+        },
+        Item::Rect {
+            x,
+            y,
+            w,
+            h,
+            fill,
+            stroke,
+        } => Item::Rect {
+            x,
+            y: top - y - h,
+            w,
+            h,
+            fill,
+            stroke,
+        },
+        Item::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            color,
+            width,
+        } => Item::Line {
+            x1,
+            y1: top - y1,
+            x2,
+            y2: top - y2,
+            color,
+            width,
+        },
+        Item::Image { image, x, y, w, h } => Item::Image {
+            image,
+            x,
+            y: top - y - h,
+            w,
+            h,
+        },
     }
 }
 
 /// A filled rectangle in relative coordinates (y = top edge).
 pub(crate) fn fill_rect(x: f32, y: f32, w: f32, h: f32, color: Rgb) -> Item {
-    Item::Rect { x, y, w: w.max(0.0), h: h.max(0.0), fill: Some(color), stroke: None }
+    Item::Rect {
+        x,
+        y,
+        w: w.max(0.0),
+        h: h.max(0.0),
+        fill: Some(color),
+        stroke: None,
+    }
 }
 
 pub(crate) fn stroke_rect(x: f32, y: f32, w: f32, h: f32, color: Rgb, width: f32) -> Item {
-    Item::Rect { x, y, w: w.max(0.0), h: h.max(0.0), fill: None, stroke: Some((color, width)) }
+    Item::Rect {
+        x,
+        y,
+        w: w.max(0.0),
+        h: h.max(0.0),
+        fill: None,
+        stroke: Some((color, width)),
+    }
 }
 
 pub(crate) fn hline(x1: f32, x2: f32, y: f32, color: Rgb, width: f32) -> Item {
-    Item::Line { x1, y1: y, x2, y2: y, color, width }
+    Item::Line {
+        x1,
+        y1: y,
+        x2,
+        y2: y,
+        color,
+        width,
+    }
 }
 
 pub(crate) fn vline(x: f32, y1: f32, y2: f32, color: Rgb, width: f32) -> Item {
-    Item::Line { x1: x, y1, x2: x, y2, color, width }
+    Item::Line {
+        x1: x,
+        y1,
+        x2: x,
+        y2,
+        color,
+        width,
+    }
 }

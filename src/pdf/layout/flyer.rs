@@ -25,17 +25,41 @@ fn hex(s: &str) -> Rgb {
 
 fn status_look(s: Status) -> StatusLook {
     match s {
-        Status::Scheduled => StatusLook { fill: hex("#1f5a96"), border: hex("#1f5a96"), text: hex("#ffffff") },
-        Status::Ongoing => StatusLook { fill: hex("#0f6e5f"), border: hex("#0f6e5f"), text: hex("#ffffff") },
-        Status::Held => StatusLook { fill: hex("#eef1f3"), border: hex("#7b8794"), text: hex("#3b4650") },
-        Status::Postponed => StatusLook { fill: hex("#fff3dc"), border: hex("#c26a00"), text: hex("#7a3e00") },
-        Status::Cancelled => StatusLook { fill: hex("#fde8e8"), border: hex("#b42323"), text: hex("#9b1c1c") },
+        Status::Scheduled => StatusLook {
+            fill: hex("#1f5a96"),
+            border: hex("#1f5a96"),
+            text: hex("#ffffff"),
+        },
+        Status::Ongoing => StatusLook {
+            fill: hex("#0f6e5f"),
+            border: hex("#0f6e5f"),
+            text: hex("#ffffff"),
+        },
+        Status::Held => StatusLook {
+            fill: hex("#eef1f3"),
+            border: hex("#7b8794"),
+            text: hex("#3b4650"),
+        },
+        Status::Postponed => StatusLook {
+            fill: hex("#fff3dc"),
+            border: hex("#c26a00"),
+            text: hex("#7a3e00"),
+        },
+        Status::Cancelled => StatusLook {
+            fill: hex("#fde8e8"),
+            border: hex("#b42323"),
+            text: hex("#9b1c1c"),
+        },
     }
 }
 
 impl Engine<'_> {
     fn run(&self, text: impl Into<String>, style: RunStyle) -> Piece {
-        Piece::Run(Run { text: text.into(), style, anchor: None })
+        Piece::Run(Run {
+            text: text.into(),
+            style,
+            anchor: None,
+        })
     }
 
     /// Lines stacked into one chunk starting at `y`; returns the new bottom.
@@ -48,6 +72,8 @@ impl Engine<'_> {
             let h = lb.h;
             c.absorb(part, y);
             y += h;
+            // Between lines is where an over-tall box may be cut.
+            c.cuts.push(y);
         }
         y
     }
@@ -64,22 +90,38 @@ impl Engine<'_> {
         c.h += 4.0;
         c.items.push(fill_rect(x, c.h, w, 2.2, self.colors.accent));
         c.h += 2.2 + 1.6;
-        c.items.push(hline(x, x + w, c.h + 0.3, self.colors.accent, 0.6));
+        c.items
+            .push(hline(x, x + w, c.h + 0.3, self.colors.accent, 0.6));
         c.h += 0.6;
     }
 
     /// 発行日 … 担当 … 配信先 … as one wrapped line of label/value pairs.
-    fn meta_line(&self, pairs: &[(&str, String)]) -> Vec<LineBox> {
+    /// 発行日 … 担当 … 配信先 … as one wrapped line of label/value pairs; every value part
+    /// stays whole on a line.
+    fn meta_line(&self, pairs: &[(&str, Vec<String>)]) -> Vec<LineBox> {
         let size = self.style.text.table_size;
         let mut pieces = Vec::new();
-        for (i, (label, value)) in pairs.iter().enumerate() {
+        for (i, (label, parts)) in pairs.iter().enumerate() {
             if i > 0 {
                 pieces.push(self.run("　　", RunStyle::plain(size, self.colors.text)));
             }
             pieces.push(self.run(*label, RunStyle::plain(size, self.colors.heading).bold()));
-            pieces.push(self.run(format!("　{value}"), RunStyle::plain(size, self.colors.text)));
+            pieces.push(self.run("　", RunStyle::plain(size, self.colors.text)));
+            for part in parts {
+                pieces.push(self.run(
+                    part.clone(),
+                    RunStyle::plain(size, self.colors.text).nowrap(),
+                ));
+            }
         }
-        let para = Para { size, pitch: size * 1.7, justify: false, align: Align::Left, indent: 0.0, bold: false };
+        let para = Para {
+            size,
+            pitch: size * 1.7,
+            justify: false,
+            align: Align::Left,
+            indent: 0.0,
+            bold: false,
+        };
         self.lines(&pieces, self.left, self.width, para)
     }
 
@@ -91,8 +133,18 @@ impl Engine<'_> {
         let mut c = Chunk::new(0.0);
 
         // Publisher line.
-        let pub_para = Para { size: small + 0.5, pitch: (small + 0.5) * 1.6, justify: false, align: Align::Left, indent: 0.0, bold: false };
-        let publisher = vec![self.run(cfg.title.clone(), RunStyle::plain(small + 0.5, self.colors.muted))];
+        let pub_para = Para {
+            size: small + 0.5,
+            pitch: (small + 0.5) * 1.6,
+            justify: false,
+            align: Align::Left,
+            indent: 0.0,
+            bold: false,
+        };
+        let publisher = vec![self.run(
+            cfg.title.clone(),
+            RunStyle::plain(small + 0.5, self.colors.muted),
+        )];
         let lines = self.lines(&publisher, x, w * 0.75, pub_para);
         c.h = self.stack(&mut c, lines, 0.0);
 
@@ -101,8 +153,18 @@ impl Engine<'_> {
         let number = issue_number(n.number, ds);
         let badge_size = (self.style.headings.title * 0.72).max(10.0);
         let bw = self.measure(&number, true, badge_size) + badge_size * 1.3;
-        let name_para = Para { size: name_size, pitch: name_size * 1.35, justify: false, align: Align::Left, indent: 0.0, bold: true };
-        let name = vec![self.run(cfg.newsletter_name.clone(), RunStyle::plain(name_size, self.colors.accent).bold())];
+        let name_para = Para {
+            size: name_size,
+            pitch: name_size * 1.35,
+            justify: false,
+            align: Align::Left,
+            indent: 0.0,
+            bold: true,
+        };
+        let name = vec![self.run(
+            cfg.newsletter_name.clone(),
+            RunStyle::plain(name_size, self.colors.accent).bold(),
+        )];
         let name_lines = self.lines(&name, x, (w - bw - name_size).max(w * 0.4), name_para);
         let top = c.h;
         c.h = self.stack(&mut c, name_lines, top);
@@ -111,26 +173,47 @@ impl Engine<'_> {
         let base = top + (name_size * 1.35 - (a - d)) / 2.0 + a;
         let bh = badge_size * 1.65;
         let by = base - name_size * 0.38 - bh / 2.0;
-        c.items.push(fill_rect(x + w - bw, by, bw, bh, self.colors.accent));
+        c.items
+            .push(fill_rect(x + w - bw, by, bw, bh, self.colors.accent));
         let (ba, bd) = self.metrics(true, badge_size);
         let bbase = by + bh / 2.0 + (ba + bd) / 2.0;
-        let run = Run { text: number.clone(), style: RunStyle::plain(badge_size, Rgb(1.0, 1.0, 1.0)).bold(), anchor: None };
+        let run = Run {
+            text: number.clone(),
+            style: RunStyle::plain(badge_size, Rgb(1.0, 1.0, 1.0)).bold(),
+            anchor: None,
+        };
         let (items, _) = self.single_line(&[run], x + w - bw + badge_size * 0.65, bbase);
         c.items.extend(items);
         self.double_rule(&mut c);
 
         // 発行日・担当・配信先
         c.h += 4.0;
-        let mut pairs: Vec<(&str, String)> = Vec::new();
+        let mut pairs: Vec<(&str, Vec<String>)> = Vec::new();
         if let Some(d) = self.page.meta.date {
-            pairs.push(("発行日", wareki_date(d, ds, true)));
+            pairs.push(("発行日", vec![wareki_date(d, ds, true)]));
         }
         if let Some(a) = n.author.as_deref().filter(|a| !a.trim().is_empty()) {
-            pairs.push(("担当", a.trim().to_owned()));
+            pairs.push(("担当", vec![a.trim().to_owned()]));
         }
-        let recipients = if n.recipients.is_empty() { &cfg.recipients } else { &n.recipients };
+        let recipients = if n.recipients.is_empty() {
+            &cfg.recipients
+        } else {
+            &n.recipients
+        };
         if !recipients.is_empty() {
-            pairs.push(("配信先", recipients.join("、")));
+            let n = recipients.len();
+            let parts = recipients
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    if i + 1 < n {
+                        format!("{r}、")
+                    } else {
+                        r.clone()
+                    }
+                })
+                .collect();
+            pairs.push(("配信先", parts));
         }
         if !pairs.is_empty() {
             let lines = self.meta_line(&pairs);
@@ -142,8 +225,16 @@ impl Engine<'_> {
         let title = self.page.meta.title.trim().to_owned();
         let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
         let redundant = [
-            format!("{}{}", cfg.newsletter_name, issue_number(n.number, crate::japanese::DigitStyle::Official)),
-            format!("{}{}", cfg.newsletter_name, issue_number(n.number, crate::japanese::DigitStyle::Plain)),
+            format!(
+                "{}{}",
+                cfg.newsletter_name,
+                issue_number(n.number, crate::japanese::DigitStyle::Official)
+            ),
+            format!(
+                "{}{}",
+                cfg.newsletter_name,
+                issue_number(n.number, crate::japanese::DigitStyle::Plain)
+            ),
         ]
         .iter()
         .any(|r| squash(r) == squash(&title));
@@ -157,7 +248,14 @@ impl Engine<'_> {
     /// The page title (h1), left-aligned, wrapped, as one chunk.
     fn title_lines(&mut self, title: &str) {
         let size = self.style.headings.title;
-        let para = Para { size, pitch: size * 1.45, justify: false, align: Align::Left, indent: 0.0, bold: true };
+        let para = Para {
+            size,
+            pitch: size * 1.45,
+            justify: false,
+            align: Align::Left,
+            indent: 0.0,
+            bold: true,
+        };
         let pieces = vec![self.run(title, RunStyle::plain(size, self.colors.heading).bold())];
         let lines = self.lines(&pieces, self.left, self.width, para);
         let mut c = Chunk::new(0.0);
@@ -171,14 +269,24 @@ impl Engine<'_> {
         let title = self.page.meta.title.trim().to_owned();
         let mut c = Chunk::new(0.0);
         let size = self.style.headings.title;
-        let para = Para { size, pitch: size * 1.45, justify: false, align: Align::Left, indent: 0.0, bold: true };
+        let para = Para {
+            size,
+            pitch: size * 1.45,
+            justify: false,
+            align: Align::Left,
+            indent: 0.0,
+            bold: true,
+        };
         let pieces = vec![self.run(title, RunStyle::plain(size, self.colors.heading).bold())];
         let lines = self.lines(&pieces, self.left, self.width, para);
         c.h = self.stack(&mut c, lines, 0.0);
         self.double_rule(&mut c);
         if let Some(d) = self.page.meta.date {
             c.h += 4.0;
-            let lines = self.meta_line(&[("更新日", wareki_date(d, self.ctx.config.date_style, true))]);
+            let lines = self.meta_line(&[(
+                "更新日",
+                vec![wareki_date(d, self.ctx.config.date_style, true)],
+            )]);
             self.append(&mut c, lines);
         }
         self.push(c);
@@ -193,8 +301,18 @@ impl Engine<'_> {
         let mut c = Chunk::new(0.0);
 
         // Publisher line, then the status badge and the format chip.
-        let pub_para = Para { size: small + 0.5, pitch: (small + 0.5) * 1.6, justify: false, align: Align::Left, indent: 0.0, bold: false };
-        let publisher = vec![self.run(format!("{}　研修会のご案内", cfg.title), RunStyle::plain(small + 0.5, self.colors.muted))];
+        let pub_para = Para {
+            size: small + 0.5,
+            pitch: (small + 0.5) * 1.6,
+            justify: false,
+            align: Align::Left,
+            indent: 0.0,
+            bold: false,
+        };
+        let publisher = vec![self.run(
+            format!("{}　研修会のご案内", cfg.title),
+            RunStyle::plain(small + 0.5, self.colors.muted),
+        )];
         let lines = self.lines(&publisher, x, w, pub_para);
         c.h = self.stack(&mut c, lines, 0.0);
         c.h += 3.0;
@@ -206,16 +324,38 @@ impl Engine<'_> {
         let label = ev.status.label();
         let bw = self.measure(label, true, bsize) + bsize * 1.4;
         c.items.push(fill_rect(x, c.h, bw, bh, look.fill));
-        c.items.push(stroke_rect(x + 0.6, c.h + 0.6, bw - 1.2, bh - 1.2, look.border, 1.2));
-        let run = Run { text: label.to_owned(), style: RunStyle::plain(bsize, look.text).bold(), anchor: None };
+        c.items.push(stroke_rect(
+            x + 0.6,
+            c.h + 0.6,
+            bw - 1.2,
+            bh - 1.2,
+            look.border,
+            1.2,
+        ));
+        let run = Run {
+            text: label.to_owned(),
+            style: RunStyle::plain(bsize, look.text).bold(),
+            anchor: None,
+        };
         let (items, _) = self.single_line(&[run], x + bsize * 0.7, base);
         c.items.extend(items);
         if let Some(f) = ev.format {
             let fx = x + bw + bsize * 0.6;
             let fsize = bsize - 0.5;
             let fw = self.measure(f.label(), false, fsize) + fsize * 1.2;
-            c.items.push(stroke_rect(fx, c.h + 0.8, fw, bh - 1.6, hex("#7b8794"), 0.7));
-            let run = Run { text: f.label().to_owned(), style: RunStyle::plain(fsize, self.colors.muted), anchor: None };
+            c.items.push(stroke_rect(
+                fx,
+                c.h + 0.8,
+                fw,
+                bh - 1.6,
+                hex("#7b8794"),
+                0.7,
+            ));
+            let run = Run {
+                text: f.label().to_owned(),
+                style: RunStyle::plain(fsize, self.colors.muted),
+                anchor: None,
+            };
             let (items, _) = self.single_line(&[run], fx + fsize * 0.6, base);
             c.items.extend(items);
         }
@@ -223,8 +363,18 @@ impl Engine<'_> {
 
         // Title.
         let size = self.style.headings.title;
-        let para = Para { size, pitch: size * 1.45, justify: false, align: Align::Left, indent: 0.0, bold: true };
-        let pieces = vec![self.run(self.page.meta.title.trim(), RunStyle::plain(size, self.colors.heading).bold())];
+        let para = Para {
+            size,
+            pitch: size * 1.45,
+            justify: false,
+            align: Align::Left,
+            indent: 0.0,
+            bold: true,
+        };
+        let pieces = vec![self.run(
+            self.page.meta.title.trim(),
+            RunStyle::plain(size, self.colors.heading).bold(),
+        )];
         let lines = self.lines(&pieces, x, w, para);
         self.append(&mut c, lines);
         self.double_rule(&mut c);
@@ -237,7 +387,10 @@ impl Engine<'_> {
                 "この研修会は延期になりました。",
                 "下記の日程では開催しません。新しい日程は決まり次第お知らせします。",
             )),
-            Status::Cancelled => Some(("この研修会は中止になりました。", "下記の日程では開催しません。")),
+            Status::Cancelled => Some((
+                "この研修会は中止になりました。",
+                "下記の日程では開催しません。",
+            )),
             _ => None,
         };
         if let Some((head, text)) = banner {
@@ -252,10 +405,29 @@ impl Engine<'_> {
             };
             let tx = x + bar + pad;
             let tw = w - bar - pad * 2.0;
-            let hp = Para { size: hsize, pitch: hsize * 1.5, justify: false, align: Align::Left, indent: 0.0, bold: true };
-            let lines = self.lines(&[self.run(head, RunStyle::plain(hsize, ink).bold())], tx, tw, hp);
+            let hp = Para {
+                size: hsize,
+                pitch: hsize * 1.5,
+                justify: false,
+                align: Align::Left,
+                indent: 0.0,
+                bold: true,
+            };
+            let lines = self.lines(
+                &[self.run(head, RunStyle::plain(hsize, ink).bold())],
+                tx,
+                tw,
+                hp,
+            );
             self.append(&mut b, lines);
-            let bp = Para { size: em, pitch: em * 1.6, justify: true, align: Align::Left, indent: 0.0, bold: false };
+            let bp = Para {
+                size: em,
+                pitch: em * 1.6,
+                justify: true,
+                align: Align::Left,
+                indent: 0.0,
+                bold: false,
+            };
             let lines = self.lines(&[self.run(text, RunStyle::plain(em, ink))], tx, tw, bp);
             self.append(&mut b, lines);
             b.h += pad * 0.8;
@@ -264,7 +436,10 @@ impl Engine<'_> {
                 _ => hex("#fdecec"),
             };
             b.items.insert(0, fill_rect(x, 0.0, w, b.h, light));
-            b.items.insert(1, stroke_rect(x + 0.75, 0.75, w - 1.5, b.h - 1.5, look.border, 1.5));
+            b.items.insert(
+                1,
+                stroke_rect(x + 0.75, 0.75, w - 1.5, b.h - 1.5, look.border, 1.5),
+            );
             b.items.insert(2, fill_rect(x, 0.0, bar, b.h, look.border));
             b.keep_with_next = true;
             self.gap(em * 0.9);
@@ -283,7 +458,15 @@ impl Engine<'_> {
         let em = self.em();
         let struck = matches!(ev.status, Status::Postponed | Status::Cancelled);
         let text = RunStyle::plain(size, self.colors.text);
-        let dim = RunStyle::plain(size, if struck { self.colors.muted } else { self.colors.text }).struck(struck);
+        let dim = RunStyle::plain(
+            size,
+            if struck {
+                self.colors.muted
+            } else {
+                self.colors.text
+            },
+        )
+        .struck(struck);
         let muted = RunStyle::plain(small, self.colors.muted);
 
         // Rows: label and paragraphs (each a list of pieces, with a flag for smaller spacing).
@@ -302,10 +485,14 @@ impl Engine<'_> {
                 }
                 paras.push(p);
                 if !s.audience.is_empty() {
-                    paras.push(vec![
-                        self.run("対象区：", muted.clone().bold()),
-                        self.run(s.audience.join("、"), muted.clone()),
-                    ]);
+                    // Each ward stays whole on its line, as in the HTML.
+                    let mut p = vec![self.run("対象区：", muted.clone().bold())];
+                    let n = s.audience.len();
+                    for (i, w) in s.audience.iter().enumerate() {
+                        let sep = if i + 1 < n { "、" } else { "" };
+                        p.push(self.run(format!("{w}{sep}"), muted.clone().nowrap()));
+                    }
+                    paras.push(p);
                 }
             }
             rows.push(("日時", paras));
@@ -317,7 +504,11 @@ impl Engine<'_> {
             let mut paras = Vec::new();
             for l in &ev.lecturers {
                 let mut p = vec![self.run(l.name.trim(), text.clone().bold())];
-                let aff = l.affiliation.as_deref().map(str::trim).filter(|a| !a.is_empty());
+                let aff = l
+                    .affiliation
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty());
                 let role = l.role.as_deref().map(str::trim).filter(|a| !a.is_empty());
                 let extra = match (aff, role) {
                     (Some(a), Some(r)) => Some(format!("（{a} {r}）")),
@@ -339,18 +530,31 @@ impl Engine<'_> {
             rows.push(("対象", vec![vec![self.run(t.trim(), text.clone())]]));
         }
         if let Some(d) = ev.apply_by {
-            rows.push(("申込締切", vec![vec![self.run(wareki_date(d, ds, true), dim.clone())]]));
+            rows.push((
+                "申込締切",
+                vec![vec![self.run(wareki_date(d, ds, true), dim.clone())]],
+            ));
         }
         if let Some(n) = ev.capacity {
-            rows.push(("定員", vec![vec![self.run(format!("{}名", digits(i64::from(n), ds)), text.clone())]]));
+            rows.push((
+                "定員",
+                vec![vec![self.run(
+                    format!("{}名", digits(i64::from(n), ds)),
+                    text.clone(),
+                )]],
+            ));
         }
         if rows.is_empty() {
             return;
         }
 
         let pad_x = em * 0.8;
-        let pad_y = em * 0.55;
-        let label_w = rows.iter().map(|(l, _)| self.measure(l, true, size)).fold(0.0, f32::max) + pad_x * 2.0;
+        let pad_y = em * 0.45;
+        let label_w = rows
+            .iter()
+            .map(|(l, _)| self.measure(l, true, size))
+            .fold(0.0, f32::max)
+            + pad_x * 2.0;
         let label_w = label_w.max(em * 5.5);
         let vx = x + label_w + pad_x;
         let vw = w - label_w - pad_x * 2.0;
@@ -360,10 +564,15 @@ impl Engine<'_> {
         let csize = self.style.headings.h3;
         let tab_h = csize * 1.8;
         let tab_w = self.measure("開催概要", true, csize) + csize * 1.6;
-        c.items.push(fill_rect(x, 0.0, tab_w, tab_h, self.colors.accent));
+        c.items
+            .push(fill_rect(x, 0.0, tab_w, tab_h, self.colors.accent));
         let (ca, cd) = self.metrics(true, csize);
         let cbase = tab_h / 2.0 + (ca + cd) / 2.0;
-        let run = Run { text: "開催概要".into(), style: RunStyle::plain(csize, Rgb(1.0, 1.0, 1.0)).bold(), anchor: None };
+        let run = Run {
+            text: "開催概要".into(),
+            style: RunStyle::plain(csize, Rgb(1.0, 1.0, 1.0)).bold(),
+            anchor: None,
+        };
         let (items, _) = self.single_line(&[run], x + csize * 0.8, cbase);
         c.items.extend(items);
         c.h = tab_h;
@@ -383,13 +592,32 @@ impl Engine<'_> {
                 if pi > 0 {
                     y += if psize < size { 0.0 } else { em * 0.35 };
                 }
-                let para = Para { size: psize, pitch: psize * 1.6, justify: false, align: Align::Left, indent: 0.0, bold: false };
+                let para = Para {
+                    size: psize,
+                    pitch: psize * 1.6,
+                    justify: false,
+                    align: Align::Left,
+                    indent: 0.0,
+                    bold: false,
+                };
                 let lines = self.lines(p, vx, vw, para);
                 y = self.stack(&mut c, lines, y);
             }
             let bottom = y + pad_y;
-            let lpara = Para { size, pitch: size * 1.6, justify: false, align: Align::Center, indent: 0.0, bold: true };
-            let lines = self.lines(&[self.run(*label, RunStyle::plain(size, self.colors.heading).bold())], x, label_w, lpara);
+            let lpara = Para {
+                size,
+                pitch: size * 1.6,
+                justify: false,
+                align: Align::Center,
+                indent: 0.0,
+                bold: true,
+            };
+            let lines = self.lines(
+                &[self.run(*label, RunStyle::plain(size, self.colors.heading).bold())],
+                x,
+                label_w,
+                lpara,
+            );
             self.stack(&mut c, lines, top + pad_y);
             backgrounds.push(fill_rect(x, top, label_w, bottom - top, self.colors.tint));
             if ri > 0 {
@@ -400,12 +628,20 @@ impl Engine<'_> {
         }
         let border = self.colors.accent;
         rules.push(vline(x + label_w, table_top, c.h, self.colors.rule, 0.6));
-        rules.push(stroke_rect(x + 0.5, table_top + 0.5, w - 1.0, c.h - table_top - 1.0, border, 1.0));
+        rules.push(stroke_rect(
+            x + 0.5,
+            table_top + 0.5,
+            w - 1.0,
+            c.h - table_top - 1.0,
+            border,
+            1.0,
+        ));
         let mut items = backgrounds;
         items.append(&mut c.items);
         items.extend(rules);
         c.items = items;
-        c.cuts.retain(|&y| y < c.h - 0.5);
+        c.cuts.retain(|&y| y > tab_h + 1.0 && y < c.h - 0.5);
+        c.cuts.sort_by(f32::total_cmp);
         self.gap(em * 1.1);
         self.push(c);
     }

@@ -4,6 +4,7 @@
 //! each line fragment.
 
 use crate::content::model::Inline;
+use crate::japanese::kinsoku::is_japanese;
 use crate::japanese::linebreak::{self, Cell};
 use crate::pdf::draw::{FontIndex, Item, PlacedGlyph, Rgb};
 
@@ -23,18 +24,30 @@ pub(crate) struct RunStyle {
     /// Baseline shift upwards (superscripts), pt.
     pub rise: f32,
     pub link: Option<PdfLink>,
+    /// Never broken across lines (a ward name, a recipient), like the HTML's `nowrap`.
+    pub nowrap: bool,
 }
 
 impl RunStyle {
     pub fn plain(size: f32, color: Rgb) -> RunStyle {
-        RunStyle { bold: false, size, color, underline: false, strike: false, code: false, rise: 0.0, link: None }
+        RunStyle {
+            bold: false,
+            size,
+            color,
+            underline: false,
+            strike: false,
+            code: false,
+            rise: 0.0,
+            link: None,
+            nowrap: false,
+        }
     }
     pub fn bold(mut self) -> RunStyle {
         self.bold = true;
         self
     }
-    pub fn color(mut self, c: Rgb) -> RunStyle {
-        self.color = c;
+    pub fn nowrap(mut self) -> RunStyle {
+        self.nowrap = true;
         self
     }
     pub fn struck(mut self, on: bool) -> RunStyle {
@@ -56,7 +69,11 @@ pub(crate) struct Run {
 pub(crate) enum Piece {
     Run(Run),
     Break,
-    Image { url: String, alt: String, title: String },
+    Image {
+        url: String,
+        alt: String,
+        title: String,
+    },
 }
 
 /// Paragraph settings.
@@ -142,9 +159,11 @@ impl Engine<'_> {
                     }
                     None => self.flatten(content, base, out),
                 },
-                Inline::Image { url, title, alt } => {
-                    out.push(Piece::Image { url: url.clone(), alt: alt.clone(), title: title.clone() })
-                }
+                Inline::Image { url, title, alt } => out.push(Piece::Image {
+                    url: url.clone(),
+                    alt: alt.clone(),
+                    title: title.clone(),
+                }),
                 Inline::HardBreak => out.push(Piece::Break),
                 Inline::FootnoteRef { index } => {
                     let Some(n) = self.page.doc.footnotes.get(*index).map(|f| f.number) else {
@@ -197,7 +216,11 @@ impl Engine<'_> {
                     if run.text.is_empty() {
                         continue;
                     }
-                    let chain = if run.style.bold { &self.bold } else { &self.regular };
+                    let chain = if run.style.bold {
+                        &self.bold
+                    } else {
+                        &self.regular
+                    };
                     let shaped = self.ctx.fonts.shape(&run.text, chain, run.style.size);
                     let mut g = 0;
                     while g < shaped.len() {
@@ -216,15 +239,37 @@ impl Engine<'_> {
                             .min(run.text.len());
                         let start = cluster.min(run.text.len());
                         let ch = run.text[start..].chars().next().unwrap_or(' ');
+                        // A raised footnote number sticks to what precedes it and takes no
+                        // 和欧間: it breaks and spaces like a closing bracket.
+                        let ch = if run.style.rise != 0.0 && !ch.is_whitespace() {
+                            '）'
+                        } else if run.style.nowrap && start > 0 && is_japanese(ch) {
+                            // Inside a no-wrap run nothing may start a line.
+                            'ー'
+                        } else {
+                            ch
+                        };
                         let first = glyphs.len();
                         let mut w = 0.0;
                         for s in &shaped[g..e] {
-                            let adv = if s.advance.is_finite() { s.advance } else { 0.0 };
+                            let adv = if s.advance.is_finite() {
+                                s.advance
+                            } else {
+                                0.0
+                            };
                             glyphs.push((s.font, s.gid, adv));
                             w += adv;
                         }
-                        cells.push(Cell { ch, width: w, size: run.style.size });
-                        info.push(CellInfo { run: ri, text: (start, text_end.max(start)), glyphs: (first, glyphs.len()) });
+                        cells.push(Cell {
+                            ch,
+                            width: w,
+                            size: run.style.size,
+                        });
+                        info.push(CellInfo {
+                            run: ri,
+                            text: (start, text_end.max(start)),
+                            glyphs: (first, glyphs.len()),
+                        });
                         g = e;
                     }
                 }
@@ -234,7 +279,10 @@ impl Engine<'_> {
 
         let (asc, desc) = self.metrics(para.bold, para.size);
         let baseline = (para.pitch - (asc - desc)) / 2.0 + asc;
-        let opts = linebreak::Options { justify: para.justify, western_gap_em: self.style.text.western_gap };
+        let opts = linebreak::Options {
+            justify: para.justify,
+            western_gap_em: self.style.text.western_gap,
+        };
         let mut out = Vec::new();
         let width = width.max(1.0);
         let mut first_line = true;
@@ -243,10 +291,24 @@ impl Engine<'_> {
             let seg_cells = &cells[s..e];
             let indent = para.indent.min(width * 0.5);
             let first_here = first_line;
-            let available = move |i: usize| if i == 0 && first_here { width - indent } else { width };
-            let broken = if seg_cells.is_empty() { Vec::new() } else { linebreak::break_lines(seg_cells, &available, &opts) };
+            let available = move |i: usize| {
+                if i == 0 && first_here {
+                    width - indent
+                } else {
+                    width
+                }
+            };
+            let broken = if seg_cells.is_empty() {
+                Vec::new()
+            } else {
+                linebreak::break_lines(seg_cells, &available, &opts)
+            };
             if broken.is_empty() {
-                out.push(LineBox { h: para.pitch, baseline, ..LineBox::default() });
+                out.push(LineBox {
+                    h: para.pitch,
+                    baseline,
+                    ..LineBox::default()
+                });
                 first_line = false;
                 continue;
             }
@@ -256,17 +318,55 @@ impl Engine<'_> {
                 let lead = if first_line { indent } else { 0.0 };
                 first_line = false;
                 let used = line.width.min(width - lead);
-                let x0 = x + lead
+                let x0 = x
+                    + lead
                     + match para.align {
                         Align::Left => 0.0,
                         Align::Center => ((width - lead - used) / 2.0).max(0.0),
                         Align::Right => (width - lead - used).max(0.0),
                     };
-                let mut lb = LineBox { h: para.pitch, baseline, ..LineBox::default() };
-                let xs: Vec<f32> = (start..end)
-                    .map(|k| x0 + line.x.get(k - line.start).copied().unwrap_or_else(|| line.x.last().copied().unwrap_or(0.0)))
+                let mut lb = LineBox {
+                    h: para.pitch,
+                    baseline,
+                    ..LineBox::default()
+                };
+                let mut rel: Vec<f32> = (start..end)
+                    .map(|k| {
+                        line.x
+                            .get(k - line.start)
+                            .copied()
+                            .unwrap_or_else(|| line.x.last().copied().unwrap_or(0.0))
+                    })
                     .collect();
-                self.emit_line(&runs, &cells[s..e], &info[s..e], &glyphs, start, end, &xs, &mut lb);
+                // A line that justification would tear apart (a few characters before a long
+                // URL that moved on) keeps its natural spacing instead.
+                if line.justified && end > start + 1 {
+                    let natural = linebreak::break_lines(
+                        &seg_cells[start..end],
+                        &|_| f32::INFINITY,
+                        &linebreak::Options {
+                            justify: false,
+                            ..opts
+                        },
+                    );
+                    if let [nat] = natural.as_slice() {
+                        let stretch = (line.width - nat.width) / (end - start - 1) as f32;
+                        if nat.x.len() == end - start && stretch > para.size * 0.6 {
+                            rel = nat.x.clone();
+                        }
+                    }
+                }
+                let xs: Vec<f32> = rel.iter().map(|r| x0 + r).collect();
+                self.emit_line(
+                    &runs,
+                    &cells[s..e],
+                    &info[s..e],
+                    &glyphs,
+                    start,
+                    end,
+                    &xs,
+                    &mut lb,
+                );
                 out.push(lb);
             }
         }
@@ -299,7 +399,15 @@ impl Engine<'_> {
             let mut gx = xs[k - start];
             for (gi, &(font, gid, adv)) in glyphs[inf.glyphs.0..inf.glyphs.1].iter().enumerate() {
                 let key = (inf.run, font);
-                let placed = PlacedGlyph { gid, x: gx, text: if gi == 0 { text.to_owned() } else { String::new() } };
+                let placed = PlacedGlyph {
+                    gid,
+                    x: gx,
+                    text: if gi == 0 {
+                        text.to_owned()
+                    } else {
+                        String::new()
+                    },
+                };
                 match (current, texts.last_mut()) {
                     (Some(c), Some(Item::Glyphs { glyphs, .. })) if c == key => glyphs.push(placed),
                     _ => {
@@ -331,21 +439,45 @@ impl Engine<'_> {
             let st = &run.style;
             if st.code {
                 let (a, d) = self.metrics(st.bold, st.size);
-                backgrounds.push(fill_rect(x1 - 1.5, baseline - a - 0.5, x2 - x1 + 3.0, a - d + 1.0, self.colors.code_background));
+                backgrounds.push(fill_rect(
+                    x1 - 1.5,
+                    baseline - a - 0.5,
+                    x2 - x1 + 3.0,
+                    a - d + 1.0,
+                    self.colors.code_background,
+                ));
             }
             if st.underline {
-                decorations.push(hline(x1, x2, baseline + st.size * 0.13, st.color, (st.size * 0.055).max(0.4)));
+                decorations.push(hline(
+                    x1,
+                    x2,
+                    baseline + st.size * 0.13,
+                    st.color,
+                    (st.size * 0.055).max(0.4),
+                ));
             }
             if st.strike {
-                decorations.push(hline(x1, x2, baseline - st.rise - st.size * 0.36, st.color, (st.size * 0.06).max(0.5)));
+                decorations.push(hline(
+                    x1,
+                    x2,
+                    baseline - st.rise - st.size * 0.36,
+                    st.color,
+                    (st.size * 0.06).max(0.5),
+                ));
             }
             if let Some(link) = &st.link {
-                lb.links.push(RelLink { x: x1, y: 0.0, w: (x2 - x1).max(1.0), h: lb.h, target: link.clone() });
+                lb.links.push(RelLink {
+                    x: x1,
+                    y: 0.0,
+                    w: (x2 - x1).max(1.0),
+                    h: lb.h,
+                    target: link.clone(),
+                });
             }
-            if let Some(a) = &run.anchor {
-                if !lb.anchors.iter().any(|(x, _)| x == a) {
-                    lb.anchors.push((a.clone(), 0.0));
-                }
+            if let Some(a) = &run.anchor
+                && !lb.anchors.iter().any(|(x, _)| x == a)
+            {
+                lb.anchors.push((a.clone(), 0.0));
             }
             k = e;
         }
@@ -358,14 +490,27 @@ impl Engine<'_> {
     /// Width of `text` on one line, without breaking.
     pub(crate) fn measure(&self, text: &str, bold: bool, size: f32) -> f32 {
         let chain = if bold { &self.bold } else { &self.regular };
-        self.ctx.fonts.shape(text, chain, size).iter().map(|g| g.advance).filter(|a| a.is_finite()).sum()
+        self.ctx
+            .fonts
+            .shape(text, chain, size)
+            .iter()
+            .map(|g| g.advance)
+            .filter(|a| a.is_finite())
+            .sum()
     }
 
     /// One unbroken line of runs starting at `x`, baseline at `baseline` (relative).
     pub(crate) fn single_line(&self, runs: &[Run], x: f32, baseline: f32) -> (Vec<Item>, f32) {
         let pieces: Vec<Piece> = runs.iter().cloned().map(Piece::Run).collect();
         let size = runs.first().map_or(self.style.text.size, |r| r.style.size);
-        let para = Para { size, pitch: size, justify: false, align: Align::Left, indent: 0.0, bold: false };
+        let para = Para {
+            size,
+            pitch: size,
+            justify: false,
+            align: Align::Left,
+            indent: 0.0,
+            bold: false,
+        };
         let lines = self.lines(&pieces, x, 1.0e6, para);
         let mut items = Vec::new();
         let mut right = x;
@@ -409,25 +554,16 @@ fn push_run(out: &mut Vec<Piece>, text: String, style: RunStyle, anchor: Option<
     if text.is_empty() && anchor.is_none() {
         return;
     }
-    if anchor.is_none() {
-        if let Some(Piece::Run(last)) = out.last_mut() {
-            if last.style == style {
-                last.text.push_str(&text);
-                return;
-            }
-        }
+    if anchor.is_none()
+        && let Some(Piece::Run(last)) = out.last_mut()
+        && last.style == style
+    {
+        last.text.push_str(&text);
+        return;
     }
-    out.push(Piece::Run(Run { text, style, anchor }));
-}
-
-/// The runs of `pieces` as plain text (for alt texts).
-pub(crate) fn plain(pieces: &[Piece]) -> String {
-    pieces
-        .iter()
-        .map(|p| match p {
-            Piece::Run(r) => r.text.as_str(),
-            Piece::Break => " ",
-            Piece::Image { alt, .. } => alt.as_str(),
-        })
-        .collect()
+    out.push(Piece::Run(Run {
+        text,
+        style,
+        anchor,
+    }));
 }

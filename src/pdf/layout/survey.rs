@@ -10,7 +10,9 @@ use super::flow::{Chunk, fill_rect, stroke_rect};
 use super::inline::{Align, Para, Piece, Run, RunStyle};
 
 /// Used when the theme gives no colours (or an unusable one); the HTML's fallback.
-const FALLBACK_COLORS: [&str; 6] = ["#1f4e79", "#2e75b6", "#9dc3e6", "#f4b183", "#c55a11", "#a5a5a5"];
+const FALLBACK_COLORS: [&str; 6] = [
+    "#1f4e79", "#2e75b6", "#9dc3e6", "#f4b183", "#c55a11", "#a5a5a5",
+];
 
 impl Engine<'_> {
     pub(crate) fn survey(&mut self, s: &Survey, x: f32, w: f32) {
@@ -30,14 +32,25 @@ impl Engine<'_> {
             anchor: None,
         })];
         if let Some(g) = &s.group {
-            pieces.push(Piece::Run(Run { text: format!("（{g}）"), style: RunStyle::plain(size, self.colors.muted), anchor: None }));
+            pieces.push(Piece::Run(Run {
+                text: format!("（{g}）"),
+                style: RunStyle::plain(size, self.colors.muted),
+                anchor: None,
+            }));
         }
         pieces.push(Piece::Run(Run {
             text: format!(" 回答数 {}{unit}", s.total),
             style: RunStyle::plain(small, self.colors.muted),
             anchor: None,
         }));
-        let para = Para { size, pitch: size * 1.55, justify: false, align: Align::Left, indent: 0.0, bold: true };
+        let para = Para {
+            size,
+            pitch: size * 1.55,
+            justify: false,
+            align: Align::Left,
+            indent: 0.0,
+            bold: true,
+        };
         for lb in self.lines(&pieces, ix, iw, para) {
             let mut part = Chunk::new(lb.h);
             part.items = lb.items;
@@ -68,21 +81,36 @@ impl Engine<'_> {
             let label = a.figure(unit);
             let lw = self.measure(&label, false, label_size);
             if lw + 2.0 * label_size * 0.4 <= sw {
-                let color = if dark_text { Rgb::parse_hex("#1a1a1a").unwrap_or(Rgb::BLACK) } else { Rgb(1.0, 1.0, 1.0) };
+                let color = if dark_text {
+                    Rgb::parse_hex("#1a1a1a").unwrap_or(Rgb::BLACK)
+                } else {
+                    Rgb(1.0, 1.0, 1.0)
+                };
                 let (asc, desc) = self.metrics(false, label_size);
                 let base = bar_y + bar_h / 2.0 + (asc + desc) / 2.0;
-                let run = Run { text: label, style: RunStyle::plain(label_size, color), anchor: None };
+                let run = Run {
+                    text: label,
+                    style: RunStyle::plain(label_size, color),
+                    anchor: None,
+                };
                 let (items, _) = self.single_line(&[run], sx + (sw - lw) / 2.0, base);
                 c.items.extend(items);
             }
             // A hairline between segments so light neighbours stay apart in grey print.
             if sx > ix + 0.1 {
-                c.items.push(super::flow::vline(sx, bar_y, bar_y + bar_h, Rgb(1.0, 1.0, 1.0), 0.6));
+                c.items.push(super::flow::vline(
+                    sx,
+                    bar_y,
+                    bar_y + bar_h,
+                    Rgb(1.0, 1.0, 1.0),
+                    0.6,
+                ));
             }
             sx += sw;
         }
         if used == 0 {
-            c.items.push(stroke_rect(ix, bar_y, iw, bar_h, self.colors.rule, 0.6));
+            c.items
+                .push(stroke_rect(ix, bar_y, iw, bar_h, self.colors.rule, 0.6));
         }
         c.h += bar_h + em * 0.6;
         c.cuts.push(c.h);
@@ -108,12 +136,29 @@ impl Engine<'_> {
             let base = row_top + (row_h - (asc - desc)) / 2.0 + asc;
             let sy = base - (asc + desc) / 2.0 - sw / 2.0 - lsize * 0.05;
             c.items.push(fill_rect(lx, sy, sw, sw, fill));
-            c.items.push(stroke_rect(lx, sy, sw, sw, Rgb(0.45, 0.45, 0.45), 0.4));
-            let run = Run { text, style: RunStyle::plain(lsize, self.colors.text), anchor: None };
+            c.items
+                .push(stroke_rect(lx, sy, sw, sw, Rgb(0.45, 0.45, 0.45), 0.4));
+            let run = Run {
+                text,
+                style: RunStyle::plain(lsize, self.colors.text),
+                anchor: None,
+            };
             // Long labels wrap inside the column.
             if entry > iw {
-                let para = Para { size: lsize, pitch: row_h, justify: false, align: Align::Left, indent: 0.0, bold: false };
-                let lines = self.lines(&[Piece::Run(run)], lx + sw + lsize * 0.4, iw - sw - lsize * 0.4, para);
+                let para = Para {
+                    size: lsize,
+                    pitch: row_h,
+                    justify: false,
+                    align: Align::Left,
+                    indent: 0.0,
+                    bold: false,
+                };
+                let lines = self.lines(
+                    &[Piece::Run(run)],
+                    lx + sw + lsize * 0.4,
+                    iw - sw - lsize * 0.4,
+                    para,
+                );
                 let n = lines.len().max(1);
                 for (k, lb) in lines.into_iter().enumerate() {
                     let mut part = Chunk::new(lb.h);
@@ -129,7 +174,8 @@ impl Engine<'_> {
             }
         }
         c.h = row_top + row_h + pad * 0.7;
-        c.items.insert(0, stroke_rect(x, 0.0, w, c.h, self.colors.rule, 0.75));
+        c.items
+            .insert(0, stroke_rect(x, 0.0, w, c.h, self.colors.rule, 0.75));
         c.cuts.retain(|&y| y > 0.0 && y < c.h);
         self.gap(self.style.text.paragraph_space * em * 1.5);
         self.push(c);
@@ -139,13 +185,21 @@ impl Engine<'_> {
     /// The fill of answer `i` and whether its label text is dark (the HTML's choice).
     fn survey_color(&self, i: usize) -> (Rgb, bool) {
         let colors = self.ctx.survey_colors;
-        let safe = |c: &str| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_alphanumeric() || "#(),.% -".contains(ch));
+        let safe = |c: &str| {
+            !c.is_empty()
+                && c.chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || "#(),.% -".contains(ch))
+        };
         let chosen = match colors.get(i % colors.len().max(1)) {
             Some(c) if safe(c.trim()) => c.trim(),
             _ => FALLBACK_COLORS[i % FALLBACK_COLORS.len()],
         };
         // Hex colours only in PDF; anything else (rgb(), names) takes the fallback slot.
-        let hex = if Rgb::parse_hex(chosen).is_some() { chosen } else { FALLBACK_COLORS[i % FALLBACK_COLORS.len()] };
+        let hex = if Rgb::parse_hex(chosen).is_some() {
+            chosen
+        } else {
+            FALLBACK_COLORS[i % FALLBACK_COLORS.len()]
+        };
         let rgb = Rgb::parse_hex(hex).unwrap_or(Rgb(0.6, 0.6, 0.6));
         (rgb, dark_text(rgb))
     }
@@ -156,7 +210,11 @@ impl Engine<'_> {
 fn dark_text(fill: Rgb) -> bool {
     let lin = |c: f32| {
         let c = c as f64;
-        if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
     };
     let l = 0.2126 * lin(fill.0) + 0.7152 * lin(fill.1) + 0.0722 * lin(fill.2);
     let with_white = 1.05 / (l + 0.05);

@@ -1,0 +1,284 @@
+//! The PDF half: every newsletter issue and training announcement typeset as an A4 PDF from the
+//! same parsed page as the HTML. Layout (`layout`) decides where everything goes and produces
+//! `draw::Document`; the writer (`writer`) turns that into PDF bytes with printpdf.
+
+pub mod draw;
+pub mod fonts;
+pub mod image;
+pub mod layout;
+pub mod style;
+pub mod writer;
+
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::content::Page;
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::theme::Theme;
+use draw::FontIndex;
+use fonts::FontSet;
+use style::Style;
+
+/// Names of the built-in fonts, as `pdf.yaml` writes them.
+const BUILTIN: [(&str, FontIndex); 2] = [
+    ("BIZ UDPGothic", FontIndex(0)),
+    ("BIZ UDPGothic Bold", FontIndex(1)),
+];
+
+/// Everything a PDF needs that is the same for every document of a build: fonts are parsed
+/// and the margin templates compiled once, then shared by all threads.
+pub struct PdfContext {
+    pub fonts: FontSet,
+    pub style: Style,
+    pub regular: Vec<FontIndex>,
+    pub bold: Vec<FontIndex>,
+    margins: tera::Tera,
+}
+
+impl PdfContext {
+    pub fn new(
+        root: &Path,
+        theme: &Theme,
+        config: &Config,
+        diags: &mut Diagnostics,
+    ) -> Option<PdfContext> {
+        let style = match &theme.pdf_style {
+            Some((text, display)) => match style::parse(text, display) {
+                Ok(s) => s,
+                Err(e) => {
+                    diags.push(e);
+                    return None;
+                }
+            },
+            None => Style::default(),
+        };
+        let mut fonts = FontSet::builtin();
+        let mut names: Vec<(String, FontIndex)> =
+            BUILTIN.iter().map(|(n, i)| (n.to_string(), *i)).collect();
+        let style_at = theme
+            .pdf_style
+            .as_ref()
+            .map(|(_, d)| Location::file(d))
+            .unwrap_or_else(|| Location::file("pdf.yaml"));
+        let mut chain = |list: &[String], diags: &mut Diagnostics| -> Vec<FontIndex> {
+            let mut out = Vec::new();
+            for name in list {
+                if let Some((_, i)) = names.iter().find(|(n, _)| n == name) {
+                    out.push(*i);
+                    continue;
+                }
+                match find_font(root, theme, name) {
+                    Some(path) => match std::fs::read(&path).map_err(|e| e.to_string()).and_then(|b| fonts.add(name.clone(), b)) {
+                        Ok(i) => {
+                            names.push((name.clone(), i));
+                            out.push(i);
+                        }
+                        Err(e) => diags.push(
+                            Diagnostic::error(style_at.clone(), format!("font `{name}` ({}) cannot be used: {e}", path.display()))
+                                .help("use a TrueType (.ttf) font that allows embedding, or remove it from pdf.yaml"),
+                        ),
+                    },
+                    None => diags.push(
+                        Diagnostic::error(style_at.clone(), format!("font `{name}` not found"))
+                            .help("put the .ttf file in the theme's fonts/ folder (file name = font name), or use `BIZ UDPGothic`"),
+                    ),
+                }
+            }
+            out
+        };
+        let regular = chain(&style.fonts.regular, diags);
+        let bold = chain(&style.fonts.bold, diags);
+        let mut margins = tera::Tera::new();
+        crate::theme::register_filters(&mut margins, config.date_style);
+        let templates = [
+            ("newsletter", style.header.newsletter.as_str()),
+            ("event", style.header.event.as_str()),
+            ("page", style.header.page.as_str()),
+            ("footer", style.footer.text.as_str()),
+        ];
+        for (name, text) in templates {
+            if let Err(e) = margins.add_raw_template(name, text) {
+                diags.push(
+                    Diagnostic::error(
+                        style_at.clone(),
+                        format!("header/footer template `{name}`: {e}"),
+                    )
+                    .help("check the {{ … }} expressions of the header and footer in pdf.yaml"),
+                );
+            }
+        }
+        Some(PdfContext {
+            fonts,
+            style,
+            regular,
+            bold,
+            margins,
+        })
+    }
+
+    /// The regular chain with the built-in font as the last resort.
+    pub fn text_chain(&self) -> Vec<FontIndex> {
+        let mut c = self.regular.clone();
+        for f in [FontIndex(0), FontIndex(1)] {
+            if !c.contains(&f) {
+                c.push(f);
+            }
+        }
+        c
+    }
+
+    /// Every character of the page's source that no PDF font has: an error at its position,
+    /// so a blank box never reaches a reader.
+    pub fn check_glyphs(&self, source: &str, file: &Path, diags: &mut Diagnostics) {
+        let chain = self.text_chain();
+        for (i, line) in source.lines().enumerate() {
+            if line.is_ascii() {
+                continue;
+            }
+            for (col, c) in line.chars().enumerate() {
+                if c.is_control() || c.is_whitespace() || c as u32 <= 0x7e {
+                    continue;
+                }
+                if chain.iter().any(|f| self.fonts.has_char(*f, c)) {
+                    continue;
+                }
+                diags.push(
+                    Diagnostic::error(
+                        Location::new(file, i + 1, col + 1),
+                        format!(
+                            "U+{:04X} {c} is in no font of the PDF ({})",
+                            c as u32,
+                            self.font_names()
+                        ),
+                    )
+                    .help(glyph_help(c)),
+                );
+            }
+        }
+    }
+
+    fn font_names(&self) -> String {
+        let mut names: Vec<&str> = self
+            .text_chain()
+            .iter()
+            .map(|f| self.fonts.name(*f))
+            .collect();
+        names.dedup();
+        names.join(", ")
+    }
+
+    fn margin_text(
+        &self,
+        template: &str,
+        page: &Page,
+        config: &Config,
+        number: usize,
+        count: usize,
+    ) -> String {
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &crate::site::context::SiteView::new(config));
+        ctx.insert("title", &page.meta.title);
+        ctx.insert("number", &page.newsletter().map(|n| n.number));
+        ctx.insert("date", &page.meta.date.map(|d| d.to_string()));
+        ctx.insert("page_number", &number);
+        ctx.insert("page_count", &count);
+        // Templates were checked when the context was made; a render error leaves the margin empty.
+        self.margins.render(template, &ctx).unwrap_or_default()
+    }
+}
+
+/// A suggestion for the characters authors meet most: variant kanji and emoji.
+fn glyph_help(c: char) -> String {
+    let common = match c {
+        '𠮷' => Some("吉"),
+        '𥝱' => Some("秭"),
+        '髙' => Some("高"),
+        _ => None,
+    };
+    match common {
+        Some(alt) => format!(
+            "write {alt} instead, or add a font that has {c} to the theme's pdf.yaml (fonts:)"
+        ),
+        None => format!(
+            "replace {c} with a common character, or add a font that has it to the theme's pdf.yaml (fonts:)"
+        ),
+    }
+}
+
+/// A font file for `name`: the site's or theme's `fonts/<name>.ttf`, else a system font.
+fn find_font(root: &Path, theme: &Theme, name: &str) -> Option<PathBuf> {
+    for dir in [
+        root.join("fonts"),
+        root.join("themes").join(&theme.name).join("fonts"),
+    ] {
+        for ext in ["ttf", "TTF"] {
+            let p = dir.join(format!("{name}.{ext}"));
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    let mut db = fontdb::Database::new();
+    db.load_system_fonts();
+    db.faces().find_map(|f| {
+        let matches = f.families.iter().any(|(fam, _)| fam == name) || f.post_script_name == name;
+        match (&f.source, matches) {
+            (fontdb::Source::File(path), true) => Some(path.clone()),
+            _ => None,
+        }
+    })
+}
+
+/// Typesets `page` as PDF bytes.
+pub fn render(
+    page: &Page,
+    config: &Config,
+    ctx: &PdfContext,
+    survey_colors: &[String],
+    resolve: &dyn Fn(&str) -> Option<layout::PdfLink>,
+    content_dir: &Path,
+) -> Result<Vec<u8>, Diagnostic> {
+    let header = match page.section {
+        crate::content::Section::Newsletter => "newsletter",
+        crate::content::Section::Event => "event",
+        crate::content::Section::Plain => "page",
+    };
+    let dir = content_dir.join(Path::new(&page.rel).parent().unwrap_or(Path::new("")));
+    let image = |url: &str, max_width: f32| -> Result<draw::Image, String> {
+        let decoded = percent_encoding::percent_decode_str(url).decode_utf8_lossy();
+        let bytes = std::fs::read(dir.join(decoded.as_ref())).map_err(|e| format!("{url}: {e}"))?;
+        let img = image::decode(&bytes)?;
+        Ok(image::fit(
+            img,
+            max_width,
+            ctx.style.page.height.pt(),
+            200.0,
+        ))
+    };
+    let margin_text = |template: &str, number: usize, count: usize| -> String {
+        let name = match template {
+            t if t == ctx.style.footer.text => "footer",
+            _ => header,
+        };
+        ctx.margin_text(name, page, config, number, count)
+    };
+    let lctx = layout::LayoutContext {
+        fonts: &ctx.fonts,
+        style: &ctx.style,
+        config,
+        regular: &ctx.regular,
+        bold: &ctx.bold,
+        survey_colors,
+        resolve,
+        image: &image,
+        margin_text: &margin_text,
+    };
+    let doc = layout::layout(page, &lctx);
+    writer::write(&doc, &ctx.fonts).map_err(|e| {
+        Diagnostic::error(
+            Location::file(&page.display),
+            format!("the PDF could not be written: {e}"),
+        )
+        .help("this is a bug in tsushin; please report it with this file")
+    })
+}

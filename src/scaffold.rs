@@ -1,0 +1,638 @@
+//! `tsushin init` and `tsushin new`: a working site to start from, and new issues (号) and
+//! training announcements (研修会) with every front matter key written out and explained in
+//! Japanese. Nothing here ever overwrites a file.
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use jiff::ToSpan;
+
+use crate::config::{self, Config};
+use crate::content::frontmatter;
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::japanese::{self, DigitStyle};
+
+/// What `init` wrote and what it left alone.
+#[derive(Debug, Default)]
+pub struct InitReport {
+    pub written: Vec<PathBuf>,
+    /// Files that already existed (with `--force`); they were not touched.
+    pub kept: Vec<PathBuf>,
+}
+
+/// Creates a working site in `dir`: site.yaml, one newsletter issue, one training
+/// announcement and one plain page. `today` dates the examples.
+pub fn init(dir: &Path, force: bool, today: Date) -> Result<InitReport, String> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!(
+            "{} exists and is not a folder; choose another name",
+            dir.display()
+        ));
+    }
+    if dir.is_dir() && !force {
+        let mut entries = std::fs::read_dir(dir)
+            .map_err(|e| format!("cannot read the folder {}: {e}", dir.display()))?;
+        if entries.next().is_some() {
+            return Err(format!(
+                "the folder {} is not empty; nothing was written. Choose a new or empty folder, \
+                 or add --force to add the missing files (existing files are never overwritten)",
+                dir.display()
+            ));
+        }
+    }
+    let session = today.saturating_add(1.month());
+    let issue = format!("content/newsletters/{}-vol01.md", month_stem(today));
+    let event = format!("content/events/{}-kenshu.md", month_stem(session));
+    let event_file = event.rsplit('/').next().unwrap_or(&event).to_owned();
+    let files: Vec<(String, String)> = vec![
+        ("site.yaml".into(), SITE_YAML.into()),
+        (".gitignore".into(), "# tsushin build が作るフォルダ\n/output/\n".into()),
+        (issue, first_issue(today, &event_file)),
+        (
+            event,
+            event_skeleton(
+                "多職種研修会「在宅医療と介護の連携を考える」",
+                today,
+                session,
+                Some(FIRST_EVENT_BODY),
+            ),
+        ),
+        ("content/about.md".into(), ABOUT.into()),
+    ];
+    let mut report = InitReport::default();
+    for (rel, text) in files {
+        let path = dir.join(&rel);
+        match write_new(&path, &text) {
+            Ok(true) => report.written.push(path),
+            Ok(false) => report.kept.push(path),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(report)
+}
+
+/// Writes `text` to `path` unless the file exists; `Ok(false)` when it existed.
+fn write_new(path: &Path, text: &str) -> Result<bool, String> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create the folder {}: {e}", parent.display()))?;
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(mut f) => {
+            use std::io::Write;
+            f.write_all(text.as_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(format!("cannot create {}: {e}", path.display())),
+    }
+}
+
+/// `2021-06`, the start of the file names of the example content.
+fn month_stem(d: Date) -> String {
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+/// An issue file found under content/newsletters/.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueInfo {
+    pub number: u32,
+    pub author: Option<String>,
+}
+
+/// Issue numbers (and authors) of every file in content/newsletters/, drafts and files with
+/// other problems included: a number once used stays used.
+pub fn existing_issues(root: &Path) -> Vec<IssueInfo> {
+    let dir = root.join("content").join("newsletters");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !path.is_file() || !name.to_ascii_lowercase().ends_with(".md") || name.starts_with('.')
+        {
+            continue;
+        }
+        let display = Path::new("content").join("newsletters").join(&name);
+        let text = match crate::source::read(&path, &display) {
+            Ok((s, _)) => s.text,
+            Err(_) => String::new(),
+        };
+        if let Some(info) = issue_info(&text).or_else(|| number_in_name(&name)) {
+            found.push(info);
+        }
+    }
+    found.sort_by_key(|i| i.number);
+    found
+}
+
+#[derive(serde::Deserialize)]
+struct IssueKeys {
+    number: Option<i64>,
+    author: Option<String>,
+}
+
+/// `number` and `author` of an issue; tolerant of front matter that does not parse.
+fn issue_info(text: &str) -> Option<IssueInfo> {
+    let split = frontmatter::split(text, Path::new("")).ok()?;
+    if let Ok(keys) = serde_saphyr::from_str::<IssueKeys>(split.yaml)
+        && let Some(n) = keys.number.and_then(|n| u32::try_from(n).ok())
+    {
+        return Some(IssueInfo {
+            number: n,
+            author: keys.author.filter(|a| !a.trim().is_empty()),
+        });
+    }
+    // Broken YAML elsewhere in the header: look for the `number:` line itself.
+    split.yaml.lines().find_map(|line| {
+        let value = line.strip_prefix("number:")?;
+        let value = value.split('#').next()?.trim().trim_matches(['"', '\'']);
+        Some(IssueInfo {
+            number: value.parse().ok()?,
+            author: None,
+        })
+    })
+}
+
+/// `2021-06-vol05.md` → 5, for a file whose header says nothing usable.
+fn number_in_name(name: &str) -> Option<IssueInfo> {
+    let after = &name[name.to_ascii_lowercase().rfind("vol")? + 3..];
+    let digits: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
+    Some(IssueInfo {
+        number: digits.parse().ok()?,
+        author: None,
+    })
+}
+
+/// Loads site.yaml for `new`; its problems are the error.
+fn site_config(root: &Path) -> Result<Config, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    match config::load(root, &mut diags) {
+        Some(c) if !diags.has_errors() => Ok(c),
+        _ => Err(diags),
+    }
+}
+
+fn exists_error(path: &Path) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    d.push(
+        Diagnostic::error(
+            Location::file(path),
+            "a file with this name already exists; nothing was written",
+        )
+        .help("rename or move that file, or choose another name with --slug"),
+    );
+    d
+}
+
+fn io_error(path: &Path, message: String) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    d.push(
+        Diagnostic::error(Location::file(path), message)
+            .help("check that the folder exists and that you may write to it"),
+    );
+    d
+}
+
+/// A file name stem given with `--slug`: the rules of `slug:` in front matter.
+fn check_stem(stem: &str) -> Result<(), Diagnostics> {
+    let bad = stem.is_empty()
+        || stem.starts_with('.')
+        || stem
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || "/\\:*?\"<>|#%".contains(c));
+    if bad {
+        let mut d = Diagnostics::new();
+        d.push(
+            Diagnostic::error(
+                Location::file("--slug"),
+                format!("`{stem}` cannot be a file name"),
+            )
+            .help("use letters, digits, Japanese, `-` and `_` only, e.g. --slug 2021-08-tabunya"),
+        );
+        return Err(d);
+    }
+    Ok(())
+}
+
+/// Creates `content/newsletters/<YYYY-MM>-vol<NN>.md` with the next issue number after the
+/// highest one used (drafts included, gaps not filled). Returns the path written.
+pub fn new_newsletter(root: &Path, today: Date, slug: Option<&str>) -> Result<PathBuf, Diagnostics> {
+    let config = site_config(root)?;
+    let issues = existing_issues(root);
+    let number = issues.iter().map(|i| i.number).max().unwrap_or(0) + 1;
+    let author = issues
+        .iter()
+        .rev()
+        .find_map(|i| i.author.clone());
+    let stem = match slug {
+        Some(s) => {
+            check_stem(s)?;
+            s.to_owned()
+        }
+        None => format!("{}-vol{number:02}", month_stem(today)),
+    };
+    let rel = format!("content/newsletters/{stem}.md");
+    let path = root.join(&rel);
+    let text = newsletter_skeleton(&config, number, today, author.as_deref());
+    match write_new(&path, &text) {
+        Ok(true) => Ok(path),
+        Ok(false) => Err(exists_error(&path)),
+        Err(e) => Err(io_error(&path, e)),
+    }
+}
+
+/// Creates `content/events/<YYYY-MM>-kenshu.md` (`-2`, `-3` … when taken) for a training on
+/// the same day next month. Returns the path written.
+pub fn new_event(
+    root: &Path,
+    title: &str,
+    today: Date,
+    slug: Option<&str>,
+) -> Result<PathBuf, Diagnostics> {
+    site_config(root)?;
+    let title = title.trim();
+    if title.is_empty() || title.contains(['\n', '\r']) {
+        let mut d = Diagnostics::new();
+        d.push(
+            Diagnostic::error(Location::file("TITLE"), "the title must be one line of text")
+                .help("e.g. tsushin new event \"多職種研修会「認知症がある方と家族の意思決定」\""),
+        );
+        return Err(d);
+    }
+    let session = today.saturating_add(1.month());
+    let dir = root.join("content").join("events");
+    let text = event_skeleton(title, today, session, None);
+    if let Some(s) = slug {
+        check_stem(s)?;
+        let path = dir.join(format!("{s}.md"));
+        return match write_new(&path, &text) {
+            Ok(true) => Ok(path),
+            Ok(false) => Err(exists_error(&path)),
+            Err(e) => Err(io_error(&path, e)),
+        };
+    }
+    let base = format!("{}-kenshu", month_stem(session));
+    for n in 1..1000 {
+        let stem = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let path = dir.join(format!("{stem}.md"));
+        match write_new(&path, &text) {
+            Ok(true) => return Ok(path),
+            Ok(false) => continue,
+            Err(e) => return Err(io_error(&path, e)),
+        }
+    }
+    Err(exists_error(&dir.join(format!("{base}.md"))))
+}
+
+/// `text` as a YAML scalar: as written when YAML reads it back unchanged, else double-quoted.
+pub fn yaml_scalar(text: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct V {
+        v: String,
+    }
+    let plain_ok = !text.is_empty()
+        && !text.contains(['\n', '\r', '\t'])
+        && serde_saphyr::from_str::<V>(&format!("v: {text}\n")).is_ok_and(|p| p.v == text)
+        // A value that YAML reads as a number, date or boolean is text only by accident.
+        && serde_saphyr::from_str::<serde_json::Value>(&format!("{text}\n"))
+            .is_ok_and(|v| v.is_string());
+    if plain_ok {
+        return text.to_owned();
+    }
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn flow_list(items: &[String]) -> String {
+    let inner: Vec<String> = items
+        .iter()
+        .map(|i| {
+            let s = yaml_scalar(i);
+            if s.starts_with('"') || !i.contains([',', '[', ']', '{', '}']) {
+                s
+            } else {
+                format!("\"{}\"", i.replace('\\', "\\\\").replace('"', "\\\""))
+            }
+        })
+        .collect();
+    format!("[{}]", inner.join(", "))
+}
+
+/// The skeleton of a new issue (号): front matter with every key explained, and headings.
+pub fn newsletter_skeleton(
+    config: &Config,
+    number: u32,
+    date: Date,
+    author: Option<&str>,
+) -> String {
+    let title = format!(
+        "{} {}",
+        config.newsletter_name,
+        japanese::issue_number(number, config.date_style)
+    );
+    let author_line = match author {
+        Some(a) => format!("author: {}", yaml_scalar(a)),
+        None => "# author: 保健師 〇〇".to_owned(),
+    };
+    let recipients_line = if config.recipients.is_empty() {
+        "# recipients: [受託法人, 相談支援室, 区役所担当部署]".to_owned()
+    } else {
+        format!("recipients: {}", flow_list(&config.recipients))
+    };
+    let month = japanese::wareki_month(date, config.date_style);
+    format!(
+        "---\n\
+# この号の情報です。# で始まる行は説明で、ページには表示されません。\n\
+# 号のタイトル\n\
+title: {title}\n\
+# 発行日（年-月-日）\n\
+date: {date}\n\
+# 号数。ほかの号と重ならない通し番号です（{number} → {issue}）\n\
+number: {number}\n\
+# 発行者\n\
+{author_line}\n\
+# 配信先（site.yaml の newsletter.recipients と同じものを入れてあります）\n\
+{recipients_line}\n\
+# 一覧ページとフィードに表示する、この号の要約（１～２文）\n\
+summary:\n\
+# タグ。例: [連絡会, アンケート]。タグごとに一覧ページができます\n\
+tags: []\n\
+# 書きかけで公開したくないときは、次の行の先頭の # を消します\n\
+# draft: true\n\
+---\n\
+\n\
+## コーディネーターの皆さまへ\n\
+\n\
+（{month}のごあいさつを書きます）\n\
+\n\
+## 〇〇を開催しました\n\
+\n\
+### 概要\n\
+\n\
+- **日時**：\n\
+- **形式**：\n\
+- **参加者**：\n\
+- **内容**：\n\
+\n\
+### アンケート結果\n\
+\n\
+（アンケート結果は survey ブロックに書くと帯グラフになります。書き方は README の「アンケート結果」を参考にしてください）\n\
+\n\
+### 自由記載（抜粋）\n\
+\n\
+> - （ご意見を書きます）\n\
+\n\
+## お知らせ\n\
+\n\
+（研修会のご案内や事務連絡を書きます）\n\
+\n\
+## 次号予告\n\
+\n\
+（次の号でお届けする内容を書きます）\n",
+        date = date,
+        issue = japanese::issue_number(number, config.date_style),
+    )
+}
+
+/// The skeleton of a training announcement (研修会のご案内): every key present and explained.
+pub fn event_skeleton(title: &str, today: Date, session: Date, body: Option<&str>) -> String {
+    let apply_by = session.saturating_sub(14.days());
+    let apply_by = if apply_by < today { session } else { apply_by };
+    let body = body.unwrap_or(EVENT_BODY);
+    format!(
+        "---\n\
+# 研修会の情報です。# で始まる行は説明で、ページには表示されません。\n\
+# 研修会の名前\n\
+title: {title}\n\
+# 一覧ページとフィードに表示する要約（１～２文）\n\
+summary:\n\
+# タグ。例: [研修会, 多職種連携]\n\
+tags: [研修会]\n\
+# 開催状況: scheduled（開催予定）/ ongoing（継続実施中）/ postponed（延期）/ held（実施済）/ cancelled（中止）\n\
+status: scheduled\n\
+# 開催形式: in-person（参集）/ online（オンライン）/ hybrid（ハイブリッド）\n\
+format: in-person\n\
+# 場所（会場）。オンラインのときは「オンライン（Zoom）」など\n\
+venue: 〇〇区民センター\n\
+# 対象\n\
+target: 区役所実務者・在宅医療・介護連携支援コーディネーター\n\
+# 講師。二人以上のときは「- {{name: …}}」の行を増やします\n\
+lecturers:\n\
+  - {{name: 〇〇 〇〇, affiliation: 〇〇大学 看護学部, role: 教授}}\n\
+# 日時。start（開始）と end（終了）を「年-月-日T時:分」で書きます。\n\
+# 同じ内容を何回か開くときは「- start:」から audience: までを回の数だけ繰り返します。\n\
+sessions:\n\
+  - start: {session}T14:00\n\
+    end: {session}T16:00\n\
+    # 回の名前（例: 西部・南部）と対象の区（例: [福島区, 此花区]）。なくてもかまいません\n\
+    label:\n\
+    audience: []\n\
+# 申込締切（年-月-日）\n\
+apply_by: {apply_by}\n\
+# 定員（人数）\n\
+capacity: 50\n\
+# 書きかけで公開したくないときは、次の行の先頭の # を消します\n\
+# draft: true\n\
+---\n\
+\n\
+{body}",
+        title = yaml_scalar(title),
+    )
+}
+
+const EVENT_BODY: &str = "## 研修会のねらい\n\
+\n\
+（この研修会のねらいを書きます）\n\
+\n\
+## プログラム\n\
+\n\
+1. 講義「〇〇」（講師：〇〇 〇〇 先生）\n\
+2. グループワーク\n\
+\n\
+## 申込方法\n\
+\n\
+（申込方法と締切を書きます）\n\
+\n\
+## お問い合わせ\n\
+\n\
+（担当部署と連絡先を書きます）\n";
+
+const FIRST_EVENT_BODY: &str = "## 研修会のねらい\n\
+\n\
+在宅医療と介護の関係者が顔を合わせ、退院から在宅療養への移行で困っていることを共有し、\n\
+連携の進め方を一緒に考えます。\n\
+\n\
+## プログラム\n\
+\n\
+1. 講義「在宅医療と介護の連携」（講師：〇〇 〇〇 先生）\n\
+2. グループワーク「退院支援の事例から」\n\
+3. まとめ\n\
+\n\
+## 申込方法\n\
+\n\
+申込締切までに、区役所担当部署へお申し込みください。\n\
+\n\
+## お問い合わせ\n\
+\n\
+〇〇市 健康局 在宅医療・介護連携担当\n";
+
+fn first_issue(today: Date, event_file: &str) -> String {
+    let issue = japanese::issue_number(1, DigitStyle::Official);
+    let month = japanese::wareki_month(today, DigitStyle::Official);
+    format!(
+        "---\n\
+# この号の情報です。# で始まる行は説明で、ページには表示されません。\n\
+title: コーディネーター連絡会通信 {issue}\n\
+date: {today}\n\
+number: 1\n\
+author: 保健師 〇〇\n\
+summary: 創刊のごあいさつと、研修会のご案内、アンケート結果をお届けします。\n\
+tags: [連絡会, アンケート]\n\
+---\n\
+\n\
+## コーディネーターの皆さまへ\n\
+\n\
+{month}、『コーディネーター連絡会通信』を創刊しました。\n\
+受託法人、相談支援室、区役所担当部署の皆さまへ、連絡会の様子をお届けします。\n\
+\n\
+## 研修会のご案内\n\
+\n\
+多職種研修会を開催します。詳しくは[研修会のご案内](../events/{event_file})をご覧ください。\n\
+\n\
+## アンケート結果\n\
+\n\
+```survey\n\
+question: 今後の業務に活用できそうか\n\
+group: コーディネーター\n\
+answers:\n\
+  活かせる: 6\n\
+  やや活かせる: 3\n\
+  あまり活かせない: 1\n\
+  活かせない: 0\n\
+```\n\
+\n\
+## このサイトについて\n\
+\n\
+サイトの使い方は[このサイトについて](../about.md)をご覧ください。\n"
+    )
+}
+
+const ABOUT: &str = "---\n\
+title: このサイトについて\n\
+---\n\
+\n\
+このサイトでは、在宅医療・介護連携推進事業の『コーディネーター連絡会通信』と\n\
+研修会のご案内をお届けしています。\n\
+\n\
+## 掲載している情報\n\
+\n\
+- **通信**：連絡会の報告やアンケート結果（年４回）\n\
+- **研修会**：開催予定・実施済の研修会のご案内\n\
+\n\
+## お問い合わせ\n\
+\n\
+〇〇市 健康局 在宅医療・介護連携担当\n";
+
+/// site.yaml of a new site: every key, with what it does, in Japanese.
+pub const SITE_YAML: &str = "# tsushin サイト設定ファイル\n\
+# # で始まる行は説明です。値を変えたら、tsushin serve の画面で表示を確かめてください。\n\
+\n\
+# サイト名。各ページの見出し・ブラウザのタブ・フィードのタイトルに使われます。（必須）\n\
+title: 在宅医療・介護連携推進事業 コーディネーター連絡会\n\
+\n\
+# 使うテーマの名前。default は tsushin に組み込まれた標準テーマで、フォルダは要りません。\n\
+# 見た目を変えたいときは tsushin theme export で themes/default/ に書き出して編集します。\n\
+theme: default\n\
+\n\
+# ページの言語（HTML の lang 属性）。日本語のサイトなので ja のままにします。\n\
+language: ja\n\
+\n\
+# 公開先の URL（末尾は / ）。フィード（feed.xml）と PDF の中のリンクに使います。\n\
+# 庁内イントラネットのアドレスが決まったら、先頭の # を消して書き換えてください。\n\
+# base_url: https://intranet.example.city.lg.jp/zaitaku/\n\
+\n\
+# 通信（ニュースレター）の設定\n\
+newsletter:\n\
+  # 通信の名称。号数と合わせて「コーディネーター連絡会通信 第１号」のように表示します。\n\
+  name: コーディネーター連絡会通信\n\
+  # 配信先。各号で recipients を書かなかったときは、この一覧を使います。\n\
+  # tsushin new newsletter で作る号にも、この一覧が入ります。\n\
+  recipients: [受託法人, 相談支援室, 区役所担当部署]\n\
+\n\
+# 日付・数字の書き方\n\
+#   official … 公用文の書き方（令和３年８月23日（月）、第１号：１桁は全角、２桁以上は半角）\n\
+#   plain    … 半角数字だけ（令和3年8月23日（月）、第1号）\n\
+date_style: official\n\
+\n\
+# Markdown の中の HTML をそのまま使うか。false のままなら安全のため取り除きます。\n\
+allow_raw_html: false\n";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_scalars_round_trip() {
+        for t in [
+            "多職種研修会「認知症がある方と家族の意思決定」",
+            "研修会: 第1回",
+            "#1 研修",
+            "[案内]",
+            "2021-08-23",
+            "true",
+            "123",
+            "say \"hi\" \\ ok",
+            "- 箇条",
+            "a # b",
+        ] {
+            #[derive(serde::Deserialize)]
+            struct V {
+                v: String,
+            }
+            let y = format!("v: {}\n", yaml_scalar(t));
+            let back: V = serde_saphyr::from_str(&y).unwrap_or_else(|e| panic!("{y}: {e}"));
+            assert_eq!(back.v, t, "{y}");
+        }
+        assert_eq!(yaml_scalar("多職種研修会"), "多職種研修会");
+        assert_eq!(yaml_scalar("true"), "\"true\"");
+    }
+
+    #[test]
+    fn issue_numbers_are_found_even_in_broken_headers() {
+        let ok = "---\ntitle: x\nnumber: 7\nauthor: 保健師 宮成\n---\n";
+        assert_eq!(
+            issue_info(ok),
+            Some(IssueInfo {
+                number: 7,
+                author: Some("保健師 宮成".into())
+            })
+        );
+        let broken = "---\ntitle: [x\nnumber: 9 # 第９号\n---\n";
+        assert_eq!(issue_info(broken).map(|i| i.number), Some(9));
+        assert_eq!(number_in_name("2021-06-vol12.md").map(|i| i.number), Some(12));
+        assert_eq!(number_in_name("about.md"), None);
+    }
+}
