@@ -46,6 +46,17 @@ enum Command {
         #[arg(long)]
         no_pdf: bool,
     },
+    /// Typeset one issue or training announcement as a PDF.
+    Pdf {
+        /// The page's Markdown file, under content/.
+        file: PathBuf,
+        /// Where to write the PDF; default: its usual name in the current folder.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// The site folder; default: the nearest folder above FILE with a site.yaml.
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
     /// Work with themes.
     Theme {
         #[command(subcommand)]
@@ -109,6 +120,21 @@ pub fn run() -> ExitCode {
                 );
             }
             ExitCode::SUCCESS
+        }
+        Command::Pdf { file, output, root } => {
+            let mut diags = crate::diag::Diagnostics::new();
+            let written = site::pdfs::single(root.as_deref(), &file, output.as_deref(), &mut diags);
+            let shown_root = root.unwrap_or_else(|| PathBuf::from("."));
+            print_diagnostics(&shown_root, diags, cli.quiet);
+            match written {
+                Some(path) => {
+                    if !cli.quiet {
+                        eprintln!("Wrote {}.", path.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                None => ExitCode::from(1),
+            }
         }
         Command::Theme {
             command: ThemeCommand::Export { root, force },

@@ -151,6 +151,118 @@ fn check_site_texts(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) {
     }
 }
 
+/// `tsushin pdf FILE.md`: typesets one page of the site, drafts included, into `out` (default:
+/// its usual file name in the current folder). Returns the path written.
+pub fn single(
+    root: Option<&std::path::Path>,
+    file: &std::path::Path,
+    out: Option<&std::path::Path>,
+    diags: &mut Diagnostics,
+) -> Option<std::path::PathBuf> {
+    use crate::diag::Location;
+    let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    let root = match root {
+        Some(r) => r.to_path_buf(),
+        None => match abs
+            .ancestors()
+            .skip(1)
+            .find(|d| d.join(crate::config::FILE_NAME).is_file())
+        {
+            Some(r) => r.to_path_buf(),
+            None => {
+                diags.push(
+                    Diagnostic::error(
+                        Location::file(file),
+                        "no site.yaml found in this file's folder or above it",
+                    )
+                    .help("run the command inside the site, or pass --root DIR"),
+                );
+                return None;
+            }
+        },
+    };
+    let root_abs = std::path::absolute(&root).unwrap_or_else(|_| root.clone());
+    let Some(rel) = abs
+        .strip_prefix(root_abs.join("content"))
+        .ok()
+        .and_then(|r| r.to_str())
+        .map(|r| r.replace('\\', "/"))
+    else {
+        diags.push(
+            Diagnostic::error(
+                Location::file(file),
+                "the file is not inside the site's content/ folder",
+            )
+            .help(
+                "give the path of a page under content/, e.g. content/newsletters/2021-06-vol01.md",
+            ),
+        );
+        return None;
+    };
+    // Problems of other pages do not stop this one: keep only this file's and the site's own.
+    let mut all = Diagnostics::new();
+    let site = super::load(&root, true, &mut all);
+    let this = std::path::Path::new("content").join(&rel);
+    diags.extend(
+        all.into_iter()
+            .filter(|d| d.location.file == this || !d.location.file.starts_with("content")),
+    );
+    let site = site?;
+    let Some(page) = site.pages.iter().find(|p| p.rel == rel) else {
+        if !diags.has_errors() {
+            diags.push(
+                Diagnostic::error(Location::file(file), "this file is not a page of the site")
+                    .help("PDFs are made from Markdown files (.md) under content/"),
+            );
+        }
+        return None;
+    };
+    let ctx = site.pdf.as_ref()?;
+    if diags.has_errors() {
+        return None;
+    }
+    ctx.check_glyphs(&page.source, &page.display, diags);
+    if diags.has_errors() {
+        return None;
+    }
+    let resolve = |url: &str| resolve_for_pdf(&site, page, url);
+    let bytes = match pdf::render(
+        page,
+        &site.config,
+        ctx,
+        &site.theme.survey_colors,
+        &resolve,
+        &root.join("content"),
+    ) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(e);
+            return None;
+        }
+    };
+    let target = match out {
+        Some(o) => o.to_path_buf(),
+        None => {
+            let name = plan(std::slice::from_ref(page), &site.config)
+                .remove(&page.rel)
+                .and_then(|p| p.rsplit('/').next().map(str::to_owned))
+                .unwrap_or_else(|| format!("{}.pdf", page.slug()));
+            std::path::PathBuf::from(name)
+        }
+    };
+    // Written beside the target and renamed, so a reader never opens half a file.
+    let tmp = target.with_extension("pdf.part");
+    if let Err(e) = std::fs::write(&tmp, &bytes).and_then(|_| std::fs::rename(&tmp, &target)) {
+        let _ = std::fs::remove_file(&tmp);
+        diags.push(Diagnostic::error(
+            Location::file(&target),
+            format!("cannot write: {e}"),
+        ));
+        return None;
+    }
+    Some(target)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
