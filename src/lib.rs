@@ -2,6 +2,7 @@
 //! written in Markdown, as an intranet site. Markdown and front matter are parsed once into a
 //! typed document (`content`), which the renderers consume.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -10,6 +11,9 @@ pub mod html;
 pub mod japanese;
 pub mod markdown;
 pub mod pdf;
+pub mod progress;
+pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod survey;

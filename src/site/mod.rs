@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod feed;
+pub mod incremental;
 pub mod links;
 pub mod output;
 mod pages;

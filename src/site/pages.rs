@@ -18,7 +18,7 @@ use crate::japanese;
 
 type Files = BTreeMap<String, Vec<u8>>;
 
-fn base_context(site: &Site, out_path: &str, current: &str, today: Date) -> Context {
+pub(super) fn base_context(site: &Site, out_path: &str, current: &str, today: Date) -> Context {
     let mut ctx = Context::new();
     ctx.insert("site", &SiteView::new(&site.config));
     ctx.insert("root", &links::root_prefix(out_path));
@@ -40,9 +40,11 @@ pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files
         files: files_known,
     };
 
+    let progress = crate::progress::phase("pages", pages.len());
     let rendered: Vec<(String, Result<String, Diagnostic>, Vec<Diagnostic>)> = pages
         .par_iter()
         .map(|page| {
+            progress.inc();
             let (map, problems) = links::resolve_page(page, &targets);
             (
                 page.out_path.clone(),
@@ -108,7 +110,7 @@ fn emit(
     }
 }
 
-fn render_page(
+pub(super) fn render_page(
     site: &Site,
     page: &Page,
     map: &HashMap<String, String>,
@@ -155,9 +157,9 @@ fn render_page(
 }
 
 #[derive(Serialize)]
-struct TagView {
-    name: String,
-    pages: Vec<PageView>,
+pub(super) struct TagView {
+    pub(super) name: String,
+    pub(super) pages: Vec<PageView>,
 }
 
 #[derive(Serialize)]
@@ -182,7 +184,7 @@ struct StatusGroup {
 }
 
 /// Tag → pages, newest first.
-fn tag_index<'a>(pages: &[&'a Page]) -> BTreeMap<String, Vec<&'a Page>> {
+pub(super) fn tag_index<'a>(pages: &[&'a Page]) -> BTreeMap<String, Vec<&'a Page>> {
     let mut tags: BTreeMap<String, Vec<&Page>> = BTreeMap::new();
     for p in pages {
         for t in &p.meta.tags {
@@ -201,7 +203,7 @@ fn sort_date(p: &Page) -> Option<Date> {
     p.event().and_then(|e| e.first_date()).or(p.meta.date)
 }
 
-fn listing_context(
+pub(super) fn listing_context(
     ctx: &mut Context,
     pages: &[&Page],
     out: &str,
