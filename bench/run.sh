@@ -7,9 +7,14 @@
 #
 # 1. cargo build --release
 # 2. python3 bench/gen_corpus.py: a ten-year site (40 newsletter issues, 200 trainings)
-# 3. `tsushin build` of that corpus RUNS times, then of the example site (the repository root)
-#    RUNS times, each under /usr/bin/time -v into a fresh output folder
+# 3. `tsushin build` of that corpus RUNS times with PDFs and RUNS times with `--no-pdf`, then the
+#    same for the example site (the repository root), each under /usr/bin/time -v into a fresh
+#    output folder
 # 4. a table: median/min/max wall time of the runs after the warm-up, peak RSS, pages, output size
+# 5. the PDF figures: number of PDFs, what they cost (median with PDFs − median without, and that
+#    per PDF), min/median/max PDF size, and the size of every PDF of the example site
+# 6. python3 bench/reload.py: `tsushin serve` on the corpus, the time from saving a file to the
+#    reload event reaching the page (one issue, one training, site.yaml); RELOAD_RUNS=N edits each
 # Not run by CI. Needs cargo, python3 and GNU time (Debian package `time`).
 set -euo pipefail
 
@@ -41,17 +46,19 @@ bin=$repo/target/release/tsushin
 echo "== generating the ten-year corpus"
 python3 bench/gen_corpus.py "$work/corpus"
 
-# measure NAME ROOT: RUNS builds of ROOT; appends one row per run to $work/rows.tsv
+# measure NAME ROOT [BUILD ARGS...]: RUNS builds of ROOT; appends one row per run to
+# $work/rows.tsv; the last run's output stays in $work/out-NAME
 : >"$work/rows.tsv"
 measure() {
   local name=$1 root=$2 i out start end
+  shift 2
   echo "== $name: $runs builds (first is a warm-up)"
   for ((i = 1; i <= runs; i++)); do
     out=$work/out-$name
     rm -rf "$out"
     start=$(date +%s%N)
     /usr/bin/time -v -o "$work/time.txt" \
-      "$bin" build --root "$root" --output "$out" --today "$today" >"$work/stdout.txt" 2>"$work/stderr.txt" || {
+      "$bin" build --root "$root" --output "$out" --today "$today" "$@" >"$work/stdout.txt" 2>"$work/stderr.txt" || {
       echo "build failed:" >&2
       cat "$work/stdout.txt" "$work/stderr.txt" >&2
       exit 1
@@ -68,7 +75,9 @@ measure() {
 }
 
 measure corpus "$work/corpus"
+measure corpus-nopdf "$work/corpus" --no-pdf
 measure example "$repo"
+measure example-nopdf "$repo" --no-pdf
 
 echo
 echo "== machine"
@@ -84,7 +93,7 @@ echo
 python3 - "$work/rows.tsv" <<'EOF'
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
-print(f"{'site':<8} {'runs':>4} {'median':>9} {'min':>9} {'max':>9} {'peak RSS':>10} {'pages':>6} {'files':>6} {'output':>9}")
+print(f"{'site':<14} {'runs':>4} {'median':>9} {'min':>9} {'max':>9} {'peak RSS':>10} {'pages':>6} {'files':>6} {'output':>9}")
 for site in dict.fromkeys(r[0] for r in rows):
     rs = [r for r in rows if r[0] == site]
     timed = rs[1:]  # the first run is the warm-up
@@ -93,8 +102,42 @@ for site in dict.fromkeys(r[0] for r in rows):
     last = rs[-1]
     size = int(last[6]) / 1024
     size_s = f"{size / 1024:.1f} MiB" if size >= 1024 else f"{size:.0f} KiB"
-    print(f"{site:<8} {len(timed):>4} {statistics.median(ms):>6.0f} ms {min(ms):>6.0f} ms {max(ms):>6.0f} ms "
+    print(f"{site:<14} {len(timed):>4} {statistics.median(ms):>6.0f} ms {min(ms):>6.0f} ms {max(ms):>6.0f} ms "
           f"{rss:>6.1f} MiB {last[4]:>6} {last[5]:>6} {size_s:>9}")
 print("(wall time of `tsushin build` into an empty folder, warm page cache; peak RSS from /usr/bin/time -v)")
 EOF
+
+echo
+echo "== PDFs"
+python3 - "$work/rows.tsv" "$work" <<'EOF'
+import os, statistics, sys
+from pathlib import Path
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+work = Path(sys.argv[2])
+def median_ms(site):
+    timed = [r for r in rows if r[0] == site][1:]  # the first run is the warm-up
+    return statistics.median(int(r[2]) / 1000 for r in timed)
+def kib(b):
+    return f"{b / 1024:.0f} KiB"
+for site in ("corpus", "example"):
+    out = work / f"out-{site}"
+    pdfs = sorted(out.rglob("*.pdf"))
+    sizes = [p.stat().st_size for p in pdfs]
+    with_pdf, without = median_ms(site), median_ms(f"{site}-nopdf")
+    cost = with_pdf - without
+    per = cost / len(pdfs) if pdfs else float("nan")
+    print(f"{site}: {len(pdfs)} PDFs; build {with_pdf:.0f} ms with PDFs, {without:.0f} ms with --no-pdf "
+          f"(medians): the PDFs cost {cost:.0f} ms, {per:.1f} ms per PDF")
+    if sizes:
+        print(f"  PDF size: min {kib(min(sizes))}, median {kib(statistics.median(sizes))}, "
+              f"max {kib(max(sizes))}, total {sum(sizes) / 1048576:.1f} MiB")
+    if site == "example":
+        for p, size in zip(pdfs, sizes):
+            print(f"  {size / 1024:6.1f} KiB  {p.relative_to(out)}")
+print(f"(cost = wall time with PDFs minus wall time with --no-pdf; PDFs are typeset in parallel on {os.cpu_count()} CPUs)")
+EOF
+
+echo
+echo "== tsushin serve: edit-to-reload latency on the ten-year corpus"
+python3 bench/reload.py "$bin" "$work/corpus" --runs "${RELOAD_RUNS:-20}" --today "$today"
 if [[ -n ${KEEP:-} ]]; then echo "kept: $work"; fi

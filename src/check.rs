@@ -37,8 +37,8 @@ pub struct CheckOptions {
 pub fn run(opts: &CheckOptions) -> u8 {
     let started = std::time::Instant::now();
     let report = incremental::check(&opts.root, opts.drafts, opts.today, opts.pdf);
-    let failed = report.diagnostics.has_errors()
-        || (opts.strict && report.diagnostics.warning_count() > 0);
+    let failed =
+        report.diagnostics.has_errors() || (opts.strict && report.diagnostics.warning_count() > 0);
     let text = match opts.format {
         Format::Json => json(&report, failed),
         Format::Human => human(
@@ -124,9 +124,8 @@ fn json(report: &CheckReport, failed: bool) -> String {
         pages: report.pages,
         diagnostics: sorted.iter().map(JsonDiagnostic::from).collect(),
     };
-    let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|e| {
-        format!("{{\"version\":1,\"ok\":false,\"internal_error\":\"{e}\"}}")
-    });
+    let mut s = serde_json::to_string_pretty(&out)
+        .unwrap_or_else(|e| format!("{{\"version\":1,\"ok\":false,\"internal_error\":\"{e}\"}}"));
     s.push('\n');
     s
 }

@@ -10,6 +10,7 @@ use miette::{
 };
 
 use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::progress::Verbosity;
 use crate::site::{self, BuildOptions};
 
 #[derive(Parser)]
@@ -22,6 +23,9 @@ struct Cli {
     /// Print only errors.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// Print more: timings, every file re-rendered and every request of `serve`.
+    #[arg(long, short, global = true, conflicts_with = "quiet")]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -62,6 +66,97 @@ enum Command {
         #[command(subcommand)]
         command: ThemeCommand,
     },
+    /// Create a new site in DIR: site.yaml and one example of each page, ready to build.
+    Init {
+        /// The folder to create (or an empty folder).
+        dir: PathBuf,
+        /// Add the missing files to a folder that is not empty; existing files are never overwritten.
+        #[arg(long)]
+        force: bool,
+        /// The date of the example issue (YYYY-MM-DD); default: today.
+        #[arg(long, value_parser = parse_today)]
+        date: Option<jiff::civil::Date>,
+    },
+    /// Start a new newsletter issue (号) or training announcement (研修会) from a skeleton.
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
+    /// Find every problem `build` would report, without writing anything.
+    Check {
+        /// The site folder (the one with site.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Check pages marked `draft: true` as published pages too.
+        #[arg(long)]
+        drafts: bool,
+        /// The date that decides upcoming and past trainings (YYYY-MM-DD); default: today.
+        #[arg(long, value_parser = parse_today)]
+        today: Option<jiff::civil::Date>,
+        /// Skip the PDF checks (characters missing from the PDF fonts).
+        #[arg(long)]
+        no_pdf: bool,
+        /// `human` (default) or `json` for editors and CI.
+        #[arg(long, value_enum, default_value_t)]
+        format: crate::check::Format,
+        /// Fail on warnings too.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Preview the site in a browser; open pages reload when a file changes.
+    Serve {
+        /// The site folder (the one with site.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The address to listen on; the default keeps the preview on this computer.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// The date that decides upcoming and past trainings (YYYY-MM-DD); default: today.
+        #[arg(long, value_parser = parse_today)]
+        today: Option<jiff::civil::Date>,
+        /// No PDF links on the pages (as `build --no-pdf`).
+        #[arg(long)]
+        no_pdf: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// A newsletter issue: content/newsletters/<YYYY-MM>-vol<NN>.md with the next free number.
+    Newsletter {
+        /// The site folder (the one with site.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The issue's date (YYYY-MM-DD); default: today.
+        #[arg(long, value_parser = parse_today)]
+        date: Option<jiff::civil::Date>,
+        /// The file name without .md; default: <YYYY-MM>-vol<NN>.
+        #[arg(long)]
+        slug: Option<String>,
+    },
+    /// A training announcement: content/events/<YYYY-MM>-kenshu.md, one session a month ahead.
+    Event {
+        /// The training's title, e.g. "多職種研修会「認知症がある方と家族の意思決定」".
+        title: String,
+        /// The site folder (the one with site.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Today's date (YYYY-MM-DD), for the session a month later; default: today.
+        #[arg(long, value_parser = parse_today)]
+        date: Option<jiff::civil::Date>,
+        /// The file name without .md; default: <YYYY-MM>-kenshu.
+        #[arg(long)]
+        slug: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -83,6 +178,13 @@ fn parse_today(s: &str) -> Result<jiff::civil::Date, String> {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    let verbosity = if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
     match cli.command {
         Command::Build {
             root,
@@ -99,7 +201,9 @@ pub fn run() -> ExitCode {
                 today: today.unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
             };
             let started = std::time::Instant::now();
+            let bar = crate::progress::Bar::start(verbosity);
             let report = site::build(&opts);
+            drop(bar);
             let failed = report.diagnostics.has_errors();
             print_diagnostics(&opts.root, report.diagnostics, cli.quiet);
             if failed {
@@ -118,6 +222,11 @@ pub fn run() -> ExitCode {
                     opts.output.display(),
                     started.elapsed().as_millis()
                 );
+            }
+            if verbosity == Verbosity::Verbose {
+                for (name, n, took) in crate::progress::Bar::phases() {
+                    eprintln!("  {name}: {n} in {} ms", took.as_millis());
+                }
             }
             ExitCode::SUCCESS
         }
@@ -152,6 +261,112 @@ pub fn run() -> ExitCode {
                     ExitCode::from(1)
                 }
             }
+        }
+        Command::Init { dir, force, date } => run_init(&dir, force, or_today(date), verbosity),
+        Command::New { what } => run_new(what, verbosity),
+        Command::Check {
+            root,
+            drafts,
+            today,
+            no_pdf,
+            format,
+            strict,
+        } => ExitCode::from(crate::check::run(&crate::check::CheckOptions {
+            root,
+            drafts,
+            today: or_today(today),
+            pdf: !no_pdf,
+            format,
+            strict,
+            verbosity,
+        })),
+        Command::Serve {
+            root,
+            bind,
+            port,
+            open,
+            drafts,
+            today,
+            no_pdf,
+        } => {
+            let opts = crate::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                open,
+                drafts,
+                today,
+                pdf: !no_pdf,
+                verbosity,
+            };
+            match crate::serve::run(&opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}
+
+fn or_today(date: Option<jiff::civil::Date>) -> jiff::civil::Date {
+    date.unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+}
+
+fn run_init(dir: &Path, force: bool, today: jiff::civil::Date, verbosity: Verbosity) -> ExitCode {
+    match crate::scaffold::init(dir, force, today) {
+        Ok(report) => {
+            if verbosity >= Verbosity::Normal {
+                for p in &report.written {
+                    eprintln!("created {}", p.display());
+                }
+                for p in &report.kept {
+                    eprintln!("kept    {} (already there)", p.display());
+                }
+                eprintln!(
+                    "\nThe site is ready. Next:\n  cd {}\n  tsushin serve --open      preview while you write\n  tsushin new newsletter    start the next issue (号)\n  tsushin build             write the site into output/",
+                    dir.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run_new(what: NewCommand, verbosity: Verbosity) -> ExitCode {
+    let (root, result) = match what {
+        NewCommand::Newsletter { root, date, slug } => {
+            let r = crate::scaffold::new_newsletter(&root, or_today(date), slug.as_deref());
+            (root, r)
+        }
+        NewCommand::Event {
+            title,
+            root,
+            date,
+            slug,
+        } => {
+            let r = crate::scaffold::new_event(&root, &title, or_today(date), slug.as_deref());
+            (root, r)
+        }
+    };
+    match result {
+        Ok(path) => {
+            // The path alone on stdout, so that `code $(tsushin new newsletter)` works.
+            let shown = path.strip_prefix(".").unwrap_or(&path);
+            println!("{}", shown.display());
+            if verbosity >= Verbosity::Normal {
+                eprintln!("Write the page, then preview it with `tsushin serve`.");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            print_diagnostics(&root, diags, verbosity == Verbosity::Quiet);
+            ExitCode::from(1)
         }
     }
 }

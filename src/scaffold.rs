@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use jiff::civil::Date;
 use jiff::ToSpan;
+use jiff::civil::Date;
 
 use crate::config::{self, Config};
 use crate::content::frontmatter;
@@ -46,7 +46,10 @@ pub fn init(dir: &Path, force: bool, today: Date) -> Result<InitReport, String> 
     let event_file = event.rsplit('/').next().unwrap_or(&event).to_owned();
     let files: Vec<(String, String)> = vec![
         ("site.yaml".into(), SITE_YAML.into()),
-        (".gitignore".into(), "# tsushin build が作るフォルダ\n/output/\n".into()),
+        (
+            ".gitignore".into(),
+            "# tsushin build が作るフォルダ\n/output/\n".into(),
+        ),
         (issue, first_issue(today, &event_file)),
         (
             event,
@@ -116,8 +119,7 @@ pub fn existing_issues(root: &Path) -> Vec<IssueInfo> {
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !path.is_file() || !name.to_ascii_lowercase().ends_with(".md") || name.starts_with('.')
-        {
+        if !path.is_file() || !name.to_ascii_lowercase().ends_with(".md") || name.starts_with('.') {
             continue;
         }
         let display = Path::new("content").join("newsletters").join(&name);
@@ -224,14 +226,15 @@ fn check_stem(stem: &str) -> Result<(), Diagnostics> {
 
 /// Creates `content/newsletters/<YYYY-MM>-vol<NN>.md` with the next issue number after the
 /// highest one used (drafts included, gaps not filled). Returns the path written.
-pub fn new_newsletter(root: &Path, today: Date, slug: Option<&str>) -> Result<PathBuf, Diagnostics> {
+pub fn new_newsletter(
+    root: &Path,
+    today: Date,
+    slug: Option<&str>,
+) -> Result<PathBuf, Diagnostics> {
     let config = site_config(root)?;
     let issues = existing_issues(root);
     let number = issues.iter().map(|i| i.number).max().unwrap_or(0) + 1;
-    let author = issues
-        .iter()
-        .rev()
-        .find_map(|i| i.author.clone());
+    let author = issues.iter().rev().find_map(|i| i.author.clone());
     let stem = match slug {
         Some(s) => {
             check_stem(s)?;
@@ -262,8 +265,11 @@ pub fn new_event(
     if title.is_empty() || title.contains(['\n', '\r']) {
         let mut d = Diagnostics::new();
         d.push(
-            Diagnostic::error(Location::file("TITLE"), "the title must be one line of text")
-                .help("e.g. tsushin new event \"多職種研修会「認知症がある方と家族の意思決定」\""),
+            Diagnostic::error(
+                Location::file("TITLE"),
+                "the title must be one line of text",
+            )
+            .help("e.g. tsushin new event \"多職種研修会「認知症がある方と家族の意思決定」\""),
         );
         return Err(d);
     }
@@ -364,53 +370,53 @@ pub fn newsletter_skeleton(
     };
     let month = japanese::wareki_month(date, config.date_style);
     format!(
-        "---\n\
-# この号の情報です。# で始まる行は説明で、ページには表示されません。\n\
-# 号のタイトル\n\
-title: {title}\n\
-# 発行日（年-月-日）\n\
-date: {date}\n\
-# 号数。ほかの号と重ならない通し番号です（{number} → {issue}）\n\
-number: {number}\n\
-# 発行者\n\
-{author_line}\n\
-# 配信先（site.yaml の newsletter.recipients と同じものを入れてあります）\n\
-{recipients_line}\n\
-# 一覧ページとフィードに表示する、この号の要約（１～２文）\n\
-summary:\n\
-# タグ。例: [連絡会, アンケート]。タグごとに一覧ページができます\n\
-tags: []\n\
-# 書きかけで公開したくないときは、次の行の先頭の # を消します\n\
-# draft: true\n\
----\n\
-\n\
-## コーディネーターの皆さまへ\n\
-\n\
-（{month}のごあいさつを書きます）\n\
-\n\
-## 〇〇を開催しました\n\
-\n\
-### 概要\n\
-\n\
-- **日時**：\n\
-- **形式**：\n\
-- **参加者**：\n\
-- **内容**：\n\
-\n\
-### アンケート結果\n\
-\n\
-（アンケート結果は survey ブロックに書くと帯グラフになります。書き方は README の「アンケート結果」を参考にしてください）\n\
-\n\
-### 自由記載（抜粋）\n\
-\n\
-> - （ご意見を書きます）\n\
-\n\
-## お知らせ\n\
-\n\
-（研修会のご案内や事務連絡を書きます）\n\
-\n\
-## 次号予告\n\
-\n\
+        "---
+# この号の情報です。# で始まる行は説明で、ページには表示されません。
+# 号のタイトル
+title: {title}
+# 発行日（年-月-日）
+date: {date}
+# 号数。ほかの号と重ならない通し番号です（{number} → {issue}）
+number: {number}
+# 発行者
+{author_line}
+# 配信先（site.yaml の newsletter.recipients と同じものを入れてあります）
+{recipients_line}
+# 一覧ページとフィードに表示する、この号の要約（１～２文）
+summary:
+# タグ。例: [連絡会, アンケート]。タグごとに一覧ページができます
+tags: []
+# 書きかけで公開したくないときは、次の行の先頭の # を消します
+# draft: true
+---
+
+## コーディネーターの皆さまへ
+
+（{month}のごあいさつを書きます）
+
+## 〇〇を開催しました
+
+### 概要
+
+- **日時**：
+- **形式**：
+- **参加者**：
+- **内容**：
+
+### アンケート結果
+
+（アンケート結果は survey ブロックに書くと帯グラフになります。書き方は README の「アンケート結果」を参考にしてください）
+
+### 自由記載（抜粋）
+
+> - （ご意見を書きます）
+
+## お知らせ
+
+（研修会のご案内や事務連絡を書きます）
+
+## 次号予告
+
 （次の号でお届けする内容を書きます）\n",
         date = date,
         issue = japanese::issue_number(number, config.date_style),
@@ -423,171 +429,171 @@ pub fn event_skeleton(title: &str, today: Date, session: Date, body: Option<&str
     let apply_by = if apply_by < today { session } else { apply_by };
     let body = body.unwrap_or(EVENT_BODY);
     format!(
-        "---\n\
-# 研修会の情報です。# で始まる行は説明で、ページには表示されません。\n\
-# 研修会の名前\n\
-title: {title}\n\
-# 一覧ページとフィードに表示する要約（１～２文）\n\
-summary:\n\
-# タグ。例: [研修会, 多職種連携]\n\
-tags: [研修会]\n\
-# 開催状況: scheduled（開催予定）/ ongoing（継続実施中）/ postponed（延期）/ held（実施済）/ cancelled（中止）\n\
-status: scheduled\n\
-# 開催形式: in-person（参集）/ online（オンライン）/ hybrid（ハイブリッド）\n\
-format: in-person\n\
-# 場所（会場）。オンラインのときは「オンライン（Zoom）」など\n\
-venue: 〇〇区民センター\n\
-# 対象\n\
-target: 区役所実務者・在宅医療・介護連携支援コーディネーター\n\
-# 講師。二人以上のときは「- {{name: …}}」の行を増やします\n\
-lecturers:\n\
-  - {{name: 〇〇 〇〇, affiliation: 〇〇大学 看護学部, role: 教授}}\n\
-# 日時。start（開始）と end（終了）を「年-月-日T時:分」で書きます。\n\
-# 同じ内容を何回か開くときは「- start:」から audience: までを回の数だけ繰り返します。\n\
-sessions:\n\
-  - start: {session}T14:00\n\
-    end: {session}T16:00\n\
-    # 回の名前（例: 西部・南部）と対象の区（例: [福島区, 此花区]）。なくてもかまいません\n\
-    label:\n\
-    audience: []\n\
-# 申込締切（年-月-日）\n\
-apply_by: {apply_by}\n\
-# 定員（人数）\n\
-capacity: 50\n\
-# 書きかけで公開したくないときは、次の行の先頭の # を消します\n\
-# draft: true\n\
----\n\
-\n\
+        "---
+# 研修会の情報です。# で始まる行は説明で、ページには表示されません。
+# 研修会の名前
+title: {title}
+# 一覧ページとフィードに表示する要約（１～２文）
+summary:
+# タグ。例: [研修会, 多職種連携]
+tags: [研修会]
+# 開催状況: scheduled（開催予定）/ ongoing（継続実施中）/ postponed（延期）/ held（実施済）/ cancelled（中止）
+status: scheduled
+# 開催形式: in-person（参集）/ online（オンライン）/ hybrid（ハイブリッド）
+format: in-person
+# 場所（会場）。オンラインのときは「オンライン（Zoom）」など
+venue: 〇〇区民センター
+# 対象
+target: 区役所実務者・在宅医療・介護連携支援コーディネーター
+# 講師。二人以上のときは「- {{name: …}}」の行を増やします
+lecturers:
+  - {{name: 〇〇 〇〇, affiliation: 〇〇大学 看護学部, role: 教授}}
+# 日時。start（開始）と end（終了）を「年-月-日T時:分」で書きます。
+# 同じ内容を何回か開くときは「- start:」から audience: までを回の数だけ繰り返します。
+sessions:
+  - start: {session}T14:00
+    end: {session}T16:00
+    # 回の名前（例: 西部・南部）と対象の区（例: [福島区, 此花区]）。なくてもかまいません
+    label:
+    audience: []
+# 申込締切（年-月-日）
+apply_by: {apply_by}
+# 定員（人数）
+capacity: 50
+# 書きかけで公開したくないときは、次の行の先頭の # を消します
+# draft: true
+---
+
 {body}",
         title = yaml_scalar(title),
     )
 }
 
-const EVENT_BODY: &str = "## 研修会のねらい\n\
-\n\
-（この研修会のねらいを書きます）\n\
-\n\
-## プログラム\n\
-\n\
-1. 講義「〇〇」（講師：〇〇 〇〇 先生）\n\
-2. グループワーク\n\
-\n\
-## 申込方法\n\
-\n\
-（申込方法と締切を書きます）\n\
-\n\
-## お問い合わせ\n\
-\n\
+const EVENT_BODY: &str = "## 研修会のねらい
+
+（この研修会のねらいを書きます）
+
+## プログラム
+
+1. 講義「〇〇」（講師：〇〇 〇〇 先生）
+2. グループワーク
+
+## 申込方法
+
+（申込方法と締切を書きます）
+
+## お問い合わせ
+
 （担当部署と連絡先を書きます）\n";
 
-const FIRST_EVENT_BODY: &str = "## 研修会のねらい\n\
-\n\
-在宅医療と介護の関係者が顔を合わせ、退院から在宅療養への移行で困っていることを共有し、\n\
-連携の進め方を一緒に考えます。\n\
-\n\
-## プログラム\n\
-\n\
-1. 講義「在宅医療と介護の連携」（講師：〇〇 〇〇 先生）\n\
-2. グループワーク「退院支援の事例から」\n\
-3. まとめ\n\
-\n\
-## 申込方法\n\
-\n\
-申込締切までに、区役所担当部署へお申し込みください。\n\
-\n\
-## お問い合わせ\n\
-\n\
+const FIRST_EVENT_BODY: &str = "## 研修会のねらい
+
+在宅医療と介護の関係者が顔を合わせ、退院から在宅療養への移行で困っていることを共有し、
+連携の進め方を一緒に考えます。
+
+## プログラム
+
+1. 講義「在宅医療と介護の連携」（講師：〇〇 〇〇 先生）
+2. グループワーク「退院支援の事例から」
+3. まとめ
+
+## 申込方法
+
+申込締切までに、区役所担当部署へお申し込みください。
+
+## お問い合わせ
+
 〇〇市 健康局 在宅医療・介護連携担当\n";
 
 fn first_issue(today: Date, event_file: &str) -> String {
     let issue = japanese::issue_number(1, DigitStyle::Official);
     let month = japanese::wareki_month(today, DigitStyle::Official);
     format!(
-        "---\n\
-# この号の情報です。# で始まる行は説明で、ページには表示されません。\n\
-title: コーディネーター連絡会通信 {issue}\n\
-date: {today}\n\
-number: 1\n\
-author: 保健師 〇〇\n\
-summary: 創刊のごあいさつと、研修会のご案内、アンケート結果をお届けします。\n\
-tags: [連絡会, アンケート]\n\
----\n\
-\n\
-## コーディネーターの皆さまへ\n\
-\n\
-{month}、『コーディネーター連絡会通信』を創刊しました。\n\
-受託法人、相談支援室、区役所担当部署の皆さまへ、連絡会の様子をお届けします。\n\
-\n\
-## 研修会のご案内\n\
-\n\
-多職種研修会を開催します。詳しくは[研修会のご案内](../events/{event_file})をご覧ください。\n\
-\n\
-## アンケート結果\n\
-\n\
-```survey\n\
-question: 今後の業務に活用できそうか\n\
-group: コーディネーター\n\
-answers:\n\
-  活かせる: 6\n\
-  やや活かせる: 3\n\
-  あまり活かせない: 1\n\
-  活かせない: 0\n\
-```\n\
-\n\
-## このサイトについて\n\
-\n\
+        "---
+# この号の情報です。# で始まる行は説明で、ページには表示されません。
+title: コーディネーター連絡会通信 {issue}
+date: {today}
+number: 1
+author: 保健師 〇〇
+summary: 創刊のごあいさつと、研修会のご案内、アンケート結果をお届けします。
+tags: [連絡会, アンケート]
+---
+
+## コーディネーターの皆さまへ
+
+{month}、『コーディネーター連絡会通信』を創刊しました。
+受託法人、相談支援室、区役所担当部署の皆さまへ、連絡会の様子をお届けします。
+
+## 研修会のご案内
+
+多職種研修会を開催します。詳しくは[研修会のご案内](../events/{event_file})をご覧ください。
+
+## アンケート結果
+
+```survey
+question: 今後の業務に活用できそうか
+group: コーディネーター
+answers:
+  活かせる: 6
+  やや活かせる: 3
+  あまり活かせない: 1
+  活かせない: 0
+```
+
+## このサイトについて
+
 サイトの使い方は[このサイトについて](../about.md)をご覧ください。\n"
     )
 }
 
-const ABOUT: &str = "---\n\
-title: このサイトについて\n\
----\n\
-\n\
-このサイトでは、在宅医療・介護連携推進事業の『コーディネーター連絡会通信』と\n\
-研修会のご案内をお届けしています。\n\
-\n\
-## 掲載している情報\n\
-\n\
-- **通信**：連絡会の報告やアンケート結果（年４回）\n\
-- **研修会**：開催予定・実施済の研修会のご案内\n\
-\n\
-## お問い合わせ\n\
-\n\
+const ABOUT: &str = "---
+title: このサイトについて
+---
+
+このサイトでは、在宅医療・介護連携推進事業の『コーディネーター連絡会通信』と
+研修会のご案内をお届けしています。
+
+## 掲載している情報
+
+- **通信**：連絡会の報告やアンケート結果（年４回）
+- **研修会**：開催予定・実施済の研修会のご案内
+
+## お問い合わせ
+
 〇〇市 健康局 在宅医療・介護連携担当\n";
 
 /// site.yaml of a new site: every key, with what it does, in Japanese.
-pub const SITE_YAML: &str = "# tsushin サイト設定ファイル\n\
-# # で始まる行は説明です。値を変えたら、tsushin serve の画面で表示を確かめてください。\n\
-\n\
-# サイト名。各ページの見出し・ブラウザのタブ・フィードのタイトルに使われます。（必須）\n\
-title: 在宅医療・介護連携推進事業 コーディネーター連絡会\n\
-\n\
-# 使うテーマの名前。default は tsushin に組み込まれた標準テーマで、フォルダは要りません。\n\
-# 見た目を変えたいときは tsushin theme export で themes/default/ に書き出して編集します。\n\
-theme: default\n\
-\n\
-# ページの言語（HTML の lang 属性）。日本語のサイトなので ja のままにします。\n\
-language: ja\n\
-\n\
-# 公開先の URL（末尾は / ）。フィード（feed.xml）と PDF の中のリンクに使います。\n\
-# 庁内イントラネットのアドレスが決まったら、先頭の # を消して書き換えてください。\n\
-# base_url: https://intranet.example.city.lg.jp/zaitaku/\n\
-\n\
-# 通信（ニュースレター）の設定\n\
-newsletter:\n\
-  # 通信の名称。号数と合わせて「コーディネーター連絡会通信 第１号」のように表示します。\n\
-  name: コーディネーター連絡会通信\n\
-  # 配信先。各号で recipients を書かなかったときは、この一覧を使います。\n\
-  # tsushin new newsletter で作る号にも、この一覧が入ります。\n\
-  recipients: [受託法人, 相談支援室, 区役所担当部署]\n\
-\n\
-# 日付・数字の書き方\n\
-#   official … 公用文の書き方（令和３年８月23日（月）、第１号：１桁は全角、２桁以上は半角）\n\
-#   plain    … 半角数字だけ（令和3年8月23日（月）、第1号）\n\
-date_style: official\n\
-\n\
-# Markdown の中の HTML をそのまま使うか。false のままなら安全のため取り除きます。\n\
+pub const SITE_YAML: &str = "# tsushin サイト設定ファイル
+# # で始まる行は説明です。値を変えたら、tsushin serve の画面で表示を確かめてください。
+
+# サイト名。各ページの見出し・ブラウザのタブ・フィードのタイトルに使われます。（必須）
+title: 在宅医療・介護連携推進事業 コーディネーター連絡会
+
+# 使うテーマの名前。default は tsushin に組み込まれた標準テーマで、フォルダは要りません。
+# 見た目を変えたいときは tsushin theme export で themes/default/ に書き出して編集します。
+theme: default
+
+# ページの言語（HTML の lang 属性）。日本語のサイトなので ja のままにします。
+language: ja
+
+# 公開先の URL（末尾は / ）。フィード（feed.xml）と PDF の中のリンクに使います。
+# 庁内イントラネットのアドレスが決まったら、先頭の # を消して書き換えてください。
+# base_url: https://intranet.example.city.lg.jp/zaitaku/
+
+# 通信（ニュースレター）の設定
+newsletter:
+  # 通信の名称。号数と合わせて「コーディネーター連絡会通信 第１号」のように表示します。
+  name: コーディネーター連絡会通信
+  # 配信先。各号で recipients を書かなかったときは、この一覧を使います。
+  # tsushin new newsletter で作る号にも、この一覧が入ります。
+  recipients: [受託法人, 相談支援室, 区役所担当部署]
+
+# 日付・数字の書き方
+#   official … 公用文の書き方（令和３年８月23日（月）、第１号：１桁は全角、２桁以上は半角）
+#   plain    … 半角数字だけ（令和3年8月23日（月）、第1号）
+date_style: official
+
+# Markdown の中の HTML をそのまま使うか。false のままなら安全のため取り除きます。
 allow_raw_html: false\n";
 
 #[cfg(test)]
@@ -632,7 +638,10 @@ mod tests {
         );
         let broken = "---\ntitle: [x\nnumber: 9 # 第９号\n---\n";
         assert_eq!(issue_info(broken).map(|i| i.number), Some(9));
-        assert_eq!(number_in_name("2021-06-vol12.md").map(|i| i.number), Some(12));
+        assert_eq!(
+            number_in_name("2021-06-vol12.md").map(|i| i.number),
+            Some(12)
+        );
         assert_eq!(number_in_name("about.md"), None);
     }
 }

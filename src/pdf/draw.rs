@@ -120,6 +120,10 @@ pub struct Image {
     pub rgb: Vec<u8>,
     /// 8-bit alpha when the image has transparency.
     pub alpha: Option<Vec<u8>>,
+    /// The source JPEG file (metadata segments removed) when it encodes exactly these pixels:
+    /// upright as stored and not resized. The writer embeds it as it is instead of
+    /// re-encoding `rgb`.
+    pub jpeg: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -248,12 +248,9 @@ pub fn render(
         let decoded = percent_encoding::percent_decode_str(url).decode_utf8_lossy();
         let bytes = std::fs::read(dir.join(decoded.as_ref())).map_err(|e| format!("{url}: {e}"))?;
         let img = image::decode(&bytes)?;
-        Ok(image::fit(
-            img,
-            max_width,
-            ctx.style.page.height.pt(),
-            200.0,
-        ))
+        // The layout never draws an image taller than the text column.
+        let (_, _, _, body_height) = ctx.style.body_box();
+        Ok(image::fit(img, max_width, body_height, 200.0))
     };
     let margin_text = |template: &str, number: usize, count: usize| -> String {
         let name = match template {

@@ -2,19 +2,24 @@
 //! subset, with ToUnicode), images and link annotations; lopdf then adds what printpdf
 //! cannot: a hierarchical outline with exact positions, the Info dictionary, `/Lang`,
 //! viewer preferences, a deterministic file ID.
+//!
+//! Images are encoded by `pdf::image::encode` (JPEG for photos, lossless Flate with PNG
+//! predictors for the rest) and handed to printpdf as ready-made image XObject streams:
+//! printpdf's own `RawImage` path could only write uncompressed-then-Flate pixels.
 
 use std::collections::BTreeMap;
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
-    Actions, BorderArray, Codepoint, Color, ColorArray, Destination, FontId, Line, LineCapStyle,
-    LinePoint, LinkAnnotation, Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
-    PdfParseErrorSeverity, PdfSaveOptions, Point, Pt, RawImage, RawImageData, RawImageFormat,
-    TextItem, TextMatrix, XObjectId, XObjectTransform,
+    Actions, BorderArray, Codepoint, Color, ColorArray, Destination, DictItem, ExternalStream,
+    ExternalXObject, FontId, Line, LineCapStyle, LinePoint, LinkAnnotation, Op, PaintMode,
+    PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Pt,
+    Px, TextItem, TextMatrix, XObject, XObjectId, XObjectTransform,
 };
 
 use crate::pdf::draw::{self, Document, FontIndex, Item, LinkTarget};
 use crate::pdf::fonts::FontSet;
+use crate::pdf::image::Filter;
 
 pub fn write(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, String> {
     if doc.pages.is_empty() {
@@ -40,13 +45,10 @@ pub fn write(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, String> {
             if let Item::Image { image, .. } = item
                 && !image_ids.contains_key(image)
             {
-                let raw = raw_image(doc.images.get(*image), *image)?;
+                let xobject = image_xobject(doc.images.get(*image), *image)?;
                 // Fixed ids (printpdf's are random) keep the output reproducible.
                 let id = XObjectId(format!("Im{image}"));
-                pdf.resources
-                    .xobjects
-                    .map
-                    .insert(id.clone(), printpdf::XObject::Image(raw));
+                pdf.resources.xobjects.map.insert(id.clone(), xobject);
                 image_ids.insert(*image, id);
             }
         }
@@ -68,7 +70,7 @@ pub fn write(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, String> {
         optimize: true,
         subset_fonts: true,
         secure: true,
-        // Images arrive decoded and downsampled; keep them lossless and untouched.
+        // Images arrive as finished XObject streams (see `image_xobject`).
         image_optimization: None,
     };
     let mut warnings = Vec::new();
@@ -147,40 +149,62 @@ fn font_resource_name<'a>(
     format!("{tag}F{}", font.0)
 }
 
-fn raw_image(image: Option<&draw::Image>, index: usize) -> Result<RawImage, String> {
+/// The image XObject of `doc.images[index]`, encoded by `image::encode`. The soft mask, if
+/// any, becomes an indirect stream of its own (printpdf hoists nested streams).
+fn image_xobject(image: Option<&draw::Image>, index: usize) -> Result<XObject, String> {
     let im = image.ok_or_else(|| format!("image {index} does not exist"))?;
-    let (w, h) = (im.width_px as usize, im.height_px as usize);
-    if w == 0 || h == 0 || im.rgb.len() != w * h * 3 {
-        return Err(format!(
-            "image {index}: {} bytes of RGB for {w}×{h} px",
-            im.rgb.len()
-        ));
-    }
-    let (pixels, data_format) = match &im.alpha {
-        None => (im.rgb.clone(), RawImageFormat::RGB8),
-        Some(alpha) if alpha.len() == w * h => {
-            let mut rgba = Vec::with_capacity(w * h * 4);
-            for (rgb, a) in im.rgb.chunks_exact(3).zip(alpha) {
-                rgba.extend_from_slice(rgb);
-                rgba.push(*a);
+    let enc = crate::pdf::image::encode(im).map_err(|e| format!("image {index}: {e}"))?;
+    let (w, h) = (enc.width, enc.height);
+    let name = |n: &str| DictItem::Name(n.as_bytes().to_vec());
+    let stream = |gray: bool, filter: Filter, data: Vec<u8>| {
+        let mut dict = BTreeMap::from([
+            ("Type".to_string(), name("XObject")),
+            ("Subtype".to_string(), name("Image")),
+            ("Width".to_string(), DictItem::Int(i64::from(w))),
+            ("Height".to_string(), DictItem::Int(i64::from(h))),
+            ("BitsPerComponent".to_string(), DictItem::Int(8)),
+            (
+                "ColorSpace".to_string(),
+                name(if gray { "DeviceGray" } else { "DeviceRGB" }),
+            ),
+        ]);
+        match filter {
+            Filter::Dct => {
+                dict.insert("Filter".into(), name("DCTDecode"));
             }
-            // printpdf splits RGBA into the colour image and an /SMask.
-            (rgba, RawImageFormat::RGBA8)
+            Filter::Flate => {
+                dict.insert("Filter".into(), name("FlateDecode"));
+                let params = BTreeMap::from([
+                    ("Predictor".to_string(), DictItem::Int(15)),
+                    (
+                        "Colors".to_string(),
+                        DictItem::Int(if gray { 1 } else { 3 }),
+                    ),
+                    ("BitsPerComponent".to_string(), DictItem::Int(8)),
+                    ("Columns".to_string(), DictItem::Int(i64::from(w))),
+                ]);
+                dict.insert("DecodeParms".into(), DictItem::Dict { map: params });
+            }
         }
-        Some(alpha) => {
-            return Err(format!(
-                "image {index}: {} bytes of alpha for {w}×{h} px",
-                alpha.len()
-            ));
+        ExternalStream {
+            dict,
+            content: data,
+            // Already compressed: lopdf must leave it alone.
+            compress: false,
         }
     };
-    Ok(RawImage {
-        pixels: RawImageData::U8(pixels),
-        width: w,
-        height: h,
-        data_format,
-        tag: Vec::new(),
-    })
+    let mut main = stream(enc.gray, enc.filter, enc.data);
+    if let Some(alpha) = enc.alpha {
+        let mask = stream(true, Filter::Flate, alpha);
+        main.dict
+            .insert("SMask".into(), DictItem::Stream { stream: mask });
+    }
+    Ok(XObject::External(ExternalXObject {
+        stream: main,
+        width: Some(Px(w as usize)),
+        height: Some(Px(h as usize)),
+        dpi: None,
+    }))
 }
 
 fn page_ops(
@@ -192,7 +216,8 @@ fn page_ops(
     image_ids: &BTreeMap<usize, XObjectId>,
 ) -> Result<Vec<Op>, String> {
     let mut ops = Vec::new();
-    for item in &page.items {
+    let spans = TextSpans::of(page, fonts);
+    for (index, item) in page.items.iter().enumerate() {
         match item {
             Item::Glyphs {
                 font,
@@ -211,24 +236,9 @@ fn page_ops(
                 }
                 let texts = &glyphs[font];
                 let codepoints = positioned(fonts, *font, *size, placed, texts);
-                // The run's own text as ActualText: extractors would otherwise read the 和欧間
-                // gap (a quarter em) as a space that the author never wrote.
-                let actual: String = placed.iter().map(|g| g.text.as_str()).collect();
-                let mut data = vec![0xfe, 0xff];
-                for unit in actual.encode_utf16() {
-                    data.extend(unit.to_be_bytes());
+                if let Some(text) = spans.opening.get(&index) {
+                    ops.push(actual_text_span(text));
                 }
-                let map = std::collections::BTreeMap::from([(
-                    "ActualText".to_string(),
-                    printpdf::DictItem::String {
-                        data,
-                        literal: false,
-                    },
-                )]);
-                ops.push(Op::BeginMarkedContentWithProperties {
-                    tag: "Span".into(),
-                    properties: printpdf::DictItem::Dict { map },
-                });
                 ops.push(Op::StartTextSection);
                 ops.push(Op::SetFont {
                     font: PdfFontHandle::External(font_ids[font].clone()),
@@ -242,7 +252,9 @@ fn page_ops(
                     items: vec![TextItem::GlyphIds(codepoints)],
                 });
                 ops.push(Op::EndTextSection);
-                ops.push(Op::EndMarkedContent);
+                if spans.closing.contains(&index) {
+                    ops.push(Op::EndMarkedContent);
+                }
             }
             Item::Rect {
                 x,
@@ -342,6 +354,78 @@ fn page_ops(
 /// advance by the font's /W widths (whole thousandths of an em, truncated from hmtx by
 /// printpdf), so offsets are computed against those, from the pen position the viewer
 /// will actually reach after the previously written (f32) offsets: no drift.
+/// Runs that read as one piece of text: consecutive glyph runs on one baseline whose gaps are
+/// spacing (a 和欧間 quarter em, a style change), not separate cells. Each group is wrapped in
+/// one ActualText span, so extractors neither invent a space at the 和欧間 gap nor at the seam
+/// between a plain and a bold or linked word.
+struct TextSpans {
+    /// Item index of a group's first run → the group's text.
+    opening: BTreeMap<usize, String>,
+    /// Item indexes of groups' last runs.
+    closing: std::collections::BTreeSet<usize>,
+}
+
+impl TextSpans {
+    fn of(page: &draw::Page, fonts: &FontSet) -> TextSpans {
+        let mut groups: Vec<(usize, usize, String)> = Vec::new();
+        // (baseline, end x, size) of the previous run.
+        let mut prev: Option<(f32, f32, f32)> = None;
+        for (i, item) in page.items.iter().enumerate() {
+            let Item::Glyphs {
+                font,
+                size,
+                baseline,
+                glyphs,
+                ..
+            } = item
+            else {
+                continue;
+            };
+            let (Some(first), Some(last)) = (glyphs.first(), glyphs.last()) else {
+                continue;
+            };
+            let advance =
+                f32::from(fonts.glyph_advance(*font, last.gid)) * size / fonts.units_per_em(*font);
+            let end = last.x + advance;
+            let text: String = glyphs.iter().map(|g| g.text.as_str()).collect();
+            let joins = prev.is_some_and(|(b, e, s)| {
+                let gap = first.x - e;
+                (b - baseline).abs() < 0.01 && gap > -0.5 && gap < 0.6 * s.max(*size)
+            });
+            match groups.last_mut() {
+                Some(g) if joins => {
+                    g.1 = i;
+                    g.2.push_str(&text);
+                }
+                _ => groups.push((i, i, text)),
+            }
+            prev = Some((*baseline, end, *size));
+        }
+        TextSpans {
+            opening: groups.iter().map(|(a, _, t)| (*a, t.clone())).collect(),
+            closing: groups.iter().map(|(_, b, _)| *b).collect(),
+        }
+    }
+}
+
+fn actual_text_span(text: &str) -> Op {
+    let mut data = vec![0xfe, 0xff];
+    for unit in text.encode_utf16() {
+        data.extend(unit.to_be_bytes());
+    }
+    let map = BTreeMap::from([(
+        "ActualText".to_string(),
+        printpdf::DictItem::String {
+            data,
+            literal: false,
+        },
+    )]);
+    Op::BeginMarkedContentWithProperties {
+        tag: "Span".into(),
+        properties: printpdf::DictItem::Dict { map },
+    }
+}
+
 fn positioned(
     fonts: &FontSet,
     font: FontIndex,
@@ -839,6 +923,7 @@ mod tests {
             height_px: 2,
             rgb: vec![0; 11],
             alpha: None,
+            jpeg: None,
         });
         assert!(write(&d, fonts()).unwrap_err().contains("image 0"));
         assert!(write(&Document::default(), fonts()).is_err());

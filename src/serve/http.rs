@@ -5,7 +5,7 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 
 /// A request head, as much of it as the preview needs.
@@ -15,6 +15,8 @@ pub struct Request {
     /// The request target as sent (`/events/a.html?x#y`).
     pub target: String,
     pub keep_alive: bool,
+    /// The `Host` header, lower case (empty when missing).
+    pub host: String,
 }
 
 /// Largest request head accepted.
@@ -58,19 +60,14 @@ pub fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Request
                 };
                 let has_body = header("content-length").is_some_and(|l| l.trim() != "0")
                     || header("transfer-encoding").is_some();
+                let host = header("host").unwrap_or_default();
                 buf.drain(..len);
-                if has_body {
-                    // GET and HEAD have no body; anything else is answered and closed.
-                    return Ok(Request {
-                        method,
-                        target,
-                        keep_alive: false,
-                    });
-                }
                 return Ok(Request {
                     method,
                     target,
-                    keep_alive,
+                    // GET and HEAD have no body; anything else is answered and closed.
+                    keep_alive: keep_alive && !has_body,
+                    host,
                 });
             }
             Ok(httparse::Status::Partial) => {
@@ -86,6 +83,22 @@ pub fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Request
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
         }
     }
+}
+
+/// Whether a `Host` header names this computer (`localhost`, `127.x.x.x`, `[::1]`), with or
+/// without a port. A preview bound to loopback answers only those: a web page elsewhere cannot
+/// reach it through a DNS name that points at 127.0.0.1 (DNS rebinding).
+pub fn is_loopback_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, _)| h)
+    };
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A complete response.
@@ -122,6 +135,7 @@ pub fn reason(status: u16) -> &'static str {
         301 => "Moved Permanently",
         400 => "Bad Request",
         404 => "Not Found",
+        403 => "Forbidden",
         405 => "Method Not Allowed",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
@@ -172,7 +186,8 @@ impl Hub {
     /// event tells the page which build generation the server has.
     pub fn subscribe(&self, mut stream: TcpStream, generation: u64) {
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
-        let hello = format!("retry: 500\n\nevent: hello\ndata: {{\"generation\":{generation}}}\n\n");
+        let hello =
+            format!("retry: 500\n\nevent: hello\ndata: {{\"generation\":{generation}}}\n\n");
         stream.set_write_timeout(Some(Duration::from_secs(2))).ok();
         stream.set_nodelay(true).ok();
         if stream.write_all(head.as_bytes()).is_ok()
@@ -194,7 +209,11 @@ impl Hub {
             format!("event: {event}\ndata: {data}\n\n")
         };
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        clients.retain_mut(|c| c.write_all(message.as_bytes()).and_then(|_| c.flush()).is_ok());
+        clients.retain_mut(|c| {
+            c.write_all(message.as_bytes())
+                .and_then(|_| c.flush())
+                .is_ok()
+        });
         clients.len()
     }
 
@@ -209,5 +228,31 @@ impl Hub {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts() {
+        for h in [
+            "127.0.0.1:1111",
+            "localhost:1111",
+            "localhost",
+            "[::1]:1111",
+            "127.0.0.2",
+        ] {
+            assert!(is_loopback_host(h), "{h}");
+        }
+        for h in [
+            "",
+            "evil.example:1111",
+            "192.168.0.1:1111",
+            "127.0.0.1.evil.example",
+        ] {
+            assert!(!is_loopback_host(h), "{h}");
+        }
     }
 }

@@ -51,6 +51,8 @@ struct Shared {
     hub: Hub,
     verbosity: Verbosity,
     paint: Paint,
+    /// Bound to loopback: answer only requests addressed to this computer.
+    loopback_only: bool,
     /// PDFs made on request, until the next change.
     pdf_cache: Mutex<BTreeMap<String, Arc<[u8]>>>,
 }
@@ -80,7 +82,10 @@ fn make_snapshot(live: &Live, generation: u64, previous: Option<&Snapshot>) -> S
                     .zip(&site.theme.static_files)
                     .all(|(a, b)| a.0 == b.0 && a.1 == b.1) =>
         {
-            (prev.statics.clone(), Arc::new(site.assets.iter().cloned().collect()))
+            (
+                prev.statics.clone(),
+                Arc::new(site.assets.iter().cloned().collect()),
+            )
         }
         (Some(site), _) => (
             Arc::new(site.theme.static_files.clone()),
@@ -126,7 +131,13 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         .map_err(|e| format!("cannot read the server address: {e}"))?;
 
     let started = Instant::now();
-    let mut watcher = watch::Watch::new(&opts.root)?;
+    // Without a watcher the preview still works; it just does not follow edits.
+    let watcher = watch::Watch::new(&opts.root).map_err(|e| {
+        eprintln!(
+            "{} {e}; the preview will not update by itself: restart tsushin serve after editing",
+            paint.yellow("warning:")
+        );
+    });
     let live = Live::new(LiveOptions {
         root: opts.root.clone(),
         drafts: opts.drafts,
@@ -141,6 +152,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         hub: Hub::default(),
         verbosity: opts.verbosity,
         paint,
+        loopback_only: opts.bind.is_loopback(),
         pdf_cache: Mutex::new(BTreeMap::new()),
     });
     let first = shared.snapshot();
@@ -168,13 +180,22 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         open_browser(&url);
     }
 
-    {
+    if let Ok(mut watcher) = watcher {
         let shared = shared.clone();
         std::thread::spawn(move || {
             let mut generation = 1;
-            while let Some(changes) = watcher.next() {
+            while let Some(changes) = watcher.wait() {
                 generation += 1;
-                rebuild(&shared, &changes, generation);
+                // A bug in a rebuild must not end live reload: report it and go on.
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    rebuild(&shared, &changes, generation)
+                }));
+                if result.is_err() {
+                    eprintln!(
+                        "{} tsushin failed while rebuilding (a bug; please report it). Save the file again, or restart tsushin serve.",
+                        shared.paint.red("internal error:")
+                    );
+                }
             }
         });
     }
@@ -222,8 +243,8 @@ fn rebuild(shared: &Shared, changes: &Changes, generation: u64) {
     };
     let took = started.elapsed();
     let previous = shared.snapshot();
-    let problems_changed = previous.diagnostics.clone().into_sorted()
-        != snapshot.diagnostics.clone().into_sorted();
+    let problems_changed =
+        previous.diagnostics.clone().into_sorted() != snapshot.diagnostics.clone().into_sorted();
     if !update.changed && !problems_changed {
         return;
     }
@@ -246,16 +267,32 @@ fn rebuild(shared: &Shared, changes: &Changes, generation: u64) {
     }
 }
 
-fn log_rebuild(shared: &Shared, changes: &Changes, update: &Update, took: Duration, listeners: usize) {
+fn log_rebuild(
+    shared: &Shared,
+    changes: &Changes,
+    update: &Update,
+    took: Duration,
+    listeners: usize,
+) {
     let what: Vec<String> = if changes.full {
         vec!["site settings or theme".into()]
     } else {
-        changes
+        // Files that are still there (an editor's temporary files come and go).
+        let mut there: Vec<String> = changes
             .content
             .iter()
-            .take(3)
+            .filter(|c| shared.root.join("content").join(c).exists())
             .map(|c| format!("content/{c}"))
-            .collect()
+            .collect();
+        if there.len() > 3 {
+            let more = there.len() - 3;
+            there.truncate(3);
+            there.push(format!("and {more} more"));
+        }
+        if there.is_empty() {
+            there.push("content/ (files removed)".into());
+        }
+        there
     };
     let pages = if update.full {
         "the whole site".to_owned()
@@ -316,10 +353,19 @@ fn handle_connection(shared: &Shared, mut stream: TcpStream) {
             Ok(r) => r,
             Err(ReadError::Closed) => return,
             Err(ReadError::Bad(status, why)) => {
-                let _ = http::write_response(&mut stream, &Response::text(status, why), false, false);
+                let _ =
+                    http::write_response(&mut stream, &Response::text(status, why), false, false);
                 return;
             }
         };
+        if shared.loopback_only && !http::is_loopback_host(&req.host) {
+            let resp = Response::text(
+                403,
+                "this preview answers only addresses of this computer, e.g. http://127.0.0.1/ or http://localhost/",
+            );
+            let _ = http::write_response(&mut stream, &resp, false, false);
+            return;
+        }
         let path_only = req.target.split(['?', '#']).next().unwrap_or("");
         if path_only == page::EVENTS_PATH && req.method == "GET" {
             let generation = shared.snapshot().generation;
@@ -354,7 +400,8 @@ fn html(status: u16, body: Vec<u8>) -> Response {
 /// The answer to one GET or HEAD request.
 fn respond(shared: &Shared, req: &http::Request) -> Response {
     if req.method != "GET" && req.method != "HEAD" {
-        return Response::text(405, "the preview only answers GET and HEAD").header("Allow", "GET, HEAD");
+        return Response::text(405, "the preview only answers GET and HEAD")
+            .header("Allow", "GET, HEAD");
     }
     let snap = shared.snapshot();
     let script = page::reload_script(snap.generation);

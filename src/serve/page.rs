@@ -17,6 +17,7 @@ pub fn reload_script(generation: u64) -> String {
   var generation = {generation};
   var source = new EventSource("{EVENTS_PATH}");
   source.addEventListener("hello", function (e) {{
+    window.tsushinLive = true;
     try {{ if (JSON.parse(e.data).generation !== generation) location.reload(); }} catch (_) {{}}
   }});
   source.addEventListener("reload", function () {{ source.close(); location.reload(); }});

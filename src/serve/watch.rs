@@ -71,7 +71,7 @@ impl Watch {
     }
 
     /// Waits for changes, then for a quiet moment; `None` when watching has stopped.
-    pub fn next(&mut self) -> Option<Changes> {
+    pub fn wait(&mut self) -> Option<Changes> {
         let mut changes = Changes::default();
         let mut relevant = false;
         let mut started: Option<Instant> = None;

@@ -47,12 +47,8 @@ pub fn check(root: &Path, drafts: bool, today: Date, pdf: bool) -> CheckReport {
     }
     report.pages = site.pages.len();
     let _ = super::render_all(&site, today, &mut report.diagnostics);
-    if let Some(ctx) = site.pdf.as_ref().filter(|_| pdf) {
-        for page in &site.pages {
-            if site.pdf_paths.contains_key(&page.rel) {
-                ctx.check_glyphs(&page.source, &page.display, &mut report.diagnostics);
-            }
-        }
+    if pdf {
+        super::pdfs::check(&site, &mut report.diagnostics);
     }
     report
 }
@@ -119,6 +115,8 @@ struct State {
     files: BTreeMap<String, Arc<[u8]>>,
     /// Output path → source path of the page rendered there.
     owners: HashMap<String, String>,
+    /// Each page as listings, tag pages and the feed see it (its summary view), by source path.
+    views: HashMap<String, String>,
 }
 
 /// What to render.
@@ -129,6 +127,8 @@ enum Selection {
         pages: BTreeSet<String>,
         /// Tags whose tag page lists one of them.
         tags: BTreeSet<String>,
+        /// Whether the listing pages, tag pages and feed can have changed.
+        listings: bool,
     },
 }
 
@@ -147,7 +147,7 @@ impl Live {
     fn today(&self) -> Date {
         self.opts
             .today
-            .unwrap_or_else(|| jiff::Zoned::now().date())
+            .unwrap_or_else(|| jiff::ZonedDateTime::now().date())
     }
 
     /// Loads everything again; returns the output files rendered.
@@ -165,7 +165,7 @@ impl Live {
         }
         let content_dir = self.opts.root.join("content");
         let mut scan_diags = Diagnostics::new();
-        let sources = super::scan(&content_dir, &mut scan_diags).0;
+        let sources = rels(super::scan(&content_dir, &mut scan_diags).0);
         let unique_diags = unique(&site);
         // `load` reported the duplicates too: take them out, they are kept apart and redone.
         let mut rest: Vec<Diagnostic> = diags.into_iter().collect();
@@ -174,15 +174,15 @@ impl Live {
                 rest.remove(i);
             }
         }
-        let by_display: HashMap<PathBuf, &String> = sources
+        let by_display: HashMap<PathBuf, String> = sources
             .iter()
-            .map(|rel| (Path::new("content").join(rel), rel))
+            .map(|rel| (Path::new("content").join(rel), rel.clone()))
             .collect();
         let mut file_diags: HashMap<String, Vec<Diagnostic>> = HashMap::new();
         let mut other_diags = Vec::new();
         for d in rest {
             match by_display.get(&d.location.file) {
-                Some(rel) => file_diags.entry((*rel).clone()).or_default().push(d),
+                Some(rel) => file_diags.entry(rel.clone()).or_default().push(d),
                 None => other_diags.push(d),
             }
         }
@@ -198,9 +198,26 @@ impl Live {
             render_diags: BTreeMap::new(),
             files: BTreeMap::new(),
             owners: HashMap::new(),
+            views: HashMap::new(),
         };
-        let all: Vec<String> = state.site.pages.iter().map(|p| p.rel.clone()).collect();
-        state.check_glyphs(all.iter());
+        // The PDF checks of `build` (characters missing from the PDF fonts), kept by file so
+        // that an edit redoes only its own page's.
+        if self.opts.pdf {
+            let mut glyphs = Diagnostics::new();
+            super::pdfs::check(&state.site, &mut glyphs);
+            for d in glyphs {
+                match by_display.get(&d.location.file) {
+                    Some(rel) => state.glyph_diags.entry(rel.clone()).or_default().push(d),
+                    None => state.other_diags.push(d),
+                }
+            }
+        }
+        state.views = state
+            .site
+            .pages
+            .iter()
+            .map(|p| (p.rel.clone(), summary_view(&state.site, p)))
+            .collect();
         let rendered = state.render(Selection::All);
         self.state = Some(state);
         rendered
@@ -273,10 +290,7 @@ impl Live {
         let rel = rel.clone();
         // `pdfs::render` typesets every planned PDF: plan only this one for the call.
         let all = std::mem::take(&mut state.site.pdf_paths);
-        state
-            .site
-            .pdf_paths
-            .insert(rel.clone(), all[&rel].clone());
+        state.site.pdf_paths.insert(rel.clone(), all[&rel].clone());
         let mut diags = Diagnostics::new();
         let files = match state.site.pdf.as_ref() {
             Some(ctx) => super::pdfs::render(&state.site, ctx, &mut diags),
@@ -296,6 +310,15 @@ impl Live {
             .map(|s| s.site.pdf_paths.values().cloned().collect())
             .unwrap_or_default()
     }
+}
+
+/// A page as listings, tag pages and the feed see it.
+fn summary_view(site: &Site, page: &Page) -> String {
+    serde_json::to_string(&page_view(page, "index.html", site)).unwrap_or_default()
+}
+
+fn rels(sources: Vec<(PathBuf, String)>) -> Vec<String> {
+    sources.into_iter().map(|(_, rel)| rel).collect()
 }
 
 /// Duplicate issue numbers and output paths, as `load` reports them.
@@ -319,7 +342,8 @@ impl State {
                 let mut d = Diagnostics::new();
                 ctx.check_glyphs(&page.source, &page.display, &mut d);
                 if !d.is_empty() {
-                    self.glyph_diags.insert(rel.clone(), d.into_iter().collect());
+                    self.glyph_diags
+                        .insert(rel.clone(), d.into_iter().collect());
                 }
             }
         }
@@ -330,6 +354,7 @@ impl State {
         let content_dir = opts.root.join("content");
         let mut scan_diags = Diagnostics::new();
         let (sources, assets) = super::scan(&content_dir, &mut scan_diags);
+        let sources = rels(sources);
         if !scan_diags.is_empty() {
             return None;
         }
@@ -371,6 +396,7 @@ impl State {
                 (rel.clone(), page, d)
             })
             .collect();
+        let order_before: Vec<String> = self.site.pages.iter().map(|p| p.rel.clone()).collect();
         let mut old: HashMap<String, Page> = std::mem::take(&mut self.site.pages)
             .into_iter()
             .map(|p| (p.rel.clone(), p))
@@ -432,6 +458,22 @@ impl State {
         let glyphs: Vec<String> = changed.iter().cloned().collect();
         self.check_glyphs(glyphs.iter());
 
+        // Listings, tag pages and the feed see pages only through their summary view: when
+        // no view changed and no page came or went (the usual edit, in the body), they cannot
+        // have changed. (Tag file names depend on every tag: when they change, all is redone.)
+        let order_now: Vec<&String> = self.site.pages.iter().map(|p| &p.rel).collect();
+        let same_pages = order_before.iter().eq(order_now.iter().copied());
+        let mut views_changed = false;
+        for p in &self.site.pages {
+            if tags_renamed || changed.contains(&p.rel) {
+                let view = summary_view(&self.site, p);
+                views_changed |= self.views.get(&p.rel) != Some(&view);
+                self.views.insert(p.rel.clone(), view);
+            }
+        }
+        let present: HashSet<&String> = self.site.pages.iter().map(|p| &p.rel).collect();
+        self.views.retain(|k, _| present.contains(k));
+
         let before: HashSet<String> = self.files.keys().cloned().collect();
         let rendered = if tags_renamed {
             self.render(Selection::All)
@@ -439,6 +481,7 @@ impl State {
             self.render(Selection::Some {
                 pages: changed,
                 tags,
+                listings: views_changed || !same_pages,
             })
         };
         let removed_files = before
@@ -479,9 +522,13 @@ impl State {
             })
             .collect();
         let mut todo: HashSet<String> = HashSet::new();
-        let (all, sel_pages, sel_tags) = match &selection {
-            Selection::All => (true, None, None),
-            Selection::Some { pages, tags } => (false, Some(pages), Some(tags)),
+        let (all, sel_pages, sel_tags, listings_needed) = match &selection {
+            Selection::All => (true, None, None, true),
+            Selection::Some {
+                pages,
+                tags,
+                listings,
+            } => (false, Some(pages), Some(tags), *listings),
         };
         for (rel, map, problems) in resolved {
             let differs = self.links.get(&rel).is_none_or(|(old, _)| *old != map);
@@ -518,7 +565,7 @@ impl State {
             files.push((out, result.map(String::into_bytes)));
         }
 
-        // Listing pages, tag pages and the feed, as `pages::render` makes them.
+        // Listing pages, tag pages and the feed, as `pages::render` makes them, in parallel.
         let page_refs: Vec<&Page> = site.pages.iter().collect();
         let tag_index = pages::tag_index(&page_refs);
         let listings = [
@@ -527,37 +574,53 @@ impl State {
             ("events/index.html", "events.html", "events"),
             ("tags/index.html", "tags.html", "tags"),
         ];
-        for (out, template, current) in listings {
-            let mut ctx = pages::base_context(site, out, current, today);
-            pages::listing_context(&mut ctx, &page_refs, out, today, &tag_index, site);
-            files.push((
-                out.to_owned(),
-                site.theme.render(template, &ctx).map(String::into_bytes),
-            ));
+        enum Job<'a> {
+            Listing(&'a str, &'a str, &'a str),
+            Tag(&'a String, &'a [&'a Page]),
+            Feed,
         }
-        for (tag, tagged) in &tag_index {
-            if !all && !sel_tags.is_some_and(|t| t.contains(tag)) {
-                continue;
+        let mut jobs: Vec<Job> = Vec::new();
+        if listings_needed {
+            jobs.extend(listings.iter().map(|(o, t, c)| Job::Listing(o, t, c)));
+            jobs.push(Job::Feed);
+            for (tag, tagged) in &tag_index {
+                if all || sel_tags.is_some_and(|t| t.contains(tag)) {
+                    jobs.push(Job::Tag(tag, tagged));
+                }
             }
-            let out = site.tag_files[tag].clone();
-            let mut ctx = pages::base_context(site, &out, "tags", today);
-            let views = tagged.iter().map(|p| page_view(p, &out, site)).collect();
-            ctx.insert(
-                "tag",
-                &TagView {
-                    name: tag.clone(),
-                    pages: views,
-                },
-            );
-            files.push((
-                out.clone(),
-                site.theme.render("tag.html", &ctx).map(String::into_bytes),
-            ));
         }
-        files.push((
-            "feed.xml".into(),
-            Ok(super::feed::render(&site.config, &page_refs, today).into_bytes()),
-        ));
+        let rendered_jobs: Vec<(String, Result<Vec<u8>, Diagnostic>)> = jobs
+            .par_iter()
+            .map(|job| match job {
+                Job::Listing(out, template, current) => {
+                    let mut ctx = pages::base_context(site, out, current, today);
+                    pages::listing_context(&mut ctx, &page_refs, out, today, &tag_index, site);
+                    (
+                        out.to_string(),
+                        site.theme.render(template, &ctx).map(String::into_bytes),
+                    )
+                }
+                Job::Tag(tag, tagged) => {
+                    let out = site.tag_files[*tag].clone();
+                    let mut ctx = pages::base_context(site, &out, "tags", today);
+                    let views = tagged.iter().map(|p| page_view(p, &out, site)).collect();
+                    ctx.insert(
+                        "tag",
+                        &TagView {
+                            name: (*tag).clone(),
+                            pages: views,
+                        },
+                    );
+                    let html = site.theme.render("tag.html", &ctx).map(String::into_bytes);
+                    (out, html)
+                }
+                Job::Feed => (
+                    "feed.xml".to_owned(),
+                    Ok(super::feed::render(&site.config, &page_refs, today).into_bytes()),
+                ),
+            })
+            .collect();
+        files.extend(rendered_jobs);
 
         for (out, result) in files {
             match result {
@@ -580,7 +643,8 @@ impl State {
         expected.extend(site.pages.iter().map(|p| p.out_path.as_str()));
         expected.extend(site.tag_files.values().map(String::as_str));
         self.files.retain(|k, _| expected.contains(k.as_str()));
-        self.render_diags.retain(|k, _| expected.contains(k.as_str()));
+        self.render_diags
+            .retain(|k, _| expected.contains(k.as_str()));
         self.owners.retain(|k, _| expected.contains(k.as_str()));
         let pages_now: HashSet<&str> = site.pages.iter().map(|p| p.rel.as_str()).collect();
         self.links.retain(|k, _| pages_now.contains(k.as_str()));

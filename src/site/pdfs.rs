@@ -93,6 +93,7 @@ fn resolve_for_pdf(site: &Site, page: &Page, url: &str) -> Option<PdfLink> {
 pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMap<String, Vec<u8>> {
     check_site_texts(site, ctx, diags);
     let content_dir = site.root.join("content");
+    let progress = crate::progress::phase("PDFs", site.pdf_paths.len());
     let results: Vec<(String, Result<Vec<u8>, Diagnostic>, Diagnostics)> = site
         .pages
         .par_iter()
@@ -112,6 +113,7 @@ pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMa
                 &resolve,
                 &content_dir,
             );
+            progress.inc();
             (path.clone(), bytes, d)
         })
         .collect();
@@ -128,6 +130,20 @@ pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMa
         }
     }
     files
+}
+
+/// The checks of `render` that need no typesetting (for `tsushin check`): every character of
+/// every page that gets a PDF, and of site.yaml, must be in the PDF fonts.
+pub fn check(site: &Site, diags: &mut Diagnostics) {
+    let Some(ctx) = &site.pdf else { return };
+    check_site_texts(site, ctx, diags);
+    for page in site
+        .pages
+        .iter()
+        .filter(|p| site.pdf_paths.contains_key(&p.rel))
+    {
+        ctx.check_glyphs(&page.source, &page.display, diags);
+    }
 }
 
 /// site.yaml's texts (title, newsletter name, recipients) appear in every PDF's margins.
