@@ -360,16 +360,20 @@ impl Cx<'_> {
             }
         }
         // `answer:` already says what is wrong; "no `answers`" would only repeat it.
-        let missing = |key: &str| !suggested.contains(&key);
+        let absent = |key: &str, help: &str, diags: &mut Vec<Diagnostic>| {
+            if !suggested.contains(&key) {
+                let message = format!("the survey has no `{key}`");
+                diags.push(Diagnostic::error(self.start(), message).help(help));
+            }
+        };
 
         let question = match question {
             None => {
-                if missing("question") {
-                    diags.push(
-                    Diagnostic::error(self.start(), "the survey has no `question`")
-                        .help("add a line `question: …` with the question asked, e.g. `question: 今後の業務に活用できるか`"),
-                    );
-                }
+                absent(
+                    "question",
+                    "add a line `question: …` with the question asked, e.g. `question: 今後の業務に活用できるか`",
+                    diags,
+                );
                 None
             }
             Some((key, value)) => self.required_text(key, value, "question", diags),
@@ -387,12 +391,11 @@ impl Cx<'_> {
         };
         let answers = match answers {
             None => {
-                if missing("answers") {
-                    diags.push(
-                    Diagnostic::error(self.start(), "the survey has no `answers`")
-                        .help("add `answers:` followed by one indented `label: count` line per answer, e.g.\nanswers:\n  活かせる: 12\n  やや活かせる: 12"),
-                    );
-                }
+                absent(
+                    "answers",
+                    "add `answers:` followed by one indented `label: count` line per answer, e.g.\nanswers:\n  活かせる: 12\n  やや活かせる: 12",
+                    diags,
+                );
                 None
             }
             Some((key, value)) => self.answers(key, value, diags),

@@ -137,7 +137,8 @@ impl Theme {
                 r.span().start_col + 1,
                 r.message().to_owned(),
             ),
-            _ => (template.unwrap_or("").to_owned(), 1, 1, e.to_string()),
+            _ => located_in_text(&e.to_string())
+                .unwrap_or_else(|| (template.unwrap_or("").to_owned(), 1, 1, e.to_string())),
         };
         let mut message = message;
         let mut source = std::error::Error::source(e);
@@ -156,6 +157,24 @@ impl Theme {
         )
         .help("fix the template, or delete your copy to use the default theme's")
     }
+}
+
+/// Some tera errors (an unknown filter, test or function) carry their position only in the
+/// text, as `--> page.html:3:20`: read it from there.
+fn located_in_text(text: &str) -> Option<(String, usize, usize, String)> {
+    let arrow = text.lines().find_map(|l| l.trim().strip_prefix("--> "))?;
+    let mut parts = arrow.rsplitn(3, ':');
+    let column = parts.next()?.trim().parse().ok()?;
+    let line = parts.next()?.trim().parse().ok()?;
+    let name = parts.next()?.to_owned();
+    let message = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches("error: ")
+        .to_owned();
+    Some((name, line, column, message))
 }
 
 fn collect_embedded(dir: &'static Dir<'static>, out: &mut BTreeMap<String, ThemeFile>) {

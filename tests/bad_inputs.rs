@@ -838,6 +838,21 @@ fn template_syntax_error_in_a_site_override() {
     assert!(!d.message.contains("built-in"), "{d}");
 }
 
+#[test]
+fn unknown_filter_in_a_site_override_is_located() {
+    let template = "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ page.title | nosuchfilter }}</p>\n{% endblock content %}\n";
+    let d = fails(
+        &[
+            ("templates/page.html", template),
+            ("content/about.md", &page("このサイトについて", "本文")),
+        ],
+        ("templates/page.html", 3, 20),
+        &["Unknown filter `nosuchfilter`"],
+        &["template"],
+    );
+    assert!(!d.message.contains("-->"), "{d}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Encodings
 

@@ -3,6 +3,7 @@
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
+use super::escape_into;
 use crate::content::model::{Align, Block, Document, Inline, ListItem, UrlKind};
 
 pub struct BodyOptions<'a> {
@@ -327,19 +328,6 @@ impl Renderer<'_, '_> {
             self.out.push_str("</li>\n");
         }
         self.out.push_str("</ol>\n</section>\n");
-    }
-}
-
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
     }
 }
 

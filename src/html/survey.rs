@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::escape;
 use crate::survey::Survey;
 
 /// The bar's coordinate system: 100 units wide, so a segment's width is its percentage.
@@ -49,23 +50,27 @@ pub fn render(survey: &Survey, colors: &[String]) -> String {
     let _ = write!(
         out,
         "<figcaption><span class=\"survey-question\">{}</span>",
-        esc(&survey.question)
+        escape(&survey.question)
     );
     if !group.is_empty() {
-        let _ = write!(out, " <span class=\"survey-group\">{}</span>", esc(&group));
+        let _ = write!(
+            out,
+            " <span class=\"survey-group\">{}</span>",
+            escape(&group)
+        );
     }
     let _ = writeln!(
         out,
         " <span class=\"survey-total\">{}</span></figcaption>",
-        esc(&total)
+        escape(&total)
     );
 
     let _ = writeln!(
         out,
         "<svg class=\"survey-bar\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title\" aria-label=\"{}\">",
-        esc(&summary)
+        escape(&summary)
     );
-    let _ = writeln!(out, "<title id=\"{id}-title\">{}</title>", esc(&summary));
+    let _ = writeln!(out, "<title id=\"{id}-title\">{}</title>", escape(&summary));
     let mut x: u32 = 0;
     for (answer, fill) in survey.answers.iter().zip(&fills) {
         // A rect per visible segment; clamped so a hand-built Survey cannot overflow the bar.
@@ -77,9 +82,9 @@ pub fn render(survey: &Survey, colors: &[String]) -> String {
         let _ = writeln!(
             out,
             "<rect x=\"{x}\" y=\"0\" width=\"{width}\" height=\"{HEIGHT}\" fill=\"{}\"><title>{} {}</title></rect>",
-            esc(fill),
-            esc(&answer.label),
-            esc(&label)
+            escape(fill),
+            escape(&answer.label),
+            escape(&label)
         );
         if text_width(&label) + 2.0 * PADDING <= f64::from(width) {
             let _ = writeln!(
@@ -88,7 +93,7 @@ pub fn render(survey: &Survey, colors: &[String]) -> String {
                 f64::from(x) + f64::from(width) / 2.0,
                 HEIGHT / 2.0 + FONT_SIZE * 0.35,
                 text_color(fill),
-                esc(&label)
+                escape(&label)
             );
         }
         x += width;
@@ -101,9 +106,9 @@ pub fn render(survey: &Survey, colors: &[String]) -> String {
         let _ = writeln!(
             out,
             "<li><span class=\"survey-swatch\" style=\"background:{}\"></span>{} {}</li>",
-            esc(fill),
-            esc(&answer.label),
-            esc(&figure(answer))
+            escape(fill),
+            escape(&answer.label),
+            escape(&figure(answer))
         );
     }
     out.push_str("</ul>\n");
@@ -116,9 +121,9 @@ pub fn render(survey: &Survey, colors: &[String]) -> String {
     let _ = writeln!(
         out,
         "<table class=\"survey-table visually-hidden\">\n<caption>{}{} {}</caption>",
-        esc(&survey.question),
-        esc(&group),
-        esc(&total)
+        escape(&survey.question),
+        escape(&group),
+        escape(&total)
     );
     let _ = writeln!(
         out,
@@ -128,28 +133,13 @@ pub fn render(survey: &Survey, colors: &[String]) -> String {
         let _ = writeln!(
             out,
             "<tr><th scope=\"row\">{}</th><td>{}{}</td><td>{}%</td></tr>",
-            esc(&answer.label),
+            escape(&answer.label),
             answer.count,
-            esc(unit),
+            escape(unit),
             answer.percent
         );
     }
     out.push_str("</tbody>\n</table>\n</figure>\n");
-    out
-}
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
     out
 }
 

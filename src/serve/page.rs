@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::html::escape;
 
 /// Where pages listen for reload events.
 pub const EVENTS_PATH: &str = "/__tsushin/events";
@@ -42,21 +43,6 @@ fn find_last_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
     (0..=hay.len() - needle.len())
         .rev()
         .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
-}
-
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 const STYLE: &str = r#"<style>

@@ -208,14 +208,7 @@ impl Engine<'_> {
             })
             .collect();
         let pitch = size * 1.45;
-        let para = Para {
-            size,
-            pitch,
-            justify: false,
-            align: Align::Left,
-            indent: 0.0,
-            bold: true,
-        };
+        let para = Para::left(size, pitch, true);
         let (tx, tw) = if level == 3 {
             (x + size * 0.85, w - size * 0.85)
         } else {
@@ -332,23 +325,18 @@ impl Engine<'_> {
                     let top = base - size * 0.76;
                     marks.push(stroke_rect(bx, top, b, b, self.colors.text, 0.7));
                     if done {
-                        let c = self.colors.accent;
-                        marks.push(Item::Line {
-                            x1: bx + b * 0.2,
-                            y1: top + b * 0.5,
-                            x2: bx + b * 0.42,
-                            y2: top + b * 0.78,
-                            color: c,
-                            width: 1.3,
-                        });
-                        marks.push(Item::Line {
-                            x1: bx + b * 0.42,
-                            y1: top + b * 0.78,
-                            x2: bx + b * 0.85,
-                            y2: top + b * 0.15,
-                            color: c,
-                            width: 1.3,
-                        });
+                        // A tick: two strokes through three points of the box.
+                        let tick = [(0.2, 0.5), (0.42, 0.78), (0.85, 0.15)];
+                        for w in tick.windows(2) {
+                            marks.push(Item::Line {
+                                x1: bx + b * w[0].0,
+                                y1: top + b * w[0].1,
+                                x2: bx + b * w[1].0,
+                                y2: top + b * w[1].1,
+                                color: self.colors.accent,
+                                width: 1.3,
+                            });
+                        }
                     }
                 }
                 (None, Some(_)) => {
@@ -406,24 +394,13 @@ impl Engine<'_> {
             bar: None,
         });
         self.spacer(size * 0.6, true);
-        let para = Para {
-            size,
-            pitch: size * 1.55,
-            justify: false,
-            align: Align::Left,
-            indent: 0.0,
-            bold: false,
-        };
+        let para = Para::left(size, size * 1.55, false);
         let style = RunStyle::plain(size, self.colors.text);
         let body = text.strip_suffix('\n').unwrap_or(text);
         let mut all = Vec::new();
         for line in body.split('\n') {
             let expanded = expand_tabs(line.trim_end_matches('\r'));
-            let pieces = vec![Piece::Run(Run {
-                text: expanded,
-                style: style.clone(),
-                anchor: None,
-            })];
+            let pieces = vec![Piece::run(expanded, style.clone())];
             all.extend(self.lines(&pieces, x + pad, w - pad * 2.0, para));
         }
         self.push_lines(all);
@@ -469,19 +446,8 @@ impl Engine<'_> {
                 let label = if alt.trim().is_empty() { url } else { alt };
                 let size = self.style.text.small_size;
                 let style = RunStyle::plain(size, self.colors.muted);
-                let pieces = vec![Piece::Run(Run {
-                    text: format!("［画像：{label}］"),
-                    style,
-                    anchor: None,
-                })];
-                let para = Para {
-                    size,
-                    pitch: size * 1.6,
-                    justify: false,
-                    align: Align::Left,
-                    indent: 0.0,
-                    bold: false,
-                };
+                let pieces = vec![Piece::run(format!("［画像：{label}］"), style)];
+                let para = Para::left(size, size * 1.6, false);
                 let lines = self.lines(&pieces, x + 4.0, w - 8.0, para);
                 let mut c = Chunk::new(4.0);
                 for lb in lines {
@@ -503,11 +469,7 @@ impl Engine<'_> {
     fn caption(&mut self, text: &str, x: f32, w: f32) {
         let size = self.style.text.small_size;
         let style = RunStyle::plain(size, self.colors.muted);
-        let pieces = vec![Piece::Run(Run {
-            text: text.to_owned(),
-            style,
-            anchor: None,
-        })];
+        let pieces = vec![Piece::run(text, style)];
         let para = Para {
             size,
             pitch: size * 1.6,

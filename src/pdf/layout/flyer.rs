@@ -54,14 +54,6 @@ fn status_look(s: Status) -> StatusLook {
 }
 
 impl Engine<'_> {
-    fn run(&self, text: impl Into<String>, style: RunStyle) -> Piece {
-        Piece::Run(Run {
-            text: text.into(),
-            style,
-            anchor: None,
-        })
-    }
-
     /// Lines stacked into one chunk starting at `y`; returns the new bottom.
     fn stack(&self, c: &mut Chunk, lines: Vec<LineBox>, mut y: f32) -> f32 {
         for lb in lines {
@@ -95,7 +87,6 @@ impl Engine<'_> {
         c.h += 0.6;
     }
 
-    /// 発行日 … 担当 … 配信先 … as one wrapped line of label/value pairs.
     /// 発行日 … 担当 … 配信先 … as one wrapped line of label/value pairs; every value part
     /// stays whole on a line.
     fn meta_line(&self, pairs: &[(&str, Vec<String>)]) -> Vec<LineBox> {
@@ -103,25 +94,21 @@ impl Engine<'_> {
         let mut pieces = Vec::new();
         for (i, (label, parts)) in pairs.iter().enumerate() {
             if i > 0 {
-                pieces.push(self.run("　　", RunStyle::plain(size, self.colors.text)));
+                pieces.push(Piece::run("　　", RunStyle::plain(size, self.colors.text)));
             }
-            pieces.push(self.run(*label, RunStyle::plain(size, self.colors.heading).bold()));
-            pieces.push(self.run("　", RunStyle::plain(size, self.colors.text)));
+            pieces.push(Piece::run(
+                *label,
+                RunStyle::plain(size, self.colors.heading).bold(),
+            ));
+            pieces.push(Piece::run("　", RunStyle::plain(size, self.colors.text)));
             for part in parts {
-                pieces.push(self.run(
+                pieces.push(Piece::run(
                     part.clone(),
                     RunStyle::plain(size, self.colors.text).nowrap(),
                 ));
             }
         }
-        let para = Para {
-            size,
-            pitch: size * 1.7,
-            justify: false,
-            align: Align::Left,
-            indent: 0.0,
-            bold: false,
-        };
+        let para = Para::left(size, size * 1.7, false);
         self.lines(&pieces, self.left, self.width, para)
     }
 
@@ -129,39 +116,15 @@ impl Engine<'_> {
         let cfg = self.ctx.config;
         let ds = cfg.date_style;
         let (x, w) = (self.left, self.width);
-        let small = self.style.text.small_size;
-        let mut c = Chunk::new(0.0);
-
-        // Publisher line.
-        let pub_para = Para {
-            size: small + 0.5,
-            pitch: (small + 0.5) * 1.6,
-            justify: false,
-            align: Align::Left,
-            indent: 0.0,
-            bold: false,
-        };
-        let publisher = vec![self.run(
-            cfg.title.clone(),
-            RunStyle::plain(small + 0.5, self.colors.muted),
-        )];
-        let lines = self.lines(&publisher, x, w * 0.75, pub_para);
-        c.h = self.stack(&mut c, lines, 0.0);
+        let mut c = self.publisher(cfg.title.clone(), w * 0.75);
 
         // Name and issue badge.
         let name_size = self.style.headings.title + 5.0;
         let number = issue_number(n.number, ds);
         let badge_size = (self.style.headings.title * 0.72).max(10.0);
         let bw = self.measure(&number, true, badge_size) + badge_size * 1.3;
-        let name_para = Para {
-            size: name_size,
-            pitch: name_size * 1.35,
-            justify: false,
-            align: Align::Left,
-            indent: 0.0,
-            bold: true,
-        };
-        let name = vec![self.run(
+        let name_para = Para::left(name_size, name_size * 1.35, true);
+        let name = vec![Piece::run(
             cfg.newsletter_name.clone(),
             RunStyle::plain(name_size, self.colors.accent).bold(),
         )];
@@ -245,21 +208,33 @@ impl Engine<'_> {
         self.gap(self.em() * 1.2);
     }
 
-    /// The page title (h1), left-aligned, wrapped, as one chunk.
-    fn title_lines(&mut self, title: &str) {
+    /// The small publisher line over a masthead or an event title, as a new chunk.
+    fn publisher(&self, text: String, w: f32) -> Chunk {
+        let size = self.style.text.small_size + 0.5;
+        let pieces = vec![Piece::run(text, RunStyle::plain(size, self.colors.muted))];
+        let lines = self.lines(&pieces, self.left, w, Para::left(size, size * 1.6, false));
+        let mut c = Chunk::new(0.0);
+        c.h = self.stack(&mut c, lines, 0.0);
+        c
+    }
+
+    /// The page title (h1), left-aligned, wrapped, as a new chunk.
+    fn title_chunk(&self, title: &str) -> Chunk {
         let size = self.style.headings.title;
-        let para = Para {
-            size,
-            pitch: size * 1.45,
-            justify: false,
-            align: Align::Left,
-            indent: 0.0,
-            bold: true,
-        };
-        let pieces = vec![self.run(title, RunStyle::plain(size, self.colors.heading).bold())];
+        let para = Para::left(size, size * 1.45, true);
+        let pieces = vec![Piece::run(
+            title,
+            RunStyle::plain(size, self.colors.heading).bold(),
+        )];
         let lines = self.lines(&pieces, self.left, self.width, para);
         let mut c = Chunk::new(0.0);
         c.h = self.stack(&mut c, lines, 0.0);
+        c
+    }
+
+    /// The page title as a chunk of its own, kept with what follows.
+    fn title_lines(&mut self, title: &str) {
+        let mut c = self.title_chunk(title);
         c.keep_with_next = true;
         self.push(c);
     }
@@ -267,19 +242,7 @@ impl Engine<'_> {
     /// Title block of a plain page.
     pub(crate) fn plain_head(&mut self) {
         let title = self.page.meta.title.trim().to_owned();
-        let mut c = Chunk::new(0.0);
-        let size = self.style.headings.title;
-        let para = Para {
-            size,
-            pitch: size * 1.45,
-            justify: false,
-            align: Align::Left,
-            indent: 0.0,
-            bold: true,
-        };
-        let pieces = vec![self.run(title, RunStyle::plain(size, self.colors.heading).bold())];
-        let lines = self.lines(&pieces, self.left, self.width, para);
-        c.h = self.stack(&mut c, lines, 0.0);
+        let mut c = self.title_chunk(&title);
         self.double_rule(&mut c);
         if let Some(d) = self.page.meta.date {
             c.h += 4.0;
@@ -296,25 +259,10 @@ impl Engine<'_> {
     pub(crate) fn event_head(&mut self, ev: &Event) {
         let cfg = self.ctx.config;
         let (x, w) = (self.left, self.width);
-        let small = self.style.text.small_size;
         let em = self.em();
-        let mut c = Chunk::new(0.0);
 
         // Publisher line, then the status badge and the format chip.
-        let pub_para = Para {
-            size: small + 0.5,
-            pitch: (small + 0.5) * 1.6,
-            justify: false,
-            align: Align::Left,
-            indent: 0.0,
-            bold: false,
-        };
-        let publisher = vec![self.run(
-            format!("{}　研修会のご案内", cfg.title),
-            RunStyle::plain(small + 0.5, self.colors.muted),
-        )];
-        let lines = self.lines(&publisher, x, w, pub_para);
-        c.h = self.stack(&mut c, lines, 0.0);
+        let mut c = self.publisher(format!("{}　研修会のご案内", cfg.title), w);
         c.h += 3.0;
         let bsize = self.style.text.table_size + 0.5;
         let bh = bsize * 1.75;
@@ -363,15 +311,8 @@ impl Engine<'_> {
 
         // Title.
         let size = self.style.headings.title;
-        let para = Para {
-            size,
-            pitch: size * 1.45,
-            justify: false,
-            align: Align::Left,
-            indent: 0.0,
-            bold: true,
-        };
-        let pieces = vec![self.run(
+        let para = Para::left(size, size * 1.45, true);
+        let pieces = vec![Piece::run(
             self.page.meta.title.trim(),
             RunStyle::plain(size, self.colors.heading).bold(),
         )];
@@ -405,16 +346,9 @@ impl Engine<'_> {
             };
             let tx = x + bar + pad;
             let tw = w - bar - pad * 2.0;
-            let hp = Para {
-                size: hsize,
-                pitch: hsize * 1.5,
-                justify: false,
-                align: Align::Left,
-                indent: 0.0,
-                bold: true,
-            };
+            let hp = Para::left(hsize, hsize * 1.5, true);
             let lines = self.lines(
-                &[self.run(head, RunStyle::plain(hsize, ink).bold())],
+                &[Piece::run(head, RunStyle::plain(hsize, ink).bold())],
                 tx,
                 tw,
                 hp,
@@ -428,7 +362,7 @@ impl Engine<'_> {
                 indent: 0.0,
                 bold: false,
             };
-            let lines = self.lines(&[self.run(text, RunStyle::plain(em, ink))], tx, tw, bp);
+            let lines = self.lines(&[Piece::run(text, RunStyle::plain(em, ink))], tx, tw, bp);
             self.append(&mut b, lines);
             b.h += pad * 0.8;
             let light = match ev.status {
@@ -479,18 +413,18 @@ impl Engine<'_> {
                     wareki_date(s.start.date(), ds, true),
                     time_range(s.start.time(), Some(s.end.time()), ds)
                 );
-                let mut p = vec![self.run(when, dim.clone().bold())];
+                let mut p = vec![Piece::run(when, dim.clone().bold())];
                 if let Some(l) = s.label.as_deref().filter(|l| !l.trim().is_empty()) {
-                    p.push(self.run(format!(" （{}）", l.trim()), text.clone()));
+                    p.push(Piece::run(format!(" （{}）", l.trim()), text.clone()));
                 }
                 paras.push(p);
                 if !s.audience.is_empty() {
                     // Each ward stays whole on its line, as in the HTML.
-                    let mut p = vec![self.run("対象区：", muted.clone().bold())];
+                    let mut p = vec![Piece::run("対象区：", muted.clone().bold())];
                     let n = s.audience.len();
                     for (i, w) in s.audience.iter().enumerate() {
                         let sep = if i + 1 < n { "、" } else { "" };
-                        p.push(self.run(format!("{w}{sep}"), muted.clone().nowrap()));
+                        p.push(Piece::run(format!("{w}{sep}"), muted.clone().nowrap()));
                     }
                     paras.push(p);
                 }
@@ -498,12 +432,12 @@ impl Engine<'_> {
             rows.push(("日時", paras));
         }
         if let Some(v) = ev.venue.as_deref().filter(|v| !v.trim().is_empty()) {
-            rows.push(("場所", vec![vec![self.run(v.trim(), text.clone())]]));
+            rows.push(("場所", vec![vec![Piece::run(v.trim(), text.clone())]]));
         }
         if !ev.lecturers.is_empty() {
             let mut paras = Vec::new();
             for l in &ev.lecturers {
-                let mut p = vec![self.run(l.name.trim(), text.clone().bold())];
+                let mut p = vec![Piece::run(l.name.trim(), text.clone().bold())];
                 let aff = l
                     .affiliation
                     .as_deref()
@@ -517,28 +451,28 @@ impl Engine<'_> {
                     (None, None) => None,
                 };
                 if let Some(e) = extra {
-                    p.push(self.run(e, RunStyle::plain(small, self.colors.text)));
+                    p.push(Piece::run(e, RunStyle::plain(small, self.colors.text)));
                 }
                 paras.push(p);
             }
             rows.push(("講師", paras));
         }
         if let Some(f) = ev.format {
-            rows.push(("形式", vec![vec![self.run(f.label(), text.clone())]]));
+            rows.push(("形式", vec![vec![Piece::run(f.label(), text.clone())]]));
         }
         if let Some(t) = ev.target.as_deref().filter(|t| !t.trim().is_empty()) {
-            rows.push(("対象", vec![vec![self.run(t.trim(), text.clone())]]));
+            rows.push(("対象", vec![vec![Piece::run(t.trim(), text.clone())]]));
         }
         if let Some(d) = ev.apply_by {
             rows.push((
                 "申込締切",
-                vec![vec![self.run(wareki_date(d, ds, true), dim.clone())]],
+                vec![vec![Piece::run(wareki_date(d, ds, true), dim.clone())]],
             ));
         }
         if let Some(n) = ev.capacity {
             rows.push((
                 "定員",
-                vec![vec![self.run(
+                vec![vec![Piece::run(
                     format!("{}名", digits(i64::from(n), ds)),
                     text.clone(),
                 )]],
@@ -592,14 +526,7 @@ impl Engine<'_> {
                 if pi > 0 {
                     y += if psize < size { 0.0 } else { em * 0.35 };
                 }
-                let para = Para {
-                    size: psize,
-                    pitch: psize * 1.6,
-                    justify: false,
-                    align: Align::Left,
-                    indent: 0.0,
-                    bold: false,
-                };
+                let para = Para::left(psize, psize * 1.6, false);
                 let lines = self.lines(p, vx, vw, para);
                 y = self.stack(&mut c, lines, y);
             }
@@ -613,7 +540,10 @@ impl Engine<'_> {
                 bold: true,
             };
             let lines = self.lines(
-                &[self.run(*label, RunStyle::plain(size, self.colors.heading).bold())],
+                &[Piece::run(
+                    *label,
+                    RunStyle::plain(size, self.colors.heading).bold(),
+                )],
                 x,
                 label_w,
                 lpara,

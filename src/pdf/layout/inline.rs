@@ -76,6 +76,17 @@ pub(crate) enum Piece {
     },
 }
 
+impl Piece {
+    /// A run of text that links nowhere.
+    pub(crate) fn run(text: impl Into<String>, style: RunStyle) -> Piece {
+        Piece::Run(Run {
+            text: text.into(),
+            style,
+            anchor: None,
+        })
+    }
+}
+
 /// Paragraph settings.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Para {
@@ -89,6 +100,20 @@ pub(crate) struct Para {
     pub indent: f32,
     /// Use the bold chain's metrics.
     pub bold: bool,
+}
+
+impl Para {
+    /// Ragged left, no first-line indent.
+    pub(crate) fn left(size: f32, pitch: f32, bold: bool) -> Self {
+        Para {
+            size,
+            pitch,
+            justify: false,
+            align: Align::Left,
+            indent: 0.0,
+            bold,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,11 +241,7 @@ impl Engine<'_> {
                     if run.text.is_empty() {
                         continue;
                     }
-                    let chain = if run.style.bold {
-                        &self.bold
-                    } else {
-                        &self.regular
-                    };
+                    let chain = self.chain(run.style.bold);
                     let shaped = self.ctx.fonts.shape(&run.text, chain, run.style.size);
                     let mut g = 0;
                     while g < shaped.len() {
@@ -488,11 +509,15 @@ impl Engine<'_> {
     }
 
     /// Width of `text` on one line, without breaking.
+    /// The font chain for regular or bold text.
+    pub(crate) fn chain(&self, bold: bool) -> &[FontIndex] {
+        if bold { &self.bold } else { &self.regular }
+    }
+
     pub(crate) fn measure(&self, text: &str, bold: bool, size: f32) -> f32 {
-        let chain = if bold { &self.bold } else { &self.regular };
         self.ctx
             .fonts
-            .shape(text, chain, size)
+            .shape(text, self.chain(bold), size)
             .iter()
             .map(|g| g.advance)
             .filter(|a| a.is_finite())
@@ -503,14 +528,7 @@ impl Engine<'_> {
     pub(crate) fn single_line(&self, runs: &[Run], x: f32, baseline: f32) -> (Vec<Item>, f32) {
         let pieces: Vec<Piece> = runs.iter().cloned().map(Piece::Run).collect();
         let size = runs.first().map_or(self.style.text.size, |r| r.style.size);
-        let para = Para {
-            size,
-            pitch: size,
-            justify: false,
-            align: Align::Left,
-            indent: 0.0,
-            bold: false,
-        };
+        let para = Para::left(size, size, false);
         let lines = self.lines(&pieces, x, 1.0e6, para);
         let mut items = Vec::new();
         let mut right = x;
@@ -527,8 +545,7 @@ impl Engine<'_> {
 
     /// (ascender, descender) of the first font of a chain at `size`.
     pub(crate) fn metrics(&self, bold: bool, size: f32) -> (f32, f32) {
-        let chain = if bold { &self.bold } else { &self.regular };
-        let f = chain.first().copied().unwrap_or(FontIndex(0));
+        let f = self.chain(bold).first().copied().unwrap_or(FontIndex(0));
         let a = self.ctx.fonts.ascender(f, size);
         let d = self.ctx.fonts.descender(f, size);
         if a.is_finite() && d.is_finite() && a > 0.0 && a - d > size * 0.5 && a - d < size * 3.0 {

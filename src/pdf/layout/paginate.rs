@@ -11,7 +11,7 @@ use crate::pdf::draw::{self, Item, Link, LinkTarget, OutlineEntry};
 use crate::pdf::style::HAlign;
 
 use super::flow::{Chunk, fill_rect, place};
-use super::inline::{Align, Para, Piece, Run, RunStyle};
+use super::inline::{Align, Para, Piece, RunStyle};
 use super::{Engine, PdfLink};
 
 /// A chunk placed on a page: arena index and its top (offset down from the text area's top).
@@ -124,12 +124,17 @@ pub(crate) fn paginate(
             p += 1;
             continue;
         }
-        if !content {
-            // Taller than what an empty page offers: cut it.
-            let avail = (body_h - y - gap - reserve)
-                .max(body_h * 0.25)
-                .min(body_h - y - gap)
-                .max(1.0);
+        // Cut a chunk taller than what an empty page offers, or one no page can hold when a
+        // fair part of the page is left.
+        let room = body_h - y - gap - reserve;
+        let avail = if !content {
+            Some(room.max(body_h * 0.25).min(body_h - y - gap).max(1.0))
+        } else if c.h > body_h - reserve && room >= body_h * 0.2 {
+            Some(room)
+        } else {
+            None
+        };
+        if let Some(avail) = avail {
             let cut = c
                 .cuts
                 .iter()
@@ -137,43 +142,6 @@ pub(crate) fn paginate(
                 .filter(|&k| k > 1.0 && k <= avail + eps)
                 .fold(None, |m: Option<f32>, k| Some(m.map_or(k, |m| m.max(k))))
                 .unwrap_or(avail)
-                .min(c.h - 0.5)
-                .max(0.5);
-            let (top, rest) = chunks[ci].clone().split(cut);
-            let top_notes: Vec<usize> = notes_of(&top)
-                .into_iter()
-                .filter(|&i| !placed_notes[i] && !page.notes.contains(&i))
-                .collect();
-            page.notes.extend(top_notes);
-            chunks.push(top);
-            let top_i = chunks.len() - 1;
-            chunks.push(rest);
-            let rest_i = chunks.len() - 1;
-            order[p] = rest_i;
-            page.placed.push(Placed {
-                chunk: top_i,
-                top: y + gap,
-                pos: None,
-            });
-            close(
-                &mut page,
-                &mut pages,
-                &mut placed_notes,
-                &mut y,
-                &mut content,
-            );
-            continue;
-        }
-        // A chunk no page can hold starts here when a fair part of the page is left.
-        let room = body_h - y - gap - reserve;
-        if c.h > body_h - reserve && room >= body_h * 0.2 {
-            let cut = c
-                .cuts
-                .iter()
-                .copied()
-                .filter(|&k| k > 1.0 && k <= room + eps)
-                .fold(None, |m: Option<f32>, k| Some(m.map_or(k, |m| m.max(k))))
-                .unwrap_or(room)
                 .min(c.h - 0.5)
                 .max(0.5);
             let (top, rest) = chunks[ci].clone().split(cut);
@@ -457,11 +425,7 @@ impl Engine<'_> {
             HAlign::Right => Align::Right,
         };
         let style = RunStyle::plain(size, self.colors.muted);
-        let pieces = vec![Piece::Run(Run {
-            text: text.to_owned(),
-            style,
-            anchor: None,
-        })];
+        let pieces = vec![Piece::run(text, style)];
         let para = Para {
             size,
             pitch: size * 1.4,

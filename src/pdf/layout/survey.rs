@@ -7,7 +7,7 @@ use crate::survey::Survey;
 
 use super::Engine;
 use super::flow::{Chunk, fill_rect, stroke_rect};
-use super::inline::{Align, Para, Piece, Run, RunStyle};
+use super::inline::{Para, Piece, Run, RunStyle};
 
 /// Used when the theme gives no colours (or an unusable one); the HTML's fallback.
 const FALLBACK_COLORS: [&str; 6] = [
@@ -26,31 +26,21 @@ impl Engine<'_> {
         c.cuts.push(c.h);
 
         // Caption: question（group） 回答数 N名
-        let mut pieces = vec![Piece::Run(Run {
-            text: s.question.clone(),
-            style: RunStyle::plain(size, self.colors.text).bold(),
-            anchor: None,
-        })];
+        let mut pieces = vec![Piece::run(
+            s.question.clone(),
+            RunStyle::plain(size, self.colors.text).bold(),
+        )];
         if let Some(g) = &s.group {
-            pieces.push(Piece::Run(Run {
-                text: format!("（{g}）"),
-                style: RunStyle::plain(size, self.colors.muted),
-                anchor: None,
-            }));
+            pieces.push(Piece::run(
+                format!("（{g}）"),
+                RunStyle::plain(size, self.colors.muted),
+            ));
         }
-        pieces.push(Piece::Run(Run {
-            text: format!(" 回答数 {}{unit}", s.total),
-            style: RunStyle::plain(small, self.colors.muted),
-            anchor: None,
-        }));
-        let para = Para {
-            size,
-            pitch: size * 1.55,
-            justify: false,
-            align: Align::Left,
-            indent: 0.0,
-            bold: true,
-        };
+        pieces.push(Piece::run(
+            format!(" 回答数 {}{unit}", s.total),
+            RunStyle::plain(small, self.colors.muted),
+        ));
+        let para = Para::left(size, size * 1.55, true);
         for lb in self.lines(&pieces, ix, iw, para) {
             let mut part = Chunk::new(lb.h);
             part.items = lb.items;
@@ -145,14 +135,7 @@ impl Engine<'_> {
             };
             // Long labels wrap inside the column.
             if entry > iw {
-                let para = Para {
-                    size: lsize,
-                    pitch: row_h,
-                    justify: false,
-                    align: Align::Left,
-                    indent: 0.0,
-                    bold: false,
-                };
+                let para = Para::left(lsize, row_h, false);
                 let lines = self.lines(
                     &[Piece::Run(run)],
                     lx + sw + lsize * 0.4,

@@ -193,14 +193,7 @@ impl Engine<'_> {
         if pieces.is_empty() {
             return (0.0, 0.0);
         }
-        let para = Para {
-            size,
-            pitch: size,
-            justify: false,
-            align: Align::Left,
-            indent: 0.0,
-            bold: false,
-        };
+        let para = Para::left(size, size, false);
         let lines = self.lines(pieces, 0.0, 1.0e7, para);
         let max = lines.iter().map(|l| l.right).fold(0.0, f32::max);
         // Min-content: the widest run of characters between break opportunities.
@@ -210,11 +203,7 @@ impl Engine<'_> {
         for p in pieces {
             match p {
                 Piece::Run(r) => {
-                    let chain = if r.style.bold {
-                        &self.bold
-                    } else {
-                        &self.regular
-                    };
+                    let chain = self.chain(r.style.bold);
                     let shaped = self.ctx.fonts.shape(&r.text, chain, r.style.size);
                     let mut g = 0;
                     while g < shaped.len() {
