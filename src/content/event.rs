@@ -95,6 +95,16 @@ pub struct Lecturer {
     pub role: Option<String>,
 }
 
+/// How the audience of a session is labelled: 対象区 when it lists wards (as the handout
+/// does), 対象 when it names people or roles.
+pub fn audience_label(audience: &[String]) -> &'static str {
+    if !audience.is_empty() && audience.iter().all(|a| a.trim_end().ends_with('区')) {
+        "対象区"
+    } else {
+        "対象"
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {
     pub start: DateTime,
@@ -129,5 +139,19 @@ impl Event {
     /// A training is upcoming while any of its sessions is on or after `today`.
     pub fn is_upcoming(&self, today: Date) -> bool {
         self.last_date().is_some_and(|d| d >= today)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wards_are_labelled_as_wards() {
+        let wards = vec!["福島区".to_owned(), "此花区".to_owned()];
+        assert_eq!(audience_label(&wards), "対象区");
+        let roles = vec!["区役所実務者".to_owned(), "福島区".to_owned()];
+        assert_eq!(audience_label(&roles), "対象");
+        assert_eq!(audience_label(&[]), "対象");
     }
 }

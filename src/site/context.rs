@@ -41,6 +41,8 @@ pub struct SessionView {
     pub end_date: String,
     pub label: Option<String>,
     pub audience: Vec<String>,
+    /// 対象区 for a list of wards, else 対象.
+    pub audience_label: &'static str,
 }
 
 #[derive(Serialize, Clone)]
@@ -126,6 +128,7 @@ pub fn page_view(page: &Page, from: &str, site: &super::Site) -> PageView {
                 end_date: s.end.date().to_string(),
                 label: s.label.clone(),
                 audience: s.audience.clone(),
+                audience_label: crate::content::event::audience_label(&s.audience),
             })
             .collect(),
         first_date: e.first_date().map(|d| d.to_string()),

@@ -420,7 +420,8 @@ impl Engine<'_> {
                 paras.push(p);
                 if !s.audience.is_empty() {
                     // Each ward stays whole on its line, as in the HTML.
-                    let mut p = vec![Piece::run("対象区：", muted.clone().bold())];
+                    let label = crate::content::event::audience_label(&s.audience);
+                    let mut p = vec![Piece::run(format!("{label}："), muted.clone().bold())];
                     let n = s.audience.len();
                     for (i, w) in s.audience.iter().enumerate() {
                         let sep = if i + 1 < n { "、" } else { "" };
