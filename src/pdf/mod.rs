@@ -177,6 +177,15 @@ impl PdfContext {
     ) -> String {
         let mut ctx = tera::Context::new();
         ctx.insert("site", &crate::site::context::SiteView::new(config));
+        ctx.insert(
+            "page",
+            &serde_json::json!({
+                "title": page.meta.title,
+                "date": page.meta.date.map(|d| d.to_string()),
+                "summary": page.meta.summary,
+                "number": page.newsletter().map(|n| n.number),
+            }),
+        );
         ctx.insert("title", &page.meta.title);
         ctx.insert("number", &page.newsletter().map(|n| n.number));
         ctx.insert("date", &page.meta.date.map(|d| d.to_string()));
