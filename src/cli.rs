@@ -233,7 +233,9 @@ pub fn run() -> ExitCode {
         Command::Pdf { file, output, root } => {
             let mut diags = crate::diag::Diagnostics::new();
             let written = site::pdfs::single(root.as_deref(), &file, output.as_deref(), &mut diags);
-            let shown_root = root.unwrap_or_else(|| PathBuf::from("."));
+            let shown_root = root
+                .or_else(|| site::pdfs::find_root(&file))
+                .unwrap_or_else(|| PathBuf::from("."));
             print_diagnostics(&shown_root, diags, cli.quiet);
             match written {
                 Some(path) => {

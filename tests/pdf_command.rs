@@ -88,3 +88,60 @@ fn theme_header_template_sees_the_page() {
     // The header is left off page 1 (the masthead says it all), so page 2 shows it.
     assert!(text.contains("通信 第１号／第１号／2頁"), "{text}");
 }
+
+/// A theme may name other fonts: first the site's `fonts/<name>.ttf`, then the system's fonts
+/// (`.ci/run` installs fonts-morisawa-bizud-gothic, which has BIZ UDGothic).
+#[test]
+fn theme_fonts_come_from_the_site_folder_or_the_system() {
+    let sys = "/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf";
+    assert!(
+        std::path::Path::new(sys).is_file(),
+        "{sys} is missing: apt-get install fonts-morisawa-bizud-gothic (bash .ci/run does)"
+    );
+    let f = Fixture::new(&[
+        ("content/newsletters/2021-06-vol01.md", ISSUE),
+        (
+            "themes/default/pdf.yaml",
+            "fonts:\n  regular: [Site Gothic]\n  bold: [BIZ UDGothic Bold]\n",
+        ),
+    ]);
+    f.write_bytes("fonts/Site Gothic.ttf", &std::fs::read(sys).unwrap());
+    let out = f.dir.path().join("issue.pdf");
+    let run = Command::new(env!("CARGO_BIN_EXE_tsushin"))
+        .arg("pdf")
+        .arg(f.root().join("content/newsletters/2021-06-vol01.md"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let fonts = Command::new("pdffonts").arg(&out).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    assert!(fonts.contains("+BIZUDGothic-Regular"), "{fonts}");
+    assert!(fonts.contains("+BIZUDGothic-Bold"), "{fonts}");
+    assert!(!fonts.contains("BIZUDPGothic-Regular"), "{fonts}");
+}
+
+#[test]
+fn an_unknown_theme_font_is_an_error() {
+    let f = Fixture::new(&[
+        ("content/newsletters/2021-06-vol01.md", ISSUE),
+        (
+            "themes/default/pdf.yaml",
+            "fonts:\n  regular: [No Such Font 123]\n",
+        ),
+    ]);
+    let run = Command::new(env!("CARGO_BIN_EXE_tsushin"))
+        .args(["build", "--root"])
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("font `No Such Font 123` not found"), "{err}");
+    assert!(!f.root().join("output").exists());
+}

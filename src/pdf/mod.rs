@@ -55,11 +55,29 @@ impl PdfContext {
         let mut fonts = FontSet::builtin();
         let mut names: Vec<(String, FontIndex)> =
             BUILTIN.iter().map(|(n, i)| (n.to_string(), *i)).collect();
-        let style_at = theme
+        let style_file = theme
             .pdf_style
             .as_ref()
-            .map(|(_, d)| Location::file(d))
-            .unwrap_or_else(|| Location::file("pdf.yaml"));
+            .map(|(_, d)| d.clone())
+            .unwrap_or_else(|| PathBuf::from("pdf.yaml"));
+        let style_text = theme
+            .pdf_style
+            .as_ref()
+            .map(|(t, _)| t.as_str())
+            .unwrap_or("");
+        let style_at = Location::file(&style_file);
+        // Where a font name is written in pdf.yaml, for errors about it.
+        let name_at = |name: &str| -> Location {
+            style_text
+                .lines()
+                .enumerate()
+                .find_map(|(i, l)| {
+                    let col = l.find(name)?;
+                    (!l.trim_start().starts_with('#'))
+                        .then(|| Location::new(&style_file, i + 1, l[..col].chars().count() + 1))
+                })
+                .unwrap_or_else(|| style_at.clone())
+        };
         let mut chain = |list: &[String], diags: &mut Diagnostics| -> Vec<FontIndex> {
             let mut out = Vec::new();
             for name in list {
@@ -74,12 +92,12 @@ impl PdfContext {
                             out.push(i);
                         }
                         Err(e) => diags.push(
-                            Diagnostic::error(style_at.clone(), format!("font `{name}` ({}) cannot be used: {e}", path.display()))
+                            Diagnostic::error(name_at(name), format!("font `{name}` ({}) cannot be used: {e}", path.display()))
                                 .help("use a TrueType (.ttf) font that allows embedding, or remove it from pdf.yaml"),
                         ),
                     },
                     None => diags.push(
-                        Diagnostic::error(style_at.clone(), format!("font `{name}` not found"))
+                        Diagnostic::error(name_at(name), format!("font `{name}` not found"))
                             .help("put the .ttf file in the theme's fonts/ folder (file name = font name), or use `BIZ UDPGothic`"),
                     ),
                 }
@@ -230,7 +248,13 @@ fn find_font(root: &Path, theme: &Theme, name: &str) -> Option<PathBuf> {
     let mut db = fontdb::Database::new();
     db.load_system_fonts();
     db.faces().find_map(|f| {
-        let matches = f.families.iter().any(|(fam, _)| fam == name) || f.post_script_name == name;
+        // Regular faces by family name; other weights as "<family> Bold", as pdf.yaml writes them.
+        let bold = f.weight.0 >= 600;
+        let matches = f.post_script_name == name
+            || f.families.iter().any(|(fam, _)| {
+                (fam == name && !bold && f.style == fontdb::Style::Normal)
+                    || (bold && format!("{fam} Bold") == name)
+            });
         match (&f.source, matches) {
             (fontdb::Source::File(path), true) => Some(path.clone()),
             _ => None,

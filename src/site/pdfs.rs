@@ -167,6 +167,15 @@ fn check_site_texts(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) {
     }
 }
 
+/// The nearest folder above `file` that has a site.yaml.
+pub fn find_root(file: &std::path::Path) -> Option<std::path::PathBuf> {
+    let abs = std::path::absolute(file).ok()?;
+    abs.ancestors()
+        .skip(1)
+        .find(|d| d.join(crate::config::FILE_NAME).is_file())
+        .map(std::path::Path::to_path_buf)
+}
+
 /// `tsushin pdf FILE.md`: typesets one page of the site, drafts included, into `out` (default:
 /// its usual file name in the current folder). Returns the path written.
 pub fn single(
@@ -179,12 +188,8 @@ pub fn single(
     let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
     let root = match root {
         Some(r) => r.to_path_buf(),
-        None => match abs
-            .ancestors()
-            .skip(1)
-            .find(|d| d.join(crate::config::FILE_NAME).is_file())
-        {
-            Some(r) => r.to_path_buf(),
+        None => match find_root(file) {
+            Some(r) => r,
             None => {
                 diags.push(
                     Diagnostic::error(
