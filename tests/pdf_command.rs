@@ -6,6 +6,17 @@ use std::process::Command;
 
 use common::Fixture;
 
+/// Runs `tsushin pdf` on the fixture's first issue, writing `out`.
+fn pdf_of_first_issue(f: &Fixture, out: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tsushin"))
+        .arg("pdf")
+        .arg(f.root().join("content/newsletters/2021-06-vol01.md"))
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
 const ISSUE: &str = "---\ntitle: コーディネーター連絡会通信 第１号\ndate: 2021-06-30\nnumber: 1\n---\n## はじめに\n\n通信を発行します。\n";
 
 #[test]
@@ -15,13 +26,7 @@ fn one_page_becomes_one_pdf() {
         ("content/broken.md", "no front matter\n"),
     ]);
     let out = f.dir.path().join("issue.pdf");
-    let run = Command::new(env!("CARGO_BIN_EXE_tsushin"))
-        .arg("pdf")
-        .arg(f.root().join("content/newsletters/2021-06-vol01.md"))
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let run = pdf_of_first_issue(&f, &out);
     assert!(
         run.status.success(),
         "{}",
@@ -67,13 +72,7 @@ fn theme_header_template_sees_the_page() {
         ),
     ]);
     let out = f.dir.path().join("issue.pdf");
-    let run = Command::new(env!("CARGO_BIN_EXE_tsushin"))
-        .arg("pdf")
-        .arg(f.root().join("content/newsletters/2021-06-vol01.md"))
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let run = pdf_of_first_issue(&f, &out);
     assert!(
         run.status.success(),
         "{}",
@@ -107,13 +106,7 @@ fn theme_fonts_come_from_the_site_folder_or_the_system() {
     ]);
     f.write_bytes("fonts/Site Gothic.ttf", &std::fs::read(sys).unwrap());
     let out = f.dir.path().join("issue.pdf");
-    let run = Command::new(env!("CARGO_BIN_EXE_tsushin"))
-        .arg("pdf")
-        .arg(f.root().join("content/newsletters/2021-06-vol01.md"))
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let run = pdf_of_first_issue(&f, &out);
     assert!(
         run.status.success(),
         "{}",
