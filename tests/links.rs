@@ -24,18 +24,9 @@ fn assert_links_resolve(out: &std::path::Path) {
 
 #[test]
 fn example_site_links_resolve() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let report = tsushin::site::build(&tsushin::site::BuildOptions {
-        root: repo_root(),
-        output: out.clone(),
-        drafts: false,
-        pdf: true,
-        today: "2026-11-23".parse().unwrap(),
-    });
-    assert!(!report.diagnostics.has_errors(), "{}", describe(&report));
+    let out = example_output();
     assert!(out.join("index.html").is_file());
-    assert_links_resolve(&out);
+    assert_links_resolve(out);
 }
 
 #[test]

@@ -147,16 +147,7 @@ fn survey_figures_use_largest_remainder_percentages() {
 
 #[test]
 fn example_site_survey_figures() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let report = tsushin::site::build(&tsushin::site::BuildOptions {
-        root: repo_root(),
-        output: out.clone(),
-        drafts: false,
-        pdf: true,
-        today: "2026-11-23".parse().unwrap(),
-    });
-    assert!(!report.diagnostics.has_errors(), "{}", describe(&report));
+    let out = example_output();
     let text = std::fs::read_to_string(out.join("newsletters/2021-09-vol02.html")).unwrap();
     for label in [
         "13名（48%）",

@@ -78,6 +78,7 @@ impl PdfContext {
                 })
                 .unwrap_or_else(|| style_at.clone())
         };
+        let mut system_fonts = None;
         let mut chain = |list: &[String], diags: &mut Diagnostics| -> Vec<FontIndex> {
             let mut out = Vec::new();
             for name in list {
@@ -85,7 +86,7 @@ impl PdfContext {
                     out.push(*i);
                     continue;
                 }
-                match find_font(root, theme, name) {
+                match find_font(root, theme, name, &mut system_fonts) {
                     Some(path) => match std::fs::read(&path).map_err(|e| e.to_string()).and_then(|b| fonts.add(name.clone(), b)) {
                         Ok(i) => {
                             names.push((name.clone(), i));
@@ -233,7 +234,13 @@ fn glyph_help(c: char) -> String {
 }
 
 /// A font file for `name`: the site's or theme's `fonts/<name>.ttf`, else a system font.
-fn find_font(root: &Path, theme: &Theme, name: &str) -> Option<PathBuf> {
+/// `system` is scanned on first need only, and once per build whatever the number of fonts.
+fn find_font(
+    root: &Path,
+    theme: &Theme,
+    name: &str,
+    system: &mut Option<fontdb::Database>,
+) -> Option<PathBuf> {
     for dir in [
         root.join("fonts"),
         root.join("themes").join(&theme.name).join("fonts"),
@@ -245,8 +252,11 @@ fn find_font(root: &Path, theme: &Theme, name: &str) -> Option<PathBuf> {
             }
         }
     }
-    let mut db = fontdb::Database::new();
-    db.load_system_fonts();
+    let db = system.get_or_insert_with(|| {
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
+        db
+    });
     db.faces().find_map(|f| {
         // Regular faces by family name; other weights as "<family> Bold", as pdf.yaml writes them.
         let bold = f.weight.0 >= 600;
