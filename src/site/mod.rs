@@ -58,6 +58,15 @@ pub struct Site {
 
 pub fn build(opts: &BuildOptions) -> BuildReport {
     let mut report = BuildReport::default();
+    // Checked (and repaired after an interrupted build) before anything else, even if the
+    // site has errors.
+    let target = match output::prepare(&opts.root, &opts.output) {
+        Ok(t) => t,
+        Err(e) => {
+            report.diagnostics.push(e);
+            return report;
+        }
+    };
     let Some(mut site) = load(&opts.root, opts.drafts, &mut report.diagnostics) else {
         return report;
     };
@@ -76,7 +85,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         report.pdfs_written = pdfs.len();
         files.extend(pdfs);
     }
-    match write(&site, &opts.output, &files) {
+    match write(&site, target, &files) {
         Ok(()) => {
             report.pages_written = files.iter().filter(|(p, _)| p.ends_with(".html")).count();
             report.files_written = files.len() + site.assets.len() + site.theme.static_files.len();
@@ -285,8 +294,12 @@ pub fn render_all(
     pages::render(site, today, diags)
 }
 
-fn write(site: &Site, output: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), Diagnostic> {
-    let staging = output::stage(&site.root, output)?;
+fn write(
+    site: &Site,
+    target: output::Target,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> Result<(), Diagnostic> {
+    let staging = target.stage()?;
     for (rel, bytes) in &site.theme.static_files {
         staging.write(rel, bytes)?;
     }
