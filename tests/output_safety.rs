@@ -383,14 +383,11 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// File → (size, hash) of an output folder.
+type Hashes = BTreeMap<String, (usize, u64)>;
+
 /// Old output (site A) and new (site B, written into the fixture), with a pristine copy of A.
-fn old_and_new(
-    f: &Fixture,
-) -> (
-    BTreeMap<String, (usize, u64)>,
-    BTreeMap<String, (usize, u64)>,
-    PathBuf,
-) {
+fn old_and_new(f: &Fixture) -> (Hashes, Hashes, PathBuf) {
     assert_eq!(f.run(TODAY, &["--no-pdf"]).status.code(), Some(0));
     let old = hashes(&f.out());
     let saved = f.dir.path().join("saved-old");
@@ -540,6 +537,60 @@ fn a_kill_between_the_fallback_renames_is_repaired_even_by_a_failing_build() {
     let o = f.run(TODAY, &["--no-pdf"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(hashes(&f.out()), old, "the old site was not restored");
+    let left: Vec<_> = f
+        .leftovers()
+        .into_iter()
+        .filter(|n| n != "saved-old")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_second_build_waits_instead_of_deleting_the_first_ones_staging() {
+    if !strace_works() {
+        return;
+    }
+    let f = site();
+    let (_old, new, _saved) = old_and_new(&f);
+    // Build A stops for 2 s just before its swap (its staging folder is made before).
+    let root = f.root();
+    let a = Command::new("strace")
+        .args([
+            "-f",
+            "-qq",
+            "-o",
+            "/dev/null",
+            "-e",
+            "inject=renameat2:delay_enter=2000000",
+        ])
+        .arg(env!("CARGO_BIN_EXE_tsushin"))
+        .args(["--quiet", "build", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(f.out())
+        .args(["--today", TODAY, "--no-pdf"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !f
+        .leftovers()
+        .iter()
+        .any(|n| n.starts_with(".tsushin-build-out-"))
+    {
+        assert!(started.elapsed().as_secs() < 20, "build A never staged");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // Build B, meanwhile: it must not take A's staging folder for a leftover.
+    let b = f.run(TODAY, &["--no-pdf"]);
+    let a = a.wait_with_output().unwrap();
+    assert_eq!(a.status.code(), Some(0), "build A: {}", stderr(&a));
+    assert_eq!(b.status.code(), Some(0), "build B: {}", stderr(&b));
+    assert!(
+        started.elapsed().as_millis() >= 1500,
+        "B did not wait for A"
+    );
+    assert_eq!(hashes(&f.out()), new);
     let left: Vec<_> = f
         .leftovers()
         .into_iter()

@@ -198,12 +198,14 @@ pub fn is_mount_point(path: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        if let (Ok(a), Ok(b)) = (std::fs::metadata(path), std::fs::metadata(parent)) {
-            if a.dev() != b.dev() {
-                return true;
-            }
+        if let (Ok(a), Ok(b)) = (std::fs::metadata(path), std::fs::metadata(parent))
+            && a.dev() != b.dev()
+        {
+            return true;
         }
     }
+    #[cfg(not(unix))]
+    let _ = parent;
     listed_in_mountinfo(path)
 }
 

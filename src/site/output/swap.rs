@@ -118,8 +118,9 @@ pub fn replace_children(staged: &Path, dest: &Path) -> io::Result<()> {
 /// Deletes a folder of tsushin's, its marker last, so that an interrupted deletion leaves a
 /// folder that is still recognisably tsushin's (or an empty one).
 pub fn delete_tree(dir: &Path) -> io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
+    // Listed first: deleting while reading a folder may skip entries on some file systems.
+    let entries = std::fs::read_dir(dir)?.collect::<io::Result<Vec<_>>>()?;
+    for entry in entries {
         if entry.file_name() == MARKER {
             continue;
         }
