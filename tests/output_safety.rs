@@ -410,20 +410,86 @@ fn old_and_new(f: &Fixture) -> (Hashes, Hashes, PathBuf) {
     (old, new, saved)
 }
 
+/// Puts the old site back into the output (emptied in place: it may be a mount point).
 fn reset_output(f: &Fixture, saved: &Path) {
-    std::fs::remove_dir_all(f.out()).unwrap();
+    for entry in std::fs::read_dir(f.out()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            std::fs::remove_dir_all(path).unwrap();
+        } else {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
     copy_tree(saved, &f.out());
+}
+
+/// How the build under test swaps the output.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// RENAME_EXCHANGE: always the complete old or new site.
+    Exchange,
+    /// Two renames: between them the output is missing and the old site is complete aside.
+    Fallback,
+    /// A mount point: each top-level entry is the old or the new one.
+    Mount,
+}
+
+/// Files grouped by their top-level entry, tsushin's staging inside the output left out.
+fn by_entry(h: &Hashes) -> BTreeMap<String, Hashes> {
+    let mut groups: BTreeMap<String, Hashes> = BTreeMap::new();
+    for (path, v) in h {
+        let top = path.split('/').next().unwrap().to_string();
+        if !top.starts_with(".tsushin-build-") {
+            groups.entry(top).or_default().insert(path.clone(), *v);
+        }
+    }
+    groups
+}
+
+/// Asserts the output after a kill at `at` is what `mode` promises.
+fn assert_complete(f: &Fixture, mode: Mode, old: &Hashes, new: &Hashes, at: &str) {
+    let now = hashes(&f.out());
+    if now.is_empty() && mode == Mode::Fallback {
+        // Between the two renames of the fallback: the old site is complete aside.
+        let aside: Vec<_> = f
+            .leftovers()
+            .into_iter()
+            .filter(|n| n.starts_with(".tsushin-old-out-"))
+            .collect();
+        assert_eq!(aside.len(), 1, "{at}: {:?}", f.leftovers());
+        let kept = hashes(&f.dir.path().join(&aside[0]));
+        assert_eq!(&kept, old, "{at}: aside incomplete");
+    } else if mode == Mode::Mount {
+        let (now, old, new) = (by_entry(&now), by_entry(old), by_entry(new));
+        let names: std::collections::BTreeSet<_> =
+            now.keys().chain(old.keys()).chain(new.keys()).collect();
+        let none = Hashes::new();
+        for name in names {
+            let get = |m: &BTreeMap<String, Hashes>| m.get(name).cloned().unwrap_or_default();
+            let n = get(&now);
+            assert!(
+                n == get(&old) || n == get(&new),
+                "{at}: entry {name} is neither old nor new: {:?}",
+                n.keys()
+            );
+            assert!(
+                name != ".tsushin-output" || n != none,
+                "{at}: marker missing"
+            );
+        }
+    } else {
+        assert!(
+            &now == old || &now == new,
+            "{at}: output neither old nor new: {:?}",
+            now.keys()
+        );
+    }
 }
 
 /// Kills the build at the n-th call of each syscall for every n until a build gets through,
 /// checking after each kill that the output is complete (old or new) and that the next build
 /// cleans up. Returns how many kills happened.
-fn kill_at_every_call(
-    f: &Fixture,
-    syscalls: &[&str],
-    extra: &[String],
-    may_be_aside: bool,
-) -> usize {
+fn kill_at_every_call(f: &Fixture, syscalls: &[&str], extra: &[String], mode: Mode) -> usize {
     let (old, new, saved) = old_and_new(f);
     let mut kills = 0;
     for sc in syscalls {
@@ -438,27 +504,7 @@ fn kill_at_every_call(
                 break;
             }
             kills += 1;
-            let now = hashes(&f.out());
-            if now.is_empty() && may_be_aside {
-                // Between the two renames of the fallback: the old site is complete aside.
-                let aside: Vec<_> = f
-                    .leftovers()
-                    .into_iter()
-                    .filter(|n| n.starts_with(".tsushin-old-out-"))
-                    .collect();
-                assert_eq!(aside.len(), 1, "{sc}#{n}: {:?}", f.leftovers());
-                assert_eq!(
-                    hashes(&f.dir.path().join(&aside[0])),
-                    old,
-                    "{sc}#{n}: aside incomplete"
-                );
-            } else {
-                assert!(
-                    now == old || now == new,
-                    "{sc}#{n}: output neither old nor new: {:?}",
-                    now.keys()
-                );
-            }
+            assert_complete(f, mode, &old, &new, &format!("{sc}#{n}"));
             // The next build repairs, finishes and cleans up.
             let o = f.run(TODAY, &["--no-pdf"]);
             assert_eq!(o.status.code(), Some(0), "{sc}#{n}: {}", stderr(&o));
@@ -469,6 +515,12 @@ fn kill_at_every_call(
                 .filter(|n| n != "saved-old")
                 .collect();
             assert!(left.is_empty(), "{sc}#{n}: {left:?}");
+            let inside: Vec<_> = std::fs::read_dir(f.out())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(".tsushin") && n != ".tsushin-output")
+                .collect();
+            assert!(inside.is_empty(), "{sc}#{n}: {inside:?}");
             reset_output(f, &saved);
         }
         eprintln!("killed at {} of {sc}", kills - before);
@@ -493,7 +545,7 @@ fn killed_at_any_step_of_the_swap_the_output_is_complete() {
             "rmdir",
         ],
         &[],
-        false,
+        Mode::Exchange,
     );
     eprintln!("{kills} builds killed");
     assert!(kills >= 10, "only {kills} kills: the swap was not reached");
@@ -507,9 +559,38 @@ fn killed_during_the_two_step_fallback_the_next_build_restores() {
     let f = site();
     // A file system without RENAME_EXCHANGE.
     let no_exchange = vec!["inject=renameat2:error=EINVAL".to_string()];
-    let kills = kill_at_every_call(&f, &["rename", "unlinkat", "rmdir"], &no_exchange, true);
+    let kills = kill_at_every_call(
+        &f,
+        &["rename", "unlinkat", "rmdir"],
+        &no_exchange,
+        Mode::Fallback,
+    );
     eprintln!("{kills} builds killed");
     assert!(kills >= 5, "only {kills} kills: the swap was not reached");
+}
+
+#[test]
+fn killed_during_a_mount_point_swap_every_entry_is_complete() {
+    if !strace_works() {
+        return;
+    }
+    let f = site();
+    let mount = match Mount::new(&f.out()) {
+        Ok(m) => m,
+        Err(why) => {
+            eprintln!("SKIPPED killed_during_a_mount_point_swap: {why}");
+            return;
+        }
+    };
+    let kills = kill_at_every_call(
+        &f,
+        &["renameat2", "rename", "mkdir", "unlinkat", "rmdir"],
+        &[],
+        Mode::Mount,
+    );
+    eprintln!("{kills} builds killed");
+    assert!(kills >= 10, "only {kills} kills: the swap was not reached");
+    assert!(mount.is_mounted());
 }
 
 #[test]
