@@ -305,6 +305,10 @@ fn leftovers_of_interrupted_builds_are_removed_and_nothing_else() {
     std::fs::create_dir_all(tmp.join(".tsushin-build-out-mine12")).unwrap();
     std::fs::write(tmp.join(".tsushin-build-out-mine12/notes.txt"), "mine").unwrap();
     marked(".tsushin-old-other-abc123");
+    // Set aside by an earlier version: `.tsushin-old-XXXXXX/output`.
+    marked(".tsushin-old-AbC123/output");
+    std::fs::create_dir_all(tmp.join(".tsushin-old-XyZ789/output")).unwrap();
+    std::fs::write(tmp.join(".tsushin-old-XyZ789/output/notes.txt"), "mine").unwrap();
 
     let o = f.run(TODAY, &["--no-pdf"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -312,6 +316,7 @@ fn leftovers_of_interrupted_builds_are_removed_and_nothing_else() {
         f.leftovers(),
         vec![
             ".tsushin-build-out-mine12".to_string(),
+            ".tsushin-old-XyZ789".to_string(),
             ".tsushin-old-other-abc123".to_string()
         ],
     );

@@ -4,7 +4,9 @@
 //! (`.tsushin-build-<name>-XXXXXX`, `.tsushin-old-<name>-XXXXXX`) and carries tsushin's marker
 //! file until its very last moment, so the next build removes exactly those and nothing a
 //! person made. A build holds an advisory lock on the folder it works in from the start to the
-//! swap, so one build never takes another's staging folder for a leftover.
+//! swap, so one build never takes another's staging folder for a leftover. Staging and
+//! set-aside folders of earlier versions (`.tsushin-build-XXXXXX`, `.tsushin-old-XXXXXX/output`)
+//! are removed too when they carry the marker.
 
 use std::fs::File;
 use std::io;
@@ -84,5 +86,46 @@ pub fn tidy(work: &Path, output: &Path, tag: &str) -> io::Result<Option<PathBuf>
             delete_tree(&leftover)?;
         }
     }
+    if std::fs::symlink_metadata(output).is_ok() {
+        for legacy in legacy_old(work) {
+            if let Ok(inner) = std::fs::symlink_metadata(legacy.join("output"))
+                && inner.is_dir()
+            {
+                delete_tree(&legacy.join("output"))?;
+            }
+            std::fs::remove_dir(&legacy)?;
+        }
+    }
     Ok(restored)
+}
+
+/// Earlier versions set the old output aside as `.tsushin-old-XXXXXX/output`. Such a folder is
+/// removed (once the output exists again) when it is empty or holds only an `output` folder
+/// with the marker.
+fn legacy_old(work: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(work) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_prefix(".tsushin-old-")
+                .is_some_and(|r| r.len() == 6 && r.chars().all(|c| c.is_ascii_alphanumeric()))
+        })
+        .map(|e| e.path())
+        .filter(|p| {
+            let Ok(meta) = std::fs::symlink_metadata(p) else {
+                return false;
+            };
+            let names: Vec<_> = std::fs::read_dir(p)
+                .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect())
+                .unwrap_or_default();
+            meta.is_dir()
+                && (names.is_empty()
+                    || (names == ["output"]
+                        && is_ours(&p.join("output"))
+                        && p.join("output").join(MARKER).is_file()))
+        })
+        .collect()
 }
