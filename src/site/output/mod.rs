@@ -113,7 +113,8 @@ impl Target {
         Err(Diagnostic::error(
             Location::file(&self.given),
             format!(
-                "the output folder {shown} exists and was not made by tsushin (it has no {MARKER} file); it was left untouched"
+                "--output `{}` is the folder {shown}, which is not empty and was not made by tsushin (it has no {MARKER} file); it was left untouched",
+                self.given.display()
             ),
         )
         .help("choose another --output, or empty that folder yourself if it may be replaced"))

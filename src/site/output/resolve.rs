@@ -169,10 +169,12 @@ pub fn check_sources(root: &Path, given: &Path, out: &Resolved) -> Result<(), Di
         });
         for o in out.candidates() {
             for s in source.candidates() {
+                let kind = if name.contains('.') { "file" } else { "folder" };
+                let slash = if kind == "folder" { "/" } else { "" };
                 let shown = if s == source.physical && source.physical != source.lexical {
-                    format!("the site's {name} ({})", s.display())
+                    format!("the site's {name}{slash} {kind} ({})", s.display())
                 } else {
-                    format!("the site's {name}")
+                    format!("the site's {name}{slash} {kind}")
                 };
                 if o == s {
                     return refuse(format!("which is {shown}"));
