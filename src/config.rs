@@ -88,6 +88,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
 }
 
 pub fn parse(text: &str, display: &Path, diags: &mut Diagnostics) -> Option<Config> {
+    crate::content::controls::check_yaml(text, display, diags);
     let node: yaml::Node = match yaml::parse(text, display, 1) {
         Ok(n) => n,
         Err(e) => {

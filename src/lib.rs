@@ -11,6 +11,7 @@ pub mod html;
 pub mod japanese;
 pub mod markdown;
 pub mod pdf;
+pub mod printed;
 pub mod progress;
 pub mod scaffold;
 pub mod serve;

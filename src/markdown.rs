@@ -75,7 +75,7 @@ pub fn parse(body: &str, file: &Path, line_offset: usize, diags: &mut Diagnostic
     }
 }
 
-fn options() -> Options<'static> {
+pub(crate) fn options() -> Options<'static> {
     Options {
         extension: Extension {
             strikethrough: true,

@@ -1,5 +1,6 @@
 //! Content: a page is its front matter (`Meta`) and its typed body (`Document`), parsed once.
 
+pub mod controls;
 pub mod event;
 pub mod frontmatter;
 pub mod model;
@@ -90,6 +91,7 @@ pub fn parse(text: &str, rel: &str, display: &Path, diags: &mut Diagnostics) -> 
             return None;
         }
     };
+    controls::check_page(text, &split, display, diags);
     let section = section_of(rel);
     let meta = frontmatter::parse(&split, section, display, diags);
     // The body is parsed even when the front matter is broken, so all problems show at once.

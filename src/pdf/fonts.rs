@@ -247,7 +247,7 @@ impl FontSet {
 
 /// Characters that never start a run of their own: combining marks used with Japanese and
 /// Latin text, variation selectors, joiners.
-fn is_extending(c: char) -> bool {
+pub(crate) fn is_extending(c: char) -> bool {
     matches!(c,
         '\u{0300}'..='\u{036F}'
         | '\u{1AB0}'..='\u{1AFF}'
@@ -338,6 +338,25 @@ mod tests {
         assert!(g.iter().all(|x| x.gid != 0));
         assert!(f.missing(text, &[t, R]).is_empty());
         assert_eq!(f.missing(text, &[t]), vec!['あ']);
+    }
+
+    #[test]
+    fn variation_sequences_shape_to_the_variant_or_the_base() {
+        let f = fonts();
+        let base = f.shape("辻", &[R], 10.0);
+        // BIZ UDPGothic's cmap format 14 maps U+8FBB U+E0100 to glyph 12614.
+        let ivs = f.shape("辻\u{E0100}", &[R], 10.0);
+        assert_eq!(ivs[0].gid, 12614, "{ivs:?}");
+        assert_ne!(base[0].gid, 12614);
+        assert!(ivs.iter().all(|g| g.gid != 0 && g.cluster == 0), "{ivs:?}");
+        let width: f32 = ivs.iter().map(|g| g.advance).sum();
+        assert_eq!(width, base[0].advance);
+        // No variant for あ: the base glyph, the selector hidden.
+        let plain = f.shape("あ", &[R], 10.0);
+        let vs = f.shape("あ\u{E0100}\u{FE00}", &[R], 10.0);
+        assert_eq!(vs[0].gid, plain[0].gid);
+        assert!(vs.iter().all(|g| g.gid != 0), "{vs:?}");
+        assert!(f.missing("辻\u{E0100}あ\u{FE00}", &[R]).is_empty());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod draw;
 pub mod fonts;
+pub mod glyphs;
 pub mod image;
 pub mod layout;
 pub mod style;
@@ -33,6 +34,9 @@ pub struct PdfContext {
     pub regular: Vec<FontIndex>,
     pub bold: Vec<FontIndex>,
     margins: tera::Tera,
+    /// Where the texts printed in every PDF's margins come from, to locate missing glyphs.
+    site_yaml: PathBuf,
+    style_file: Option<(String, PathBuf)>,
 }
 
 impl PdfContext {
@@ -132,6 +136,8 @@ impl PdfContext {
             regular,
             bold,
             margins,
+            site_yaml: root.join(crate::config::FILE_NAME),
+            style_file: theme.pdf_style.clone(),
         })
     }
 
@@ -144,36 +150,6 @@ impl PdfContext {
             }
         }
         c
-    }
-
-    /// Every character of the page's source that no PDF font has: an error at its position,
-    /// so a blank box never reaches a reader.
-    pub fn check_glyphs(&self, source: &str, file: &Path, diags: &mut Diagnostics) {
-        let chain = self.text_chain();
-        for (i, line) in source.lines().enumerate() {
-            if line.is_ascii() {
-                continue;
-            }
-            for (col, c) in line.chars().enumerate() {
-                if c.is_control() || c.is_whitespace() || c as u32 <= 0x7e {
-                    continue;
-                }
-                if chain.iter().any(|f| self.fonts.has_char(*f, c)) {
-                    continue;
-                }
-                diags.push(
-                    Diagnostic::error(
-                        Location::new(file, i + 1, col + 1),
-                        format!(
-                            "U+{:04X} {c} is in no font of the PDF ({})",
-                            c as u32,
-                            self.font_names()
-                        ),
-                    )
-                    .help(glyph_help(c)),
-                );
-            }
-        }
     }
 
     fn font_names(&self) -> String {

@@ -340,7 +340,7 @@ impl State {
             }
             if let Some(page) = self.site.pages.iter().find(|p| &p.rel == rel) {
                 let mut d = Diagnostics::new();
-                ctx.check_glyphs(&page.source, &page.display, &mut d);
+                ctx.check_glyphs(page, &self.site.config, &mut d);
                 if !d.is_empty() {
                     self.glyph_diags
                         .insert(rel.clone(), d.into_iter().collect());

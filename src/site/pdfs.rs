@@ -59,6 +59,26 @@ pub fn plan(pages: &[Page], config: &Config) -> HashMap<String, String> {
     out
 }
 
+/// The only schemes a link in a PDF may have.
+const PDF_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
+
+/// The scheme of `url` in lower case, read as a PDF viewer or browser reads it: surrounding
+/// spaces and controls dropped, tabs and newlines inside ignored. `None` for a relative URL.
+fn scheme_of(url: &str) -> Option<String> {
+    let normalized: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(64)
+        .collect();
+    let (scheme, _) = normalized.split_once(':')?;
+    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| scheme.to_ascii_lowercase())
+}
+
 /// Where a Markdown link goes in a PDF that travels by e-mail: web addresses stay; pages and
 /// files of the site only when the site has a `base_url` to point at.
 fn resolve_for_pdf(site: &Site, page: &Page, url: &str) -> Option<PdfLink> {
@@ -66,8 +86,11 @@ fn resolve_for_pdf(site: &Site, page: &Page, url: &str) -> Option<PdfLink> {
     if let Some(anchor) = url.strip_prefix('#') {
         return Some(PdfLink::Anchor(anchor.to_owned()));
     }
-    if url.contains("://") || url.starts_with("mailto:") || url.starts_with("tel:") {
-        return Some(PdfLink::Uri(url.to_owned()));
+    if let Some(scheme) = scheme_of(url) {
+        // javascript:, data:, file:, … stay plain text, as the HTML drops them.
+        return PDF_SCHEMES
+            .contains(&scheme.as_str())
+            .then(|| PdfLink::Uri(url.to_owned()));
     }
     let base = site.config.base_url.as_ref()?;
     let (path, frag) = url
@@ -91,7 +114,6 @@ fn resolve_for_pdf(site: &Site, page: &Page, url: &str) -> Option<PdfLink> {
 
 /// Checks glyph coverage, then typesets every planned PDF in parallel.
 pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMap<String, Vec<u8>> {
-    check_site_texts(site, ctx, diags);
     let content_dir = site.root.join("content");
     let progress = crate::progress::phase("PDFs", site.pdf_paths.len());
     let results: Vec<(String, Result<Vec<u8>, Diagnostic>, Diagnostics)> = site
@@ -100,7 +122,7 @@ pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMa
         .filter_map(|page| site.pdf_paths.get(&page.rel).map(|path| (page, path)))
         .map(|(page, path)| {
             let mut d = Diagnostics::new();
-            ctx.check_glyphs(&page.source, &page.display, &mut d);
+            ctx.check_glyphs(page, &site.config, &mut d);
             if d.has_errors() {
                 return (path.clone(), Ok(Vec::new()), d);
             }
@@ -132,38 +154,22 @@ pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMa
     files
 }
 
-/// The checks of `render` that need no typesetting (for `tsushin check`): every character of
-/// every page that gets a PDF, and of site.yaml, must be in the PDF fonts.
+/// The checks of `render` that need no PDF written (for `tsushin check`): every character
+/// each PDF would typeset must be in the PDF fonts.
 pub fn check(site: &Site, diags: &mut Diagnostics) {
     let Some(ctx) = &site.pdf else { return };
-    check_site_texts(site, ctx, diags);
-    for page in site
+    let found: Vec<Diagnostics> = site
         .pages
-        .iter()
+        .par_iter()
         .filter(|p| site.pdf_paths.contains_key(&p.rel))
-    {
-        ctx.check_glyphs(&page.source, &page.display, diags);
-    }
-}
-
-/// site.yaml's texts (title, newsletter name, recipients) appear in every PDF's margins.
-fn check_site_texts(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) {
-    let path = site.root.join(crate::config::FILE_NAME);
-    if let Ok((source, _)) =
-        crate::source::read(&path, std::path::Path::new(crate::config::FILE_NAME))
-    {
-        // Comments are not printed: blank them out so only values are checked.
-        let values: String = source
-            .text
-            .lines()
-            .map(|l| match l.find(" #") {
-                Some(i) => &l[..i],
-                None if l.trim_start().starts_with('#') => "",
-                None => l,
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
-        ctx.check_glyphs(&values, &source.display, diags);
+        .map(|page| {
+            let mut d = Diagnostics::new();
+            ctx.check_glyphs(page, &site.config, &mut d);
+            d
+        })
+        .collect();
+    for d in found {
+        diags.extend(d);
     }
 }
 
@@ -242,7 +248,7 @@ pub fn single(
     if diags.has_errors() {
         return None;
     }
-    ctx.check_glyphs(&page.source, &page.display, diags);
+    ctx.check_glyphs(page, &site.config, diags);
     if diags.has_errors() {
         return None;
     }
@@ -295,5 +301,17 @@ mod tests {
             "研修会__第1回___案内_"
         );
         assert_eq!(clean_file_name("  ..通信.. "), "通信");
+    }
+
+    #[test]
+    fn schemes_are_read_as_viewers_read_them() {
+        assert_eq!(
+            scheme_of(" JavaScript:alert(1)").as_deref(),
+            Some("javascript")
+        );
+        assert_eq!(scheme_of("java\tscript:x").as_deref(), Some("javascript"));
+        assert_eq!(scheme_of("https://example.jp/").as_deref(), Some("https"));
+        assert_eq!(scheme_of("images/a:b.png"), None);
+        assert_eq!(scheme_of("../events/index.html#x"), None);
     }
 }
