@@ -311,7 +311,10 @@ pub fn parse(
     {
         diags.push(
             Diagnostic::error(loc.clone(), format!("slug `{s}` cannot be used: {why}")).help(
-                "use letters, digits, Japanese, `-` and `_` only, e.g. `slug: 2021-06-vol01`",
+                format!(
+                    "use letters, digits, Japanese, `-` and `_` only, e.g. `slug: {}`",
+                    suggest_slug(s)
+                ),
             ),
         );
         ok = false;
@@ -656,7 +659,39 @@ pub fn check_slug(slug: &str) -> Result<(), &'static str> {
     if slug.len() > 120 {
         return Err("it is too long");
     }
+    if slug.ends_with('.') {
+        return Err("it ends with a dot, which Windows drops from file names");
+    }
+    if crate::site::names::is_reserved(slug) {
+        return Err(
+            "it is a device name on Windows (CON, PRN, AUX, NUL, COM1–9, LPT1–9), with any extension",
+        );
+    }
     Ok(())
+}
+
+/// A slug like `slug` that `check_slug` accepts.
+fn suggest_slug(slug: &str) -> String {
+    let dashed: String = slug
+        .chars()
+        .map(|c| {
+            if c.is_control() || c.is_whitespace() || "/\\:*?\"<>|#%".contains(c) {
+                '-'
+            } else {
+                c
+            }
+        })
+        .take(100)
+        .collect();
+    let mut safe = dashed.trim_matches('.').to_owned();
+    if safe.is_empty() {
+        safe = "2021-06-vol01".into();
+    }
+    if crate::site::names::is_reserved(&safe) {
+        let at = safe.find('.').unwrap_or(safe.len());
+        safe.insert_str(at, "-1");
+    }
+    safe
 }
 
 #[cfg(test)]

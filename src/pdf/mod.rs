@@ -262,10 +262,10 @@ pub fn render(
         crate::content::Section::Event => "event",
         crate::content::Section::Plain => "page",
     };
-    let dir = content_dir.join(Path::new(&page.rel).parent().unwrap_or(Path::new("")));
     let image = |url: &str, max_width: f32| -> Result<draw::Image, String> {
-        let decoded = percent_encoding::percent_decode_str(url).decode_utf8_lossy();
-        let bytes = std::fs::read(dir.join(decoded.as_ref())).map_err(|e| format!("{url}: {e}"))?;
+        // The one rule of what may be read (inside content/, symlinks resolved, no web URL).
+        let path = crate::site::resolve::image_file(content_dir, &page.rel, url)?;
+        let bytes = std::fs::read(path).map_err(|e| format!("{url}: {e}"))?;
         let img = image::decode(&bytes)?;
         // The layout never draws an image taller than the text column.
         let (_, _, _, body_height) = ctx.style.body_box();

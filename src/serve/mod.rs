@@ -425,10 +425,11 @@ fn respond(shared: &Shared, req: &http::Request) -> Response {
         return Response::new(200, page::content_type(&rel), bytes.clone());
     }
     if snap.assets.contains(&rel) {
-        let path = shared.root.join("content").join(&rel);
-        return match std::fs::read(&path) {
-            Ok(bytes) => Response::new(200, page::content_type(&rel), bytes),
-            Err(_) => not_found(&rel, &script),
+        // The same rule as `build`: inside content/ once symbolic links are resolved.
+        let path = crate::site::resolve::file_in(&shared.root.join("content"), &rel);
+        return match path.map(std::fs::read) {
+            Ok(Ok(bytes)) => Response::new(200, page::content_type(&rel), bytes),
+            _ => not_found(&rel, &script),
         };
     }
     if let Some(bytes) = snap.statics.get(&rel) {

@@ -324,7 +324,8 @@ fn rels(sources: Vec<(PathBuf, String)>) -> Vec<String> {
 /// Duplicate issue numbers and output paths, as `load` reports them.
 fn unique(site: &Site) -> Vec<Diagnostic> {
     let mut d = Diagnostics::new();
-    super::check_unique(&site.pages, &site.assets, &mut d);
+    super::check_unique(&site.pages, &site.content_files, &mut d);
+    super::names::check_outputs(&site.pages, &site.assets, &mut d);
     d.into_iter().collect()
 }
 
@@ -378,8 +379,8 @@ impl State {
             .filter(|r| !now.contains(r))
             .cloned()
             .collect();
-        let old_assets: HashSet<&String> = self.site.assets.iter().collect();
-        let assets_changed = assets != self.site.assets;
+        let old_assets: HashSet<&String> = self.site.content_files.iter().collect();
+        let assets_changed = assets != self.site.content_files;
         let asset_touched = assets.iter().any(under) || old_assets.iter().any(|a| under(a));
         if reparse.is_empty() && removed.is_empty() && !assets_changed {
             return Some(Update {
@@ -439,14 +440,15 @@ impl State {
             .filter_map(|rel| fresh.remove(rel).or_else(|| old.remove(rel)))
             .collect();
         self.sources = sources;
-        self.site.assets = assets;
+        self.site.content_files = assets;
+        self.site.assets = super::resolve::published(&self.site.pages, &self.site.content_files);
         self.unique_diags = unique(&self.site);
 
         let tag_files = links::tag_files(self.site.pages.iter().flat_map(|p| &p.meta.tags));
         let tags_renamed = tag_files != self.site.tag_files;
         self.site.tag_files = tag_files;
         if opts.pdf {
-            let plan = super::pdfs::plan(&self.site.pages, &self.site.config);
+            let plan = super::pdfs::plan(&self.site.pages, &self.site.config, &self.site.assets);
             for p in &self.site.pages {
                 if plan.get(&p.rel) != self.site.pdf_paths.get(&p.rel) {
                     changed.insert(p.rel.clone());
@@ -509,6 +511,7 @@ impl State {
             pages: site.pages.iter().map(|p| (p.rel.as_str(), p)).collect(),
             drafts: site.drafts.clone(),
             files: files_known,
+            content_dir: site.root.join("content"),
         };
 
         // Links are resolved for every page (cheap): a page is rendered again when its links

@@ -9,6 +9,9 @@ use crate::content::Page;
 use crate::content::model::UrlKind;
 use crate::diag::{Diagnostic, Location};
 
+use super::names;
+use super::resolve::{self, Url};
+
 /// Characters escaped in a path segment; Japanese is escaped too, which every browser and
 /// file share handles, while raw UTF-8 in hrefs trips some older intranet proxies.
 const SEGMENT: &AsciiSet = &CONTROLS
@@ -65,6 +68,7 @@ pub fn tag_files<'a>(tags: impl IntoIterator<Item = &'a String>) -> BTreeMap<Str
                 }
             })
             .collect();
+        let cleaned = names::make_safe(&cleaned, "tag");
         let mut name = cleaned.clone();
         let mut n = 2;
         while !used.insert(name.to_lowercase()) {
@@ -74,14 +78,6 @@ pub fn tag_files<'a>(tags: impl IntoIterator<Item = &'a String>) -> BTreeMap<Str
         files.insert(tag.clone(), format!("tags/{name}.html"));
     }
     files
-}
-
-fn is_external(url: &str) -> bool {
-    let scheme_end = url.find(':');
-    let first_sep = url.find(['/', '?', '#']);
-    url.starts_with("//")
-        || matches!((scheme_end, first_sep), (Some(c), Some(s)) if c < s)
-        || (scheme_end.is_some() && first_sep.is_none())
 }
 
 /// Joins `rel` to the folder of `base` (both relative to content/), resolving `.` and `..`;
@@ -107,6 +103,8 @@ pub struct Targets<'a> {
     pub drafts: HashSet<String>,
     /// Output files that exist besides pages (index pages, feed, static and content files).
     pub files: HashSet<String>,
+    /// The site's content/ folder, to say why a file that is there is not published.
+    pub content_dir: std::path::PathBuf,
 }
 
 /// Resolves every link and image of `page`: returns URL → href, and a diagnostic for each
@@ -124,47 +122,26 @@ pub fn resolve_page(page: &Page, targets: &Targets) -> (HashMap<String, String>,
     for r in &page.doc.refs {
         let loc = Location::new(&page.display, r.line, r.column);
         let url = r.url.trim();
-        if url.is_empty() || is_external(url) {
-            continue;
-        }
-        if let Some(frag) = url.strip_prefix('#') {
-            let frag = percent_decode_str(frag).decode_utf8_lossy();
-            if !frag.is_empty() && !ids.contains(frag.as_ref()) && !frag.starts_with("fn") {
-                problems.push(
-                    Diagnostic::warning(
-                        loc,
-                        format!("no heading with the anchor `#{frag}` on this page"),
-                    )
-                    .help(suggest_anchor(&frag, &ids)),
-                );
+        let (target, frag) = match resolve::classify(&page.rel, url) {
+            Ok(Url::Empty | Url::External) => continue,
+            Ok(Url::Anchor(frag)) => {
+                let frag = percent_decode_str(frag).decode_utf8_lossy();
+                if !frag.is_empty() && !ids.contains(frag.as_ref()) && !frag.starts_with("fn") {
+                    problems.push(
+                        Diagnostic::warning(
+                            loc,
+                            format!("no heading with the anchor `#{frag}` on this page"),
+                        )
+                        .help(suggest_anchor(&frag, &ids)),
+                    );
+                }
+                continue;
             }
-            continue;
-        }
-        if url.starts_with('/') {
-            problems.push(
-                Diagnostic::error(
-                    loc,
-                    format!("link `{url}` starts with `/`, which breaks on file shares"),
-                )
-                .help("write the link relative to this file, e.g. `../events/2021-08-tabunya.md`"),
-            );
-            continue;
-        }
-        let (path_part, frag) = match url.split_once('#') {
-            Some((p, f)) => (p, Some(f)),
-            None => (url, None),
-        };
-        let path_part = path_part.split('?').next().unwrap_or(path_part);
-        let decoded = percent_decode_str(path_part).decode_utf8_lossy();
-        let Some(target) = join(dir, &decoded) else {
-            problems.push(
-                Diagnostic::error(
-                    loc,
-                    format!("link `{url}` points outside the content folder"),
-                )
-                .help("link only to files inside content/"),
-            );
-            continue;
+            Ok(Url::Local { target, fragment }) => (target, fragment),
+            Err(why) => {
+                problems.push(why.diagnostic(loc, url));
+                continue;
+            }
         };
         let frag_suffix = frag.map(|f| format!("#{f}")).unwrap_or_default();
         if target.ends_with(".md") {
@@ -209,6 +186,10 @@ pub fn resolve_page(page: &Page, targets: &Targets) -> (HashMap<String, String>,
                 r.url.clone(),
                 format!("{}{frag_suffix}", href(&page.out_path, &target)),
             );
+        } else if let Err(why) = resolve::file_in(&targets.content_dir, &target)
+            && let Some(d) = why.diagnostic(loc.clone(), url)
+        {
+            problems.push(d);
         } else {
             let what = if r.kind == UrlKind::Image {
                 "image"
@@ -267,14 +248,6 @@ mod tests {
             Some("events/a.md")
         );
         assert_eq!(join("", "../x.md"), None);
-    }
-
-    #[test]
-    fn externals() {
-        assert!(is_external("https://example.jp/a"));
-        assert!(is_external("mailto:a@example.jp"));
-        assert!(!is_external("images/a.png"));
-        assert!(!is_external("a.md#x:y"));
     }
 
     #[test]

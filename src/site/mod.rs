@@ -5,9 +5,11 @@ pub mod context;
 pub mod feed;
 pub mod incremental;
 pub mod links;
+pub mod names;
 pub mod output;
 mod pages;
 pub mod pdfs;
+pub mod resolve;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -45,8 +47,11 @@ pub struct Site {
     pub config: Config,
     pub theme: Theme,
     pub pages: Vec<Page>,
-    /// Non-Markdown files under content/ (images, attachments), relative to content/.
+    /// Files copied from content/ (images, attachments), relative to content/: those that a
+    /// published page links to or shows (`resolve::published`).
     pub assets: Vec<String>,
+    /// Every non-Markdown file under content/ that may be published (no junk, no link out).
+    pub content_files: Vec<String>,
     pub drafts: HashSet<String>,
     /// Tag → output file of its page.
     pub tag_files: BTreeMap<String, String>,
@@ -100,7 +105,7 @@ pub fn load(root: &Path, include_drafts: bool, diags: &mut Diagnostics) -> Optio
     let config = config::load(root, diags)?;
     let theme = theme::load(root, &config, diags);
     let content_dir = root.join("content");
-    let (sources, assets) = scan(&content_dir, diags);
+    let (sources, content_files) = scan(&content_dir, diags);
     let results: Vec<(Option<Page>, Diagnostics)> = sources
         .par_iter()
         .map(|(path, rel)| {
@@ -121,10 +126,13 @@ pub fn load(root: &Path, include_drafts: bool, diags: &mut Diagnostics) -> Optio
             None => {}
         }
     }
-    check_unique(&pages, &assets, diags);
+    let assets = resolve::published(&pages, &content_files);
+    // Names that clash with a page are reported for every file, published or not.
+    check_unique(&pages, &content_files, diags);
+    names::check_outputs(&pages, &assets, diags);
     let theme = theme?;
     let tag_files = links::tag_files(pages.iter().flat_map(|p| &p.meta.tags));
-    let pdf_paths = pdfs::plan(&pages, &config);
+    let pdf_paths = pdfs::plan(&pages, &config, &assets);
     let pdf = crate::pdf::PdfContext::new(root, &theme, &config, diags);
     Some(Site {
         pdf_paths,
@@ -134,6 +142,7 @@ pub fn load(root: &Path, include_drafts: bool, diags: &mut Diagnostics) -> Optio
         theme,
         pages,
         assets,
+        content_files,
         drafts,
         tag_files,
     })
@@ -168,7 +177,11 @@ fn scan(content_dir: &Path, diags: &mut Diagnostics) -> (Vec<(PathBuf, String)>,
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_symlink() {
+            if !linked_file_inside(content_dir, entry.path(), diags) {
+                continue;
+            }
+        } else if !entry.file_type().is_file() {
             continue;
         }
         let rel_path = entry
@@ -185,9 +198,8 @@ fn scan(content_dir: &Path, diags: &mut Diagnostics) -> (Vec<(PathBuf, String)>,
             );
             continue;
         };
-        let name = entry.file_name().to_string_lossy();
-        if name.ends_with('~') || name.starts_with("~$") {
-            continue; // editor backups and Office lock files
+        if resolve::is_junk(&entry.file_name().to_string_lossy()) {
+            continue; // OS and editor files (Thumbs.db, ~$ lock files, backups): never published
         }
         if rel.to_ascii_lowercase().ends_with(".md") {
             sources.push((entry.path().to_path_buf(), rel));
@@ -196,6 +208,26 @@ fn scan(content_dir: &Path, diags: &mut Diagnostics) -> (Vec<(PathBuf, String)>,
         }
     }
     (sources, assets)
+}
+
+/// Whether the symbolic link `path` under content/ leads to a file inside content/; a linked
+/// Markdown file that leads out of it is left out with a warning.
+fn linked_file_inside(content_dir: &Path, path: &Path, diags: &mut Diagnostics) -> bool {
+    let rel = path.strip_prefix(content_dir).unwrap_or(path);
+    match resolve::file_in(content_dir, &rel.to_string_lossy().replace('\\', "/")) {
+        Ok(_) => true,
+        Err(resolve::NotRead::Outside) if rel.extension().is_some_and(|e| e == "md") => {
+            diags.push(
+                Diagnostic::warning(
+                    Location::file(Path::new("content").join(rel)),
+                    "this file is a symbolic link to a file outside content/; tsushin leaves it out",
+                )
+                .help("copy the file into content/ instead of linking to it"),
+            );
+            false
+        }
+        Err(_) => false,
+    }
 }
 
 /// Generated pages that content may not replace.
@@ -305,12 +337,15 @@ fn write(
     }
     let content_dir = site.root.join("content");
     for rel in &site.assets {
-        let bytes = std::fs::read(content_dir.join(rel)).map_err(|e| {
+        let at = || Location::file(Path::new("content").join(rel));
+        let path = resolve::file_in(&content_dir, rel).map_err(|_| {
             Diagnostic::error(
-                Location::file(Path::new("content").join(rel)),
-                format!("cannot read: {e}"),
+                at(),
+                "cannot read: the file is gone or now leads outside content/",
             )
         })?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| Diagnostic::error(at(), format!("cannot read: {e}")))?;
         staging.write(rel, &bytes)?;
     }
     for (rel, bytes) in files {

@@ -38,6 +38,7 @@ pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files
         pages: pages.iter().map(|p| (p.rel.as_str(), *p)).collect(),
         drafts: site.drafts.clone(),
         files: files_known,
+        content_dir: site.root.join("content"),
     };
 
     let progress = crate::progress::phase("pages", pages.len());

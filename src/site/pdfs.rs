@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use super::Site;
 use super::links;
+use super::resolve;
 use crate::config::Config;
 use crate::content::Page;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -26,16 +27,22 @@ fn clean_file_name(s: &str) -> String {
             }
         })
         .collect();
-    let trimmed = cleaned
+    let short: String = cleaned
         .trim()
         .trim_matches('.')
-        .replace(char::is_whitespace, "_");
-    trimmed.chars().take(60).collect()
+        .replace(char::is_whitespace, "_")
+        .chars()
+        .take(60)
+        .collect();
+    // Safe on a Windows share too: no trailing dot, no device name (`CON.pdf`).
+    super::names::make_safe(&short, "")
 }
 
-/// Output path of every page that gets a PDF (rel → path), unique within the site.
-pub fn plan(pages: &[Page], config: &Config) -> HashMap<String, String> {
-    let mut used = HashSet::new();
+/// Output path of every page that gets a PDF (rel → path), unique within the site even where
+/// Windows ignores case, and never the path of a file copied from content/ (`assets`). When
+/// the name from the title is taken, the page's slug is added, then a number.
+pub fn plan(pages: &[Page], config: &Config, assets: &[String]) -> HashMap<String, String> {
+    let mut used: HashSet<String> = assets.iter().map(|a| a.to_lowercase()).collect();
     let mut out = HashMap::new();
     for p in pages {
         let (dir, stem) = if let Some(n) = p.newsletter() {
@@ -49,11 +56,14 @@ pub fn plan(pages: &[Page], config: &Config) -> HashMap<String, String> {
         } else {
             continue;
         };
-        let mut path = format!("{dir}/{stem}.pdf");
-        if !used.insert(path.to_lowercase()) {
-            path = format!("{dir}/{stem}_{}.pdf", p.slug());
-            used.insert(path.to_lowercase());
-        }
+        let slug = super::names::make_safe(p.slug(), "page");
+        // A title of only dots or symbols leaves no name: the slug is the name then.
+        let stem = if stem.is_empty() { slug.clone() } else { stem };
+        let path = std::iter::once(format!("{dir}/{stem}.pdf"))
+            .chain(std::iter::once(format!("{dir}/{stem}_{slug}.pdf")))
+            .chain((2..).map(|n| format!("{dir}/{stem}_{slug}_{n}.pdf")))
+            .find(|c| used.insert(c.to_lowercase()))
+            .unwrap_or_default();
         out.insert(p.rel.clone(), path);
     }
     out
@@ -93,13 +103,13 @@ fn resolve_for_pdf(site: &Site, page: &Page, url: &str) -> Option<PdfLink> {
             .then(|| PdfLink::Uri(url.to_owned()));
     }
     let base = site.config.base_url.as_ref()?;
-    let (path, frag) = url
-        .split_once('#')
-        .map(|(p, f)| (p, Some(f)))
-        .unwrap_or((url, None));
-    let dir = page.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-    let target = links::join(dir, &decoded)?;
+    let Ok(resolve::Url::Local {
+        target,
+        fragment: frag,
+    }) = resolve::classify(&page.rel, url)
+    else {
+        return None;
+    };
     let out = match site.pages.iter().find(|p| p.rel == target) {
         Some(p) => p.out_path.clone(),
         None if target.ends_with(".md") => return None,
@@ -122,6 +132,7 @@ pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMa
         .filter_map(|page| site.pdf_paths.get(&page.rel).map(|path| (page, path)))
         .map(|(page, path)| {
             let mut d = Diagnostics::new();
+            d.extend(resolve::check_refs(page, &content_dir));
             ctx.check_glyphs(page, &site.config, &mut d);
             if d.has_errors() {
                 return (path.clone(), Ok(Vec::new()), d);
@@ -248,6 +259,7 @@ pub fn single(
     if diags.has_errors() {
         return None;
     }
+    diags.extend(resolve::check_refs(page, &root.join("content")));
     ctx.check_glyphs(page, &site.config, diags);
     if diags.has_errors() {
         return None;
@@ -270,7 +282,7 @@ pub fn single(
     let target = match out {
         Some(o) => o.to_path_buf(),
         None => {
-            let name = plan(std::slice::from_ref(page), &site.config)
+            let name = plan(std::slice::from_ref(page), &site.config, &[])
                 .remove(&page.rel)
                 .and_then(|p| p.rsplit('/').next().map(str::to_owned))
                 .unwrap_or_else(|| format!("{}.pdf", page.slug()));
