@@ -12,6 +12,7 @@ pub mod japanese;
 pub mod markdown;
 pub mod pdf;
 pub mod progress;
+pub mod publish;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
