@@ -50,6 +50,36 @@ enum Command {
         #[arg(long)]
         no_pdf: bool,
     },
+    /// Build the site and copy it safely to the intranet folder DEST (a shared drive or the web
+    /// server's folder): only changed files, pages before listings, no stray deletions.
+    Publish {
+        /// The folder to publish to; default: `publish: {to: …}` in site.yaml.
+        dest: Option<PathBuf>,
+        /// The site folder (the one with site.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// The date that decides upcoming and past trainings (YYYY-MM-DD); default: today.
+        #[arg(long, value_parser = parse_today)]
+        today: Option<jiff::civil::Date>,
+        /// Skip the PDFs.
+        #[arg(long)]
+        no_pdf: bool,
+        /// Show what would be added, changed and removed; write nothing to DEST.
+        #[arg(long)]
+        dry_run: bool,
+        /// Allow deleting more than 50 files or 20 % of the published files.
+        #[arg(long)]
+        allow_deletes: bool,
+        /// Publish into a folder that has files but no record of an earlier publish.
+        #[arg(long)]
+        adopt: bool,
+        /// Answer yes to the question of --adopt (for scripts).
+        #[arg(long)]
+        yes: bool,
+    },
     /// Typeset one issue or training announcement as a PDF.
     Pdf {
         /// The page's Markdown file, under content/.
@@ -230,6 +260,28 @@ pub fn run() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Command::Publish {
+            dest,
+            root,
+            drafts,
+            today,
+            no_pdf,
+            dry_run,
+            allow_deletes,
+            adopt,
+            yes,
+        } => crate::publish::run(&crate::publish::PublishOptions {
+            dest,
+            root,
+            drafts,
+            pdf: !no_pdf,
+            today: or_today(today),
+            dry_run,
+            allow_deletes,
+            adopt,
+            yes,
+            verbosity,
+        }),
         Command::Pdf { file, output, root } => {
             let mut diags = crate::diag::Diagnostics::new();
             let written = site::pdfs::single(root.as_deref(), &file, output.as_deref(), &mut diags);

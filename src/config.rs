@@ -26,6 +26,9 @@ pub struct Config {
     pub date_style: DigitStyle,
     /// Raw HTML in Markdown is sanitised unless this is true.
     pub allow_raw_html: bool,
+    /// `publish: {to: …}`: the default folder of `tsushin publish`, as written, and where.
+    #[serde(skip)]
+    pub publish_to: Option<(String, Location)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -37,6 +40,12 @@ struct Raw {
     newsletter: Option<RawNewsletter>,
     date_style: Option<serde_saphyr::Spanned<String>>,
     allow_raw_html: Option<bool>,
+    publish: Option<RawPublish>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawPublish {
+    to: Option<serde_saphyr::Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -56,9 +65,11 @@ const SCHEMA: yaml::Schema = &[
             "newsletter",
             "date_style",
             "allow_raw_html",
+            "publish",
         ],
     ),
     ("newsletter", &["name", "recipients"]),
+    ("publish", &["to"]),
 ];
 
 pub const DEFAULT_NEWSLETTER_NAME: &str = "コーディネーター連絡会通信";
@@ -160,6 +171,14 @@ pub fn parse(text: &str, display: &Path, diags: &mut Diagnostics) -> Option<Conf
         recipients: newsletter.recipients.unwrap_or_default(),
         date_style,
         allow_raw_html: raw.allow_raw_html.unwrap_or(false),
+        publish_to: raw.publish.and_then(|p| p.to).map(|t| {
+            let at = Location::new(
+                display,
+                t.referenced.line() as usize,
+                t.referenced.column() as usize,
+            );
+            (t.value, at)
+        }),
     })
 }
 

@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod pdf;
 pub mod printed;
 pub mod progress;
+pub mod publish;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
