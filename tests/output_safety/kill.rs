@@ -229,12 +229,12 @@ fn killed_during_the_two_step_fallback_the_next_build_restores() {
     let no_exchange = vec!["inject=renameat2:error=EINVAL".to_string()];
     let kills = kill_at_every_call(
         &f,
-        &["rename", "unlinkat", "rmdir"],
+        &["rename", "mkdir", "unlink", "unlinkat", "rmdir"],
         &no_exchange,
         Mode::Fallback,
     );
     eprintln!("{kills} builds killed");
-    assert!(kills >= 5, "only {kills} kills: the swap was not reached");
+    assert!(kills >= 10, "only {kills} kills: the swap was not reached");
 }
 
 #[test]

@@ -26,6 +26,8 @@ pub struct Target {
     mount: bool,
     /// The output's name, part of the temporary folders' names.
     tag: String,
+    /// The resolved path as shown in messages.
+    shown: String,
     lock: Option<File>,
 }
 
@@ -72,11 +74,12 @@ pub fn prepare(root: &Path, output: &Path) -> Result<Target, Diagnostic> {
         mount,
         tag,
         lock: None,
+        shown: resolved.describe(),
     };
     if target.work.is_dir() {
         target.lock_and_tidy()?;
     }
-    target.check_replaceable(&resolved.describe())?;
+    target.check_replaceable()?;
     Ok(target)
 }
 
@@ -97,7 +100,8 @@ impl Target {
     }
 
     /// Refuses to replace a non-empty folder that tsushin did not make.
-    fn check_replaceable(&self, shown: &str) -> Result<(), Diagnostic> {
+    fn check_replaceable(&self) -> Result<(), Diagnostic> {
+        let shown = &self.shown;
         let Ok(entries) = std::fs::read_dir(&self.path) else {
             return Ok(());
         };
@@ -126,6 +130,8 @@ impl Target {
             std::fs::create_dir_all(&self.work).map_err(|e| io_error(&self.work, e))?;
             self.lock_and_tidy()?;
         }
+        // Again: the folder may have changed while the site was being rendered.
+        self.check_replaceable()?;
         let dir = tempfile::Builder::new()
             .prefix(&format!(".tsushin-build-{}-", self.tag))
             .tempdir_in(&self.work)

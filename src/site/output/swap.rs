@@ -78,14 +78,16 @@ pub fn replace(
 }
 
 /// Replaces the output folder `dest` (not a mount point) by `staged`; the old output ends at
-/// `staged`. The fallback's aside folder is reserved in `work` as `.tsushin-old-<tag>-*`.
+/// `staged`. The fallback's aside name is chosen in `work` as `.tsushin-old-<tag>-*`.
 pub fn replace_folder(staged: &Path, dest: &Path, work: &Path, tag: &str) -> io::Result<()> {
     replace(staged, dest, || {
-        // A unique name; renaming a folder onto an empty folder replaces it.
-        Ok(tempfile::Builder::new()
+        // A unique free name (Windows cannot rename a folder onto an empty one).
+        let reserved = tempfile::Builder::new()
             .prefix(&format!(".tsushin-old-{tag}-"))
             .tempdir_in(work)?
-            .keep())
+            .keep();
+        std::fs::remove_dir(&reserved)?;
+        Ok(reserved)
     })
 }
 
