@@ -110,9 +110,9 @@ fn tsushin_pdf_refuses_images_outside_content() {
     let secret = outside.path().join("secret.png");
     std::fs::write(&secret, red_png()).unwrap();
     let f = issue_with(&format!(
-        "絶対パス：\n\n![一](file-abs)\n\n上の階層：\n\n![二](../../../secret.png)\n\nリンク：\n\n![三](images/link.png)\n"
-    )
-    .replace("file-abs", &secret.display().to_string()));
+        "絶対パス：\n\n![一]({})\n\n上の階層：\n\n![二](../../../secret.png)\n\nリンク：\n\n![三](images/link.png)\n",
+        secret.display()
+    ));
     // `../../../secret.png` from content/newsletters/ is the folder that holds the site.
     std::fs::write(f.dir.path().join("secret.png"), red_png()).unwrap();
     std::fs::create_dir_all(f.root().join("content/newsletters/images")).unwrap();
