@@ -348,3 +348,24 @@ fn preview_follows_the_same_rules() {
     assert!(text.contains("symbolic link"), "{text}");
     assert_eq!(server.get(&encoded("newsletters/会場.png")).0, 404);
 }
+
+#[test]
+fn a_linked_page_from_outside_the_site_is_left_out_with_a_warning() {
+    let f = issue_with("本文です。");
+    let outside = tempfile::tempdir().unwrap();
+    let notes = outside.path().join("私的なメモ.md");
+    std::fs::write(&notes, page("私的なメモ", "個人の連絡先")).unwrap();
+    std::os::unix::fs::symlink(&notes, f.root().join("content/memo.md")).unwrap();
+
+    let (code, diags) = check_json(&f, &[]);
+    assert_eq!(code, Some(0), "{diags:#?}");
+    assert!(
+        diags.iter().any(|d| d["severity"] == "warning"
+            && d["file"] == "content/memo.md"
+            && d["message"].as_str().unwrap().contains("outside content/")),
+        "{diags:#?}"
+    );
+    let run = f.run(TODAY, &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(!f.exists("memo.html"));
+}
