@@ -110,9 +110,9 @@ fn tsushin_pdf_refuses_images_outside_content() {
     let secret = outside.path().join("secret.png");
     std::fs::write(&secret, red_png()).unwrap();
     let f = issue_with(&format!(
-        "絶対パス：\n\n![一](file-abs)\n\n上の階層：\n\n![二](../../../secret.png)\n\nリンク：\n\n![三](images/link.png)\n"
-    )
-    .replace("file-abs", &secret.display().to_string()));
+        "絶対パス：\n\n![一]({})\n\n上の階層：\n\n![二](../../../secret.png)\n\nリンク：\n\n![三](images/link.png)\n",
+        secret.display()
+    ));
     // `../../../secret.png` from content/newsletters/ is the folder that holds the site.
     std::fs::write(f.dir.path().join("secret.png"), red_png()).unwrap();
     std::fs::create_dir_all(f.root().join("content/newsletters/images")).unwrap();
@@ -347,4 +347,25 @@ fn preview_follows_the_same_rules() {
     assert!(text.contains(&format!("{ISSUE}:7:1")), "{text}");
     assert!(text.contains("symbolic link"), "{text}");
     assert_eq!(server.get(&encoded("newsletters/会場.png")).0, 404);
+}
+
+#[test]
+fn a_linked_page_from_outside_the_site_is_left_out_with_a_warning() {
+    let f = issue_with("本文です。");
+    let outside = tempfile::tempdir().unwrap();
+    let notes = outside.path().join("私的なメモ.md");
+    std::fs::write(&notes, page("私的なメモ", "個人の連絡先")).unwrap();
+    std::os::unix::fs::symlink(&notes, f.root().join("content/memo.md")).unwrap();
+
+    let (code, diags) = check_json(&f, &[]);
+    assert_eq!(code, Some(0), "{diags:#?}");
+    assert!(
+        diags.iter().any(|d| d["severity"] == "warning"
+            && d["file"] == "content/memo.md"
+            && d["message"].as_str().unwrap().contains("outside content/")),
+        "{diags:#?}"
+    );
+    let run = f.run(TODAY, &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(!f.exists("memo.html"));
 }
