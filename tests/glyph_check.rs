@@ -207,6 +207,31 @@ fn control_characters_from_escapes_and_references_are_refused() {
     }
 }
 
+#[test]
+fn control_characters_in_site_yaml_are_refused() {
+    let site = "title: \"連絡会\\a\"\nnewsletter:\n  name: \"連絡会\\e[2J通信\"\n";
+    let f = Fixture::new(&[("site.yaml", site), (ISSUE, &issue("", "本文です。"))]);
+    let built = f.run(TODAY, &["--no-pdf"]);
+    let err = stderr(&built);
+    assert_eq!(built.status.code(), Some(1), "{err}");
+    for (message, place) in [
+        (
+            "control character U+0007 (BEL)",
+            place_of("site.yaml", site, "\\a"),
+        ),
+        (
+            "control character U+001B (ESC)",
+            place_of("site.yaml", site, "\\e[2J"),
+        ),
+    ] {
+        assert!(
+            err.contains(&format!("{place}: {message} in the text")),
+            "no `{message}` at {place}:\n{err}"
+        );
+    }
+    assert!(!f.out().exists());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Ideographic variation sequences
 
