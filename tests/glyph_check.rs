@@ -207,6 +207,31 @@ fn control_characters_from_escapes_and_references_are_refused() {
     }
 }
 
+#[test]
+fn control_characters_in_site_yaml_are_refused() {
+    let site = "title: \"連絡会\\a\"\nnewsletter:\n  name: \"連絡会\\e[2J通信\"\n";
+    let f = Fixture::new(&[("site.yaml", site), (ISSUE, &issue("", "本文です。"))]);
+    let built = f.run(TODAY, &["--no-pdf"]);
+    let err = stderr(&built);
+    assert_eq!(built.status.code(), Some(1), "{err}");
+    for (message, place) in [
+        (
+            "control character U+0007 (BEL)",
+            place_of("site.yaml", site, "\\a"),
+        ),
+        (
+            "control character U+001B (ESC)",
+            place_of("site.yaml", site, "\\e[2J"),
+        ),
+    ] {
+        assert!(
+            err.contains(&format!("{place}: {message} in the text")),
+            "no `{message}` at {place}:\n{err}"
+        );
+    }
+    assert!(!f.out().exists());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Ideographic variation sequences
 
@@ -321,7 +346,8 @@ fn shown_codes(doc: &lopdf::Document) -> Vec<u32> {
 fn variation_sequences_print_the_variant_glyph() {
     // 辻󠄀 (U+8FBB U+E0100, one-dot 辻) and 葛󠄀 (U+845B U+E0100): BIZ UDPGothic's cmap format 14
     // maps both to their own glyphs. 逸︀ uses a standardised variation selector (U+FE00).
-    let body = "辻󠄀さんと葛󠄀西さん、辻さんと葛西さん。逸︀話と逸話。\n\n## 辻󠄀堂の見出し";
+    // あ with a selector the font does not list prints as あ.
+    let body = "辻󠄀さんと葛󠄀西さん、辻さんと葛西さん。逸︀話と逸話。あ\u{E0100}い\u{FE01}う。\n\n## 辻󠄀堂の見出し";
     let f = Fixture::new(&[(ISSUE, &issue("author: 保健師 辻󠄀\n", body))]);
     let built = f.run(TODAY, &[]);
     assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
