@@ -402,3 +402,17 @@ fn site_yaml_names_the_default_folder() {
     assert!(out.contains("unknown key `tu`"), "{out}");
     assert_in_sync(&f);
 }
+
+#[test]
+fn a_missing_share_is_not_created_on_the_local_disk() {
+    // An unmounted share: only the last folder of DEST is ever created.
+    let f = site();
+    let to = f.dir.path().join("mnt/intranet/zaitaku");
+    let o = publish_to(&f, &to, &[]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("does not exist"), "{}", stderr(&o));
+    assert!(!f.dir.path().join("mnt").exists());
+    std::fs::create_dir_all(f.dir.path().join("mnt/intranet")).unwrap();
+    ok(&publish_to(&f, &to, &[]));
+    assert!(to.join("index.html").exists());
+}
