@@ -69,6 +69,16 @@ pub fn check(dest: &Path, root: &Path, output: &Path, at: &Location) -> Result<(
         )
         .help("publish to the shared drive or the web server's folder, outside the site folder, e.g. `tsushin publish /mnt/intranet/zaitaku`"));
     }
+    if !dest.exists() && dest.parent().is_some_and(|p| !p.is_dir()) {
+        return Err(Diagnostic::error(
+            at.clone(),
+            format!(
+                "the folder {} that should hold the publish folder does not exist",
+                dest.parent().unwrap_or(dest).display()
+            ),
+        )
+        .help("check that the shared drive is connected (mounted) and the path is right; tsushin creates only the last folder of DEST"));
+    }
     if dest.exists() && !dest.is_dir() {
         return Err(Diagnostic::error(
             at.clone(),

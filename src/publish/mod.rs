@@ -116,6 +116,7 @@ fn publish(opts: &PublishOptions) -> Result<(), Diagnostics> {
         let bytes = manifest::manifest_bytes(&plan.new);
         sync::Done {
             manifest_sha256: manifest::sha256_hex(&bytes),
+            temp_removed: sync::remove_temp_files(&dest_dir, &plan, &previously),
             ..Default::default()
         }
     };

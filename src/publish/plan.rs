@@ -220,7 +220,7 @@ mod tests {
 
     #[test]
     fn listings_come_after_pages() {
-        let mut v = vec![
+        let mut v = [
             "index.html",
             "tags/a.html",
             "newsletters/index.html",

@@ -63,6 +63,9 @@ pub fn run(
     }
     for (rel, _) in &plan.removed {
         let path = dest.join(rel);
+        if renamed_in_case_only(dest, rel, plan) {
+            continue;
+        }
         match std::fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -111,6 +114,34 @@ impl Writer {
     }
 }
 
+/// Whether `rel` differs from a new file's name only in letter case on a folder that ignores
+/// case (as Windows shares do): the new file was written over it, so deleting `rel` would
+/// delete the new file.
+fn renamed_in_case_only(dest: &Path, rel: &str, plan: &Plan) -> bool {
+    let lower = rel.to_lowercase();
+    let Some(other) = plan
+        .new
+        .keys()
+        .find(|k| *k != rel && k.to_lowercase() == lower)
+    else {
+        return false;
+    };
+    let name = |r: &str| r.rsplit('/').next().unwrap_or(r).to_owned();
+    let parent = dest.join(rel);
+    let Some(dir) = parent.parent() else {
+        return false;
+    };
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    // Two entries: a case-sensitive folder holding two files; one entry: the same file.
+    !(names.contains(&name(rel)) && names.contains(&name(other)))
+}
+
 /// Renames, retrying briefly: on a Windows share a reader holding the old file open makes the
 /// rename fail for a moment.
 fn rename_with_retry(from: &Path, to: &Path) -> std::io::Result<()> {
@@ -155,7 +186,7 @@ pub fn temp_files(dest: &Path, plan: &Plan, previously: &BTreeSet<String>) -> Ve
     found
 }
 
-fn remove_temp_files(dest: &Path, plan: &Plan, previously: &BTreeSet<String>) -> usize {
+pub fn remove_temp_files(dest: &Path, plan: &Plan, previously: &BTreeSet<String>) -> usize {
     temp_files(dest, plan, previously)
         .into_iter()
         .filter(|p| std::fs::remove_file(p).is_ok())
