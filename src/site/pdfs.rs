@@ -143,6 +143,7 @@ pub fn check(site: &Site, diags: &mut Diagnostics) {
         .filter(|p| site.pdf_paths.contains_key(&p.rel))
     {
         ctx.check_glyphs(&page.source, &page.display, diags);
+        ctx.check_margins(page, &site.config, diags);
     }
 }
 
