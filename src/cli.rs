@@ -9,7 +9,7 @@ use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
 };
 
-use crate::diag::{Diagnostic, Diagnostics, Severity, printable};
+use crate::diag::{Diagnostic, Diagnostics, Severity, printable, printable_line};
 use crate::progress::Verbosity;
 use crate::site::{self, BuildOptions};
 
@@ -403,7 +403,7 @@ pub fn print_diagnostics(root: &Path, diags: Diagnostics, quiet: bool) {
 
 /// A diagnostic as miette shows it; every text from a source file goes through `printable`.
 fn to_report(root: &Path, d: &Diagnostic) -> Report {
-    let mut m = MietteDiagnostic::new(printable(&format!("{}: {}", d.location, d.message)))
+    let mut m = MietteDiagnostic::new(printable_line(&format!("{}: {}", d.location, d.message)))
         .with_severity(match d.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
@@ -412,7 +412,11 @@ fn to_report(root: &Path, d: &Diagnostic) -> Report {
         m = m.with_help(printable(help));
     }
     if let Some(related) = &d.related {
-        let help = format!("{}\nsee also {related}", d.help.clone().unwrap_or_default());
+        let help = format!(
+            "{}\nsee also {}",
+            d.help.clone().unwrap_or_default(),
+            printable_line(&related.to_string())
+        );
         m = m.with_help(printable(help.trim()));
     }
     let text = crate::source::read(&root.join(&d.location.file), &d.location.file)
@@ -424,7 +428,7 @@ fn to_report(root: &Path, d: &Diagnostic) -> Report {
             let offset = printable(&text[..offset]).len();
             m = m.with_label(LabeledSpan::at_offset(offset, "here"));
             Report::new(m).with_source_code(NamedSource::new(
-                printable(&d.location.file.display().to_string()),
+                printable_line(&d.location.file.display().to_string()),
                 printable(&text).into_owned(),
             ))
         }

@@ -95,11 +95,11 @@ impl fmt::Display for Diagnostic {
         write!(
             f,
             "{}: {kind}: {}",
-            printable(&self.location.to_string()),
-            printable(&self.message)
+            printable_line(&self.location.to_string()),
+            printable_line(&self.message)
         )?;
         if let Some(related) = &self.related {
-            write!(f, "\n  see also: {}", printable(&related.to_string()))?;
+            write!(f, "\n  see also: {}", printable_line(&related.to_string()))?;
         }
         if let Some(help) = &self.help {
             write!(f, "\n  help: {}", printable(help))?;
@@ -128,12 +128,22 @@ pub fn is_unsafe_char(c: char) -> bool {
 /// Rust escape (`\u{1b}`), so a value from a source file cannot clear the screen, move the
 /// cursor or fake an "ok" line.
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe_char) {
+    escape(text, is_unsafe_char)
+}
+
+/// [`printable`] for a text that must stay on one line (a message, a path): a newline in a
+/// value is shown as `\u{a}` too, so it cannot start a line of its own.
+pub fn printable_line(text: &str) -> Cow<'_, str> {
+    escape(text, |c| c == '\n' || is_unsafe_char(c))
+}
+
+fn escape(text: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&unsafe_char) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if is_unsafe_char(c) {
+        if unsafe_char(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);

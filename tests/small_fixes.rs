@@ -75,7 +75,7 @@ fn assert_no_raw_controls(what: &str, text: &[u8]) {
 
 /// A status whose value would clear the screen, print a fake "ok" and ring the bell, then
 /// reverse the rest of the line.
-const HOSTILE_STATUS: &str = r#""\e[2J\e[Hok: no problems in 9 Markdown files\a\u202Ecba""#;
+const HOSTILE_STATUS: &str = r#""\e[2J\e[Hok: no problems in 9 Markdown files\a\u202Ecba\nok: no problems in 9 Markdown files""#;
 
 #[test]
 fn control_characters_in_yaml_values_are_escaped_in_every_printer() {
@@ -102,6 +102,12 @@ fn control_characters_in_yaml_values_are_escaped_in_every_printer() {
         text.contains(r"\u{1b}[2J") && text.contains(r"\u{7}") && text.contains(r"\u{202e}"),
         "the characters should be shown escaped:\n{text}"
     );
+    // A newline in a value cannot start a line of its own either.
+    assert!(
+        !text.lines().any(|l| l.starts_with("ok:")),
+        "a value printed a line of its own:\n{text}"
+    );
+    assert!(text.contains(r"\u{a}ok: no problems"), "{text}");
     // `build` (the graphical printer on stderr).
     let build = f.run(TODAY, &[]);
     assert_eq!(build.status.code(), Some(1));
@@ -346,4 +352,17 @@ fn the_era_filters_refuse_dates_before_meiji() {
         ("themes/default/pdf.yaml", 2),
         "{message}"
     );
+}
+
+#[test]
+fn dates_before_meiji_are_refused_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let out = run_bin(
+        &["init", site.to_str().unwrap(), "--date", "0001-01-01"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("明治"), "{}", stderr(&out));
+    assert!(!site.exists(), "nothing may be written for a refused date");
 }

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::check::{counts, format_diagnostic};
-use crate::diag::{Diagnostic, Diagnostics, printable};
+use crate::diag::{Diagnostic, Diagnostics, printable, printable_line};
 use crate::progress::{Paint, Verbosity};
 use crate::site::incremental::{Changes, Live, LiveOptions, Update};
 use http::{Hub, ReadError, Response};
@@ -342,7 +342,7 @@ fn log_rebuild(
     shared.log(&format!(
         "{} {} → rendered {pages} in {} ms, reloading {listeners} page{}",
         shared.paint.green("changed:"),
-        printable(&what.join(", ")),
+        printable_line(&what.join(", ")),
         took.as_millis(),
         if listeners == 1 { "" } else { "s" }
     ));

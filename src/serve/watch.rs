@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
-use crate::diag::printable;
+use crate::diag::printable_line;
 use crate::progress::Paint;
 use crate::site::incremental::Changes;
 
@@ -100,7 +100,11 @@ impl Watch {
     /// Prints a problem with watching, once.
     fn report(&mut self, problem: String) {
         if self.reported.insert(problem.clone()) {
-            eprintln!("{} {}", self.paint.yellow("warning:"), printable(&problem));
+            eprintln!(
+                "{} {}",
+                self.paint.yellow("warning:"),
+                printable_line(&problem)
+            );
         }
     }
 
