@@ -220,6 +220,10 @@ fn a_misspelt_variable_in_the_pdf_header_is_an_error_in_pdf_yaml() {
             "content/newsletters/2021-06-vol01.md",
             &newsletter(1, "2021-06-30", "第１号", "## ごあいさつ\n\n本文です。"),
         ),
+        (
+            "content/newsletters/2021-07-vol02.md",
+            &newsletter(2, "2021-07-30", "第２号", "本文です。"),
+        ),
         ("themes/default/pdf.yaml", PDF_HEADER_TYPO),
     ]);
     let build = f.run(TODAY, &[]);
@@ -230,6 +234,15 @@ fn a_misspelt_variable_in_the_pdf_header_is_an_error_in_pdf_yaml() {
         stderr(&build)
     );
     assert!(!f.out().exists());
+    // One mistake, one error, however many PDFs share the header.
+    assert!(stderr(&build).contains("1 error(s)"), "{}", stderr(&build));
+    let root = f.root();
+    let human = run_bin(
+        &["check", "--root", root.to_str().unwrap(), "--today", TODAY],
+        f.dir.path(),
+    );
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("check failed: 1 error,"), "{text}");
     let (out, diags) = check_json(&f, &[]);
     assert_eq!(out.status.code(), Some(1));
     let (file, line, column, message) = error_with(&diags, &["header.newsletter"]);

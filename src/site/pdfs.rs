@@ -118,6 +118,8 @@ pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMa
         })
         .collect();
     let mut files = BTreeMap::new();
+    // The same mistake in a shared header template fails every PDF: report it once.
+    let mut failures: Vec<Diagnostic> = Vec::new();
     for (path, result, d) in results {
         let failed = d.has_errors();
         diags.extend(d);
@@ -126,9 +128,11 @@ pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMa
                 files.insert(path, bytes);
             }
             Ok(_) => {}
-            Err(e) => diags.push(e),
+            Err(e) if !failures.contains(&e) => failures.push(e),
+            Err(_) => {}
         }
     }
+    diags.extend(failures);
     files
 }
 
@@ -137,14 +141,23 @@ pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMa
 pub fn check(site: &Site, diags: &mut Diagnostics) {
     let Some(ctx) = &site.pdf else { return };
     check_site_texts(site, ctx, diags);
+    let mut margins: Vec<Diagnostic> = Vec::new();
     for page in site
         .pages
         .iter()
         .filter(|p| site.pdf_paths.contains_key(&p.rel))
     {
         ctx.check_glyphs(&page.source, &page.display, diags);
-        ctx.check_margins(page, &site.config, diags);
+        let mut d = Diagnostics::new();
+        ctx.check_margins(page, &site.config, &mut d);
+        for e in d {
+            if !margins.contains(&e) {
+                margins.push(e);
+            }
+        }
     }
+    // A mistake in a header template concerns every page: once is enough.
+    diags.extend(margins);
 }
 
 /// site.yaml's texts (title, newsletter name, recipients) appear in every PDF's margins.
