@@ -231,13 +231,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
             shared.hub.prune();
         }
         if http::Slot::held() >= http::MAX_CONNECTIONS {
-            let mut s = stream;
-            let _ = http::write_response(
-                &mut s,
-                &Response::text(503, "too many connections"),
-                false,
-                false,
-            );
+            std::thread::spawn(move || refuse(stream));
             continue;
         }
         let shared = shared.clone();
@@ -245,6 +239,31 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         std::thread::spawn(move || handle_connection(&shared, stream, slot));
     }
     Ok(())
+}
+
+/// Answers 503 to a connection over the cap. The request is read first and the connection
+/// closed gently: closing with the request unread would reset it, and the browser would see a
+/// network error instead of the answer.
+fn refuse(mut stream: TcpStream) {
+    use std::io::Read;
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+    let mut head = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => head.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let _ = http::write_response(
+        &mut stream,
+        &Response::text(503, "too many connections; close some tabs of the preview"),
+        false,
+        false,
+    );
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    let _ = stream.read(&mut chunk);
 }
 
 /// Reports a failed `accept` (once per run of failures) and waits before the next try, a
