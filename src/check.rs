@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
+use crate::diag::{Diagnostic, Diagnostics, Location, Severity, printable, printable_line};
 use crate::progress::{Paint, Verbosity};
 use crate::site::incremental::{self, CheckReport};
 
@@ -139,12 +139,17 @@ pub fn format_diagnostic(d: &Diagnostic, paint: Paint) -> String {
     };
     let loc = format!(
         "{}:{}:{}",
-        slash_path(&d.location.file),
+        printable_line(&slash_path(&d.location.file)),
         d.location.line,
         d.location.column
     );
-    let mut out = format!("{}: {colored}: {}\n", paint.bold(&loc), d.message);
+    let mut out = format!(
+        "{}: {colored}: {}\n",
+        paint.bold(&loc),
+        printable_line(&d.message)
+    );
     if let Some(help) = &d.help {
+        let help = printable(help);
         let mut lines = help.lines();
         if let Some(first) = lines.next() {
             out.push_str(&format!("    {} {first}\n", paint.cyan("fix:")));
@@ -157,7 +162,7 @@ pub fn format_diagnostic(d: &Diagnostic, paint: Paint) -> String {
         out.push_str(&format!(
             "    {} {}:{}:{}\n",
             paint.dim("see also:"),
-            slash_path(&r.file),
+            printable_line(&slash_path(&r.file)),
             r.line,
             r.column
         ));

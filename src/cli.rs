@@ -9,7 +9,7 @@ use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
 };
 
-use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::diag::{Diagnostic, Diagnostics, Severity, printable, printable_line};
 use crate::progress::Verbosity;
 use crate::site::{self, BuildOptions};
 
@@ -202,8 +202,10 @@ enum ThemeCommand {
 }
 
 fn parse_today(s: &str) -> Result<jiff::civil::Date, String> {
-    s.parse()
-        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD, e.g. 2021-08-23"))
+    let date = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD, e.g. 2021-08-23"))?;
+    crate::japanese::check_era(date)
 }
 
 pub fn run() -> ExitCode {
@@ -311,7 +313,7 @@ pub fn run() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    eprintln!("error: {}", printable(&e));
                     ExitCode::from(1)
                 }
             }
@@ -356,7 +358,7 @@ pub fn run() -> ExitCode {
             match crate::serve::run(&opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    eprintln!("error: {}", printable(&e));
                     ExitCode::from(1)
                 }
             }
@@ -386,7 +388,7 @@ fn run_init(dir: &Path, force: bool, today: jiff::civil::Date, verbosity: Verbos
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e));
             ExitCode::from(1)
         }
     }
@@ -451,32 +453,35 @@ pub fn print_diagnostics(root: &Path, diags: Diagnostics, quiet: bool) {
     }
 }
 
+/// A diagnostic as miette shows it; every text from a source file goes through `printable`.
 fn to_report(root: &Path, d: &Diagnostic) -> Report {
-    let mut m = MietteDiagnostic::new(format!("{}: {}", d.location, d.message)).with_severity(
-        match d.severity {
+    let mut m = MietteDiagnostic::new(printable_line(&format!("{}: {}", d.location, d.message)))
+        .with_severity(match d.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
-        },
-    );
+        });
     if let Some(help) = &d.help {
-        m = m.with_help(help.clone());
+        m = m.with_help(printable(help));
     }
     if let Some(related) = &d.related {
-        m = m.with_help(
-            format!("{}\nsee also {related}", d.help.clone().unwrap_or_default())
-                .trim()
-                .to_owned(),
+        let help = format!(
+            "{}\nsee also {}",
+            d.help.clone().unwrap_or_default(),
+            printable_line(&related.to_string())
         );
+        m = m.with_help(printable(help.trim()));
     }
     let text = crate::source::read(&root.join(&d.location.file), &d.location.file)
         .ok()
         .map(|(s, _)| s.text);
     match text.and_then(|t| offset_of(&t, d.location.line, d.location.column).map(|o| (t, o))) {
         Some((text, offset)) => {
+            // The snippet is shown escaped too; the label moves with the escapes before it.
+            let offset = printable(&text[..offset]).len();
             m = m.with_label(LabeledSpan::at_offset(offset, "here"));
             Report::new(m).with_source_code(NamedSource::new(
-                d.location.file.display().to_string(),
-                text,
+                printable_line(&d.location.file.display().to_string()),
+                printable(&text).into_owned(),
             ))
         }
         None => Report::new(m),

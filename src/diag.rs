@@ -1,6 +1,7 @@
 //! Diagnostics: every problem found in a build is a value with a source location, so all of them
 //! can be collected and reported together instead of stopping at the first one.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -91,15 +92,64 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}: {kind}: {}", self.location, self.message)?;
+        write!(
+            f,
+            "{}: {kind}: {}",
+            printable_line(&self.location.to_string()),
+            printable_line(&self.message)
+        )?;
         if let Some(related) = &self.related {
-            write!(f, "\n  see also: {related}")?;
+            write!(f, "\n  see also: {}", printable_line(&related.to_string()))?;
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", printable(help))?;
         }
         Ok(())
     }
+}
+
+/// Whether `c` could steer a terminal or reorder the text around it: C0 and C1 controls (ESC,
+/// BEL, CR, DEL …) other than newline and tab, and the bidirectional formatting characters.
+pub fn is_unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// `text` safe to print on a terminal: every character of [`is_unsafe_char`] is shown as its
+/// Rust escape (`\u{1b}`), so a value from a source file cannot clear the screen, move the
+/// cursor or fake an "ok" line.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    escape(text, is_unsafe_char)
+}
+
+/// [`printable`] for a text that must stay on one line (a message, a path): a newline in a
+/// value is shown as `\u{a}` too, so it cannot start a line of its own.
+pub fn printable_line(text: &str) -> Cow<'_, str> {
+    escape(text, |c| c == '\n' || is_unsafe_char(c))
+}
+
+fn escape(text: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// The problems found so far; a build fails when any of them is an error.

@@ -38,6 +38,19 @@ pub fn decode(bytes: &[u8], display: &Path) -> Result<(String, Option<Diagnostic
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return utf8(rest, display).map(|s| (s, None));
     }
+    // UTF-32 before UTF-16: the UTF-32 LE mark starts with the UTF-16 LE one.
+    for (bom, name) in [
+        (&b"\xFF\xFE\x00\x00"[..], "UTF-32 LE"),
+        (&b"\x00\x00\xFE\xFF"[..], "UTF-32 BE"),
+    ] {
+        if bytes.starts_with(bom) {
+            return Err(Diagnostic::error(
+                Location::file(display),
+                format!("file is saved as {name}, which tsushin cannot read"),
+            )
+            .help(format!("save the file as UTF-8: {RESAVE_HELP}")));
+        }
+    }
     for (bom, enc) in [(&b"\xFF\xFE"[..], UTF_16LE), (&b"\xFE\xFF"[..], UTF_16BE)] {
         if bytes.starts_with(bom) {
             let (text, had_errors) = enc.decode_with_bom_removal(bytes);
@@ -68,9 +81,60 @@ pub fn decode(bytes: &[u8], display: &Path) -> Result<(String, Option<Diagnostic
                 .help(RESAVE_HELP);
                 return Ok((text.into_owned(), Some(warn)));
             }
-            Err(bad_bytes(bytes, utf8_err.valid_up_to(), display))
+            let valid = utf8_err.valid_up_to();
+            // Only ASCII before the first non-UTF-8 byte: the file is meant as Shift_JIS, so
+            // the byte to point at is the one CP932 cannot decode, further on.
+            if bytes[..valid].is_ascii() {
+                return Err(bad_shift_jis(bytes, display));
+            }
+            Err(bad_bytes(bytes, valid, display))
         }
     }
+}
+
+/// The first byte sequence of `bytes` that CP932 cannot decode, located in the decoded text.
+fn bad_shift_jis(bytes: &[u8], display: &Path) -> Diagnostic {
+    let mut decoder = SHIFT_JIS.new_decoder_without_bom_handling();
+    let room = decoder
+        .max_utf8_buffer_length_without_replacement(bytes.len())
+        .unwrap_or(bytes.len().saturating_mul(3));
+    let mut text = String::with_capacity(room);
+    let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut text, true);
+    let (at, len) = match result {
+        encoding_rs::DecoderResult::Malformed(bad, after) => (
+            read.saturating_sub(usize::from(bad) + usize::from(after)),
+            usize::from(bad).max(1),
+        ),
+        _ => (0, 1),
+    };
+    let at = at.min(bytes.len().saturating_sub(1));
+    // Everything before `at` decodes, so lines and columns are exact.
+    let before = SHIFT_JIS
+        .decode_without_bom_handling_and_without_replacement(&bytes[..at])
+        .unwrap_or_default();
+    let (line, column) = line_column(&before);
+    let shown: Vec<String> = bytes[at..bytes.len().min(at + len)]
+        .iter()
+        .map(|b| format!("0x{b:02X}"))
+        .collect();
+    Diagnostic::error(
+        Location::new(display, line, column),
+        format!(
+            "file looks like Shift_JIS (CP932), but {} here cannot be decoded (neither Shift_JIS nor UTF-8)",
+            shown.join(" ")
+        ),
+    )
+    .help(format!(
+        "the file may be damaged at this place: retype the character, then {RESAVE_HELP}"
+    ))
+}
+
+/// 1-based line and column (in characters) just after `before`.
+fn line_column(before: &str) -> (usize, usize) {
+    let before = normalize_newlines(before);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
 }
 
 fn utf8(bytes: &[u8], display: &Path) -> Result<String, Diagnostic> {
@@ -82,8 +146,7 @@ fn utf8(bytes: &[u8], display: &Path) -> Result<String, Diagnostic> {
 fn bad_bytes(bytes: &[u8], valid_up_to: usize, display: &Path) -> Diagnostic {
     // Everything before the first bad byte is valid UTF-8, so lines and columns are exact.
     let before = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    let (line, column) = line_column(before);
     Diagnostic::error(
         Location::new(display, line, column),
         format!(

@@ -690,6 +690,13 @@ fn count_from_text(s: &str) -> Count {
     }
     let negative = normalized.starts_with('-');
     let unsigned = normalized.trim_start_matches('-');
+    // `-0` is zero people, written with a stray sign: read it as the same count as `0`.
+    if let Some(rest) = normalized.strip_prefix('-')
+        && rest.contains('0')
+        && rest.chars().all(|c| matches!(c, '0' | '.'))
+    {
+        return count_from_text(rest);
+    }
     let numeric = !unsigned.is_empty()
         && unsigned.chars().all(|c| c.is_ascii_digit() || c == '.')
         && unsigned.chars().filter(|&c| c == '.').count() <= 1

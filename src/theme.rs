@@ -161,7 +161,7 @@ impl Theme {
 
 /// Some tera errors (an unknown filter, test or function) carry their position only in the
 /// text, as `--> page.html:3:20`: read it from there.
-fn located_in_text(text: &str) -> Option<(String, usize, usize, String)> {
+pub(crate) fn located_in_text(text: &str) -> Option<(String, usize, usize, String)> {
     let arrow = text.lines().find_map(|l| l.trim().strip_prefix("--> "))?;
     let mut parts = arrow.rsplitn(3, ':');
     let column = parts.next()?.trim().parse().ok()?;
@@ -259,10 +259,13 @@ pub fn export(dest: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
     Ok(written)
 }
 
+/// A date for the era filters; one before 明治 is an error rather than an era-less `１年`.
 fn arg_date(s: &str) -> TeraResult<Date> {
     let day = s.get(..10).unwrap_or(s);
-    day.parse::<Date>()
-        .map_err(|_| tera::Error::message(format!("expected a date like 2021-08-23, got `{s}`")))
+    let date = day
+        .parse::<Date>()
+        .map_err(|_| tera::Error::message(format!("expected a date like 2021-08-23, got `{s}`")))?;
+    japanese::check_era(date).map_err(tera::Error::message)
 }
 
 fn arg_time(s: &str) -> TeraResult<Time> {

@@ -594,7 +594,16 @@ pub fn parse_date(text: &str, loc: &Location, key: &str, diags: &mut Diagnostics
         _ => None,
     };
     match parsed {
-        Some(Ok(date)) => Some(date),
+        Some(Ok(date)) => match crate::japanese::check_era(date) {
+            Ok(date) => Some(date),
+            Err(why) => {
+                diags.push(
+                    Diagnostic::error(loc.clone(), format!("`{key}` cannot be shown: {why}"))
+                        .help("check the year: dates are printed in the Japanese era, e.g. 2021-06-30 as 令和３年６月30日"),
+                );
+                None
+            }
+        },
         Some(Err(_)) => {
             diags.push(
                 Diagnostic::error(loc.clone(), format!("`{key}` is an impossible date: {t}"))

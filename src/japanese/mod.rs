@@ -9,7 +9,8 @@ pub mod wareki;
 pub use digits::{DigitStyle, digits};
 pub use time::{time_of_day, time_range};
 pub use wareki::{
-    EraYear, era_year, fiscal_year_label, fiscal_year_start, wareki_date, wareki_month, year_label,
+    EraYear, MEIJI_START, check_era, era_year, fiscal_year_label, fiscal_year_start, wareki_date,
+    wareki_month, year_label,
 };
 
 /// `第１号`, `第12号`.

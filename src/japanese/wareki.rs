@@ -23,6 +23,20 @@ const ERAS: [(&str, Date); 5] = [
     ("明治", Date::constant(1868, 1, 25)),
 ];
 
+/// The first day of 明治, the oldest era tsushin writes.
+pub const MEIJI_START: Date = Date::constant(1868, 1, 25);
+
+/// Refuses a date that has no era to be written in (before 明治), with the reason.
+pub fn check_era(date: Date) -> Result<Date, String> {
+    if date < MEIJI_START {
+        Err(format!(
+            "{date} is before 明治 (1868-01-25), so it has no Japanese era (和暦) to be written in"
+        ))
+    } else {
+        Ok(date)
+    }
+}
+
 /// The era year of `date`, or `None` before 明治.
 pub fn era_year(date: Date) -> Option<EraYear> {
     ERAS.iter()
@@ -102,7 +116,15 @@ pub fn fiscal_year_start(date: Date) -> i16 {
 pub fn fiscal_year_label(start_year: i16, style: DigitStyle) -> String {
     // The era in force for most of the fiscal year names it (平成31年度 was renamed 令和元年度);
     // 30 September is at or past the middle of April..March, so its era holds the majority.
-    let era = Date::new(start_year, 9, 30).ok().and_then(era_year);
+    // 1867年度 ends in 明治 (from 1868-01-25): its last day names it.
+    let era = Date::new(start_year, 9, 30)
+        .ok()
+        .and_then(era_year)
+        .or_else(|| {
+            Date::new(start_year.saturating_add(1), 3, 31)
+                .ok()
+                .and_then(era_year)
+        });
     match era {
         Some(e) => format!("{}度", year_label(&e, style)),
         None => format!("{}年度", digits(i64::from(start_year), style)),
@@ -237,7 +259,9 @@ mod tests {
 
     #[test]
     fn fiscal_year_outside_eras_does_not_panic() {
-        assert_eq!(fiscal_year_label(1867, O), "1867年度");
+        // 1867年度 ends in 明治; 1866年度 has no era (such dates are refused where they are read).
+        assert_eq!(fiscal_year_label(1867, O), "明治元年度");
+        assert_eq!(fiscal_year_label(1866, O), "1866年度");
         assert_eq!(fiscal_year_label(i16::MIN, P), "-32768年度");
         assert_eq!(fiscal_year_label(i16::MAX, P), "32767年度");
     }

@@ -7,6 +7,7 @@ pub mod fonts;
 pub mod glyphs;
 pub mod image;
 pub mod layout;
+pub mod margins;
 pub mod style;
 pub mod writer;
 
@@ -33,7 +34,7 @@ pub struct PdfContext {
     pub style: Style,
     pub regular: Vec<FontIndex>,
     pub bold: Vec<FontIndex>,
-    margins: tera::Tera,
+    margins: margins::Margins,
     /// Where the texts printed in every PDF's margins come from, to locate missing glyphs.
     site_yaml: PathBuf,
     style_file: Option<(String, PathBuf)>,
@@ -111,25 +112,8 @@ impl PdfContext {
         };
         let regular = chain(&style.fonts.regular, diags);
         let bold = chain(&style.fonts.bold, diags);
-        let mut margins = tera::Tera::new();
-        crate::theme::register_filters(&mut margins, config.date_style);
-        let templates = [
-            ("newsletter", style.header.newsletter.as_str()),
-            ("event", style.header.event.as_str()),
-            ("page", style.header.page.as_str()),
-            ("footer", style.footer.text.as_str()),
-        ];
-        for (name, text) in templates {
-            if let Err(e) = margins.add_raw_template(name, text) {
-                diags.push(
-                    Diagnostic::error(
-                        style_at.clone(),
-                        format!("header/footer template `{name}`: {e}"),
-                    )
-                    .help("check the {{ … }} expressions of the header and footer in pdf.yaml"),
-                );
-            }
-        }
+        let margins =
+            margins::Margins::new(&style, style_text, &style_file, config.date_style, diags);
         Some(PdfContext {
             fonts,
             style,
@@ -162,14 +146,8 @@ impl PdfContext {
         names.join(", ")
     }
 
-    fn margin_text(
-        &self,
-        template: &str,
-        page: &Page,
-        config: &Config,
-        number: usize,
-        count: usize,
-    ) -> String {
+    /// The variables of the running header and footer on page `number` of `count`.
+    fn margin_context(page: &Page, config: &Config, number: usize, count: usize) -> tera::Context {
         let mut ctx = tera::Context::new();
         ctx.insert("site", &crate::site::context::SiteView::new(config));
         ctx.insert(
@@ -186,8 +164,40 @@ impl PdfContext {
         ctx.insert("date", &page.meta.date.map(|d| d.to_string()));
         ctx.insert("page_number", &number);
         ctx.insert("page_count", &count);
-        // Templates were checked when the context was made; a render error leaves the margin empty.
+        ctx
+    }
+
+    fn margin_text(
+        &self,
+        template: &str,
+        page: &Page,
+        config: &Config,
+        number: usize,
+        count: usize,
+    ) -> String {
+        let ctx = Self::margin_context(page, config, number, count);
+        // `check_margins` ran before typesetting; a failure here leaves the margin empty.
         self.margins.render(template, &ctx).unwrap_or_default()
+    }
+
+    /// Renders the page's header and footer once: a misspelt variable is an error located in
+    /// pdf.yaml instead of a PDF whose pages silently lack their header.
+    pub fn check_margins(&self, page: &Page, config: &Config, diags: &mut Diagnostics) {
+        let ctx = Self::margin_context(page, config, 1, 1);
+        for name in [header_template(page), "footer"] {
+            if let Err(d) = self.margins.render(name, &ctx) {
+                diags.push(d);
+            }
+        }
+    }
+}
+
+/// The header template of `page`'s section.
+fn header_template(page: &Page) -> &'static str {
+    match page.section {
+        crate::content::Section::Newsletter => "newsletter",
+        crate::content::Section::Event => "event",
+        crate::content::Section::Plain => "page",
     }
 }
 
@@ -257,11 +267,12 @@ pub fn render(
     resolve: &dyn Fn(&str) -> Option<layout::PdfLink>,
     content_dir: &Path,
 ) -> Result<Vec<u8>, Diagnostic> {
-    let header = match page.section {
-        crate::content::Section::Newsletter => "newsletter",
-        crate::content::Section::Event => "event",
-        crate::content::Section::Plain => "page",
-    };
+    let mut problems = Diagnostics::new();
+    ctx.check_margins(page, config, &mut problems);
+    if let Some(d) = problems.into_iter().next() {
+        return Err(d);
+    }
+    let header = header_template(page);
     let image = |url: &str, max_width: f32| -> Result<draw::Image, String> {
         // The one rule of what may be read (inside content/, symlinks resolved, no web URL).
         let path = crate::site::resolve::image_file(content_dir, &page.rel, url)?;

@@ -5,7 +5,7 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::Mutex;
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// A request head, as much of it as the preview needs.
@@ -26,7 +26,30 @@ const IDLE: Duration = Duration::from_secs(15);
 /// Connections served at once; more get 503 (a browser opens about six).
 pub const MAX_CONNECTIONS: usize = 256;
 
-pub static OPEN_CONNECTIONS: AtomicUsize = AtomicUsize::new(0);
+/// Connections held now: pages being served and event streams alike.
+static OPEN_CONNECTIONS: AtomicUsize = AtomicUsize::new(0);
+
+/// One of the `MAX_CONNECTIONS` places, held as long as its connection is open (an event
+/// stream keeps it until the browser goes away); given back when dropped.
+pub struct Slot(());
+
+impl Slot {
+    pub fn take() -> Slot {
+        OPEN_CONNECTIONS.fetch_add(1, Ordering::SeqCst);
+        Slot(())
+    }
+
+    /// Connections held now.
+    pub fn held() -> usize {
+        OPEN_CONNECTIONS.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        OPEN_CONNECTIONS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 pub enum ReadError {
     /// The client closed the connection or went idle.
@@ -85,20 +108,25 @@ pub fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Request
     }
 }
 
-/// Whether a `Host` header names this computer (`localhost`, `127.x.x.x`, `[::1]`), with or
-/// without a port. A preview bound to loopback answers only those: a web page elsewhere cannot
-/// reach it through a DNS name that points at 127.0.0.1 (DNS rebinding).
-pub fn is_loopback_host(host: &str) -> bool {
-    let name = if let Some(rest) = host.strip_prefix('[') {
-        rest.split(']').next().unwrap_or("")
-    } else {
-        host.rsplit_once(':').map_or(host, |(h, _)| h)
+/// Whether a `Host` header names this computer exactly: `localhost`, `127.x.x.x` or `[::1]`,
+/// optionally followed by `:port` with the server's own `port`. A preview bound to loopback
+/// answers only those: a web page elsewhere cannot reach it through a DNS name that points at
+/// 127.0.0.1 (DNS rebinding), nor with a look-alike such as `[::1]evil.example`.
+pub fn is_loopback_host(host: &str, port: u16) -> bool {
+    let (name, rest) = match host.strip_prefix("[::1]") {
+        Some(rest) => ("[::1]", rest),
+        None => host.split_at(host.find(':').unwrap_or(host.len())),
     };
-    name == "localhost"
-        || name.ends_with(".localhost")
+    let port_ok = rest.is_empty()
+        || rest.strip_prefix(':').is_some_and(|p| {
+            !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && p.parse() == Ok(port)
+        });
+    let name_ok = name == "[::1]"
+        || name == "localhost"
         || name
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.octets()[0] == 127);
+    port_ok && name_ok
 }
 
 /// A complete response.
@@ -178,13 +206,13 @@ pub fn write_response(
 /// The browsers listening for reload events (server-sent events).
 #[derive(Default)]
 pub struct Hub {
-    clients: Mutex<Vec<TcpStream>>,
+    clients: Mutex<Vec<(TcpStream, Slot)>>,
 }
 
 impl Hub {
     /// Answers an `EventSource` request and keeps the connection for later events; the first
     /// event tells the page which build generation the server has.
-    pub fn subscribe(&self, mut stream: TcpStream, generation: u64) {
+    pub fn subscribe(&self, mut stream: TcpStream, slot: Slot, generation: u64) {
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
         let hello =
             format!("retry: 500\n\nevent: hello\ndata: {{\"generation\":{generation}}}\n\n");
@@ -197,8 +225,25 @@ impl Hub {
             self.clients
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .push(stream);
+                .push((stream, slot));
         }
+    }
+
+    /// Drops the listeners whose browser has closed the connection, giving back their slots;
+    /// the number left.
+    pub fn prune(&self) -> usize {
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients.retain(|(c, _)| {
+            if c.set_nonblocking(true).is_err() {
+                return false;
+            }
+            let alive = match c.peek(&mut [0u8; 1]) {
+                Ok(n) => n > 0,
+                Err(e) => e.kind() == std::io::ErrorKind::WouldBlock,
+            };
+            c.set_nonblocking(false).is_ok() && alive
+        });
+        clients.len()
     }
 
     /// Sends `event` with `data` (one line of JSON) to every listener; drops those gone.
@@ -209,7 +254,7 @@ impl Hub {
             format!("event: {event}\ndata: {data}\n\n")
         };
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        clients.retain_mut(|c| {
+        clients.retain_mut(|(c, _)| {
             c.write_all(message.as_bytes())
                 .and_then(|_| c.flush())
                 .is_ok()
@@ -242,17 +287,25 @@ mod tests {
             "localhost:1111",
             "localhost",
             "[::1]:1111",
+            "[::1]",
             "127.0.0.2",
         ] {
-            assert!(is_loopback_host(h), "{h}");
+            assert!(is_loopback_host(h, 1111), "{h}");
         }
         for h in [
             "",
             "evil.example:1111",
             "192.168.0.1:1111",
             "127.0.0.1.evil.example",
+            "[::1]evil.example",
+            "[::1]:1111evil",
+            "localhost:2222",
+            "localhost:",
+            "localhost:1111:1111",
+            "a.localhost:1111",
+            "[::2]:1111",
         ] {
-            assert!(!is_loopback_host(h), "{h}");
+            assert!(!is_loopback_host(h, 1111), "{h}");
         }
     }
 }

@@ -11,12 +11,11 @@ pub mod watch;
 use std::collections::{BTreeMap, HashSet};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::check::{counts, format_diagnostic};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, printable, printable_line};
 use crate::progress::{Paint, Verbosity};
 use crate::site::incremental::{Changes, Live, LiveOptions, Update};
 use http::{Hub, ReadError, Response};
@@ -53,6 +52,8 @@ struct Shared {
     paint: Paint,
     /// Bound to loopback: answer only requests addressed to this computer.
     loopback_only: bool,
+    /// The port listened on, which a `Host` header must name if it names one.
+    port: u16,
     /// PDFs made on request, until the next change.
     pdf_cache: Mutex<BTreeMap<String, Arc<[u8]>>>,
 }
@@ -132,7 +133,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
 
     let started = Instant::now();
     // Without a watcher the preview still works; it just does not follow edits.
-    let watcher = watch::Watch::new(&opts.root).map_err(|e| {
+    let watcher = watch::Watch::new(&opts.root, paint).map_err(|e| {
         eprintln!(
             "{} {e}; the preview will not update by itself: restart tsushin serve after editing",
             paint.yellow("warning:")
@@ -153,6 +154,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         verbosity: opts.verbosity,
         paint,
         loopback_only: opts.bind.is_loopback(),
+        port: local.port(),
         pdf_cache: Mutex::new(BTreeMap::new()),
     });
     let first = shared.snapshot();
@@ -209,26 +211,79 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         });
     }
 
+    let mut backoff = Duration::ZERO;
     for stream in listener.incoming() {
-        let Ok(stream) = stream else { continue };
-        if http::OPEN_CONNECTIONS.load(Ordering::Relaxed) >= http::MAX_CONNECTIONS {
-            let mut s = stream;
-            let _ = http::write_response(
-                &mut s,
-                &Response::text(503, "too many connections"),
-                false,
-                false,
-            );
+        let stream = match stream {
+            Ok(s) => {
+                if !backoff.is_zero() && opts.verbosity >= Verbosity::Normal {
+                    eprintln!("{} accepting connections again.", paint.green("ok:"));
+                }
+                backoff = Duration::ZERO;
+                s
+            }
+            Err(e) => {
+                backoff = accept_failed(&e, backoff, paint);
+                continue;
+            }
+        };
+        // Event streams hold their slot too; closed ones are found before refusing anyone.
+        if http::Slot::held() >= http::MAX_CONNECTIONS {
+            shared.hub.prune();
+        }
+        if http::Slot::held() >= http::MAX_CONNECTIONS {
+            std::thread::spawn(move || refuse(stream));
             continue;
         }
         let shared = shared.clone();
-        http::OPEN_CONNECTIONS.fetch_add(1, Ordering::Relaxed);
-        std::thread::spawn(move || {
-            handle_connection(&shared, stream);
-            http::OPEN_CONNECTIONS.fetch_sub(1, Ordering::Relaxed);
-        });
+        let slot = http::Slot::take();
+        std::thread::spawn(move || handle_connection(&shared, stream, slot));
     }
     Ok(())
+}
+
+/// Answers 503 to a connection over the cap. The request is read first and the connection
+/// closed gently: closing with the request unread would reset it, and the browser would see a
+/// network error instead of the answer.
+fn refuse(mut stream: TcpStream) {
+    use std::io::Read;
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+    let mut head = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => head.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let _ = http::write_response(
+        &mut stream,
+        &Response::text(503, "too many connections; close some tabs of the preview"),
+        false,
+        false,
+    );
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    let _ = stream.read(&mut chunk);
+}
+
+/// Reports a failed `accept` (once per run of failures) and waits before the next try, a
+/// little longer each time up to a second: when the process has no file descriptors left,
+/// retrying at once would only spin at full CPU without answering anyone.
+fn accept_failed(e: &std::io::Error, backoff: Duration, paint: Paint) -> Duration {
+    if backoff.is_zero() && e.kind() != std::io::ErrorKind::ConnectionAborted {
+        let hint = if e.raw_os_error() == Some(24) || e.raw_os_error() == Some(23) {
+            "; too many files and connections are open: close some browser tabs, or raise the limit (ulimit -n)"
+        } else {
+            ""
+        };
+        eprintln!(
+            "{} cannot accept a connection: {e}{hint}; retrying",
+            paint.yellow("warning:")
+        );
+    }
+    let next = (backoff * 2).clamp(Duration::from_millis(10), Duration::from_secs(1));
+    std::thread::sleep(next);
+    next
 }
 
 /// Applies `changes`, publishes the new state and tells the browsers to reload.
@@ -306,16 +361,16 @@ fn log_rebuild(
     shared.log(&format!(
         "{} {} → rendered {pages} in {} ms, reloading {listeners} page{}",
         shared.paint.green("changed:"),
-        what.join(", "),
+        printable_line(&what.join(", ")),
         took.as_millis(),
         if listeners == 1 { "" } else { "s" }
     ));
     if shared.verbosity == Verbosity::Verbose {
         for f in &update.rendered {
-            eprintln!("    rendered {f}");
+            eprintln!("    rendered {}", printable(f));
         }
         for f in &update.removed {
-            eprintln!("    removed {f}");
+            eprintln!("    removed {}", printable(f));
         }
     }
 }
@@ -346,7 +401,7 @@ fn report_problems(shared: &Shared, now: &Diagnostics, before: Option<&Diagnosti
     }
 }
 
-fn handle_connection(shared: &Shared, mut stream: TcpStream) {
+fn handle_connection(shared: &Shared, mut stream: TcpStream, slot: http::Slot) {
     let mut buf = Vec::new();
     loop {
         let req = match http::read_request(&mut stream, &mut buf) {
@@ -358,7 +413,7 @@ fn handle_connection(shared: &Shared, mut stream: TcpStream) {
                 return;
             }
         };
-        if shared.loopback_only && !http::is_loopback_host(&req.host) {
+        if shared.loopback_only && !http::is_loopback_host(&req.host, shared.port) {
             let resp = Response::text(
                 403,
                 "this preview answers only addresses of this computer, e.g. http://127.0.0.1/ or http://localhost/",
@@ -369,7 +424,7 @@ fn handle_connection(shared: &Shared, mut stream: TcpStream) {
         let path_only = req.target.split(['?', '#']).next().unwrap_or("");
         if path_only == page::EVENTS_PATH && req.method == "GET" {
             let generation = shared.snapshot().generation;
-            shared.hub.subscribe(stream, generation);
+            shared.hub.subscribe(stream, slot, generation);
             return;
         }
         let started = Instant::now();
@@ -377,8 +432,8 @@ fn handle_connection(shared: &Shared, mut stream: TcpStream) {
         if shared.verbosity == Verbosity::Verbose {
             eprintln!(
                 "    {} {} → {} ({} bytes, {} ms)",
-                req.method,
-                req.target,
+                printable(&req.method),
+                printable(&req.target),
                 resp.status,
                 resp.body.len(),
                 started.elapsed().as_millis()

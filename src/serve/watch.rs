@@ -1,6 +1,8 @@
 //! Watching the site folder: content/, templates/, themes/, static/ and site.yaml. Events are
 //! gathered until the files have been quiet for a moment (an editor's save is often several
-//! events), then classified into what the incremental build needs to know.
+//! events), then classified into what the incremental build needs to know. What cannot be
+//! watched (a symlink loop, a folder without permission) is reported once, and everything else
+//! stays watched.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -9,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
+use crate::diag::printable_line;
+use crate::progress::Paint;
 use crate::site::incremental::Changes;
 
 /// Quiet time after the last event before rebuilding.
@@ -24,10 +28,16 @@ pub struct Watch {
     /// The site folder as given, absolute, and canonical (some systems report that).
     roots: Vec<PathBuf>,
     watched: HashSet<&'static str>,
+    /// Folders the watcher could not take as a whole: watched folder by folder instead, and
+    /// their new subfolders added as they appear.
+    one_by_one: HashSet<&'static str>,
+    /// Problems already printed, so each is printed once.
+    reported: HashSet<String>,
+    paint: Paint,
 }
 
 impl Watch {
-    pub fn new(root: &Path) -> Result<Watch, String> {
+    pub fn new(root: &Path, paint: Paint) -> Result<Watch, String> {
         let abs = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
         let mut roots = vec![abs.clone()];
         if let Ok(c) = std::fs::canonicalize(root)
@@ -45,6 +55,9 @@ impl Watch {
             rx,
             roots,
             watched: HashSet::new(),
+            one_by_one: HashSet::new(),
+            reported: HashSet::new(),
+            paint,
         };
         // The site folder itself, not its subfolders: site.yaml, and folders that appear.
         w.watcher
@@ -62,12 +75,116 @@ impl Watch {
                 continue;
             }
             let dir = self.roots[0].join(name);
-            if dir.is_dir() && self.watcher.watch(&dir, RecursiveMode::Recursive).is_ok() {
-                self.watched.insert(name);
-                added = true;
+            if !dir.is_dir() {
+                continue;
             }
+            match self.watcher.watch(&dir, RecursiveMode::Recursive) {
+                Ok(()) => {
+                    self.one_by_one.remove(name);
+                    self.survey(&dir);
+                }
+                Err(e) => {
+                    self.report(format!(
+                        "{name}/ cannot be watched as a whole ({e}); its folders are watched one by one"
+                    ));
+                    self.one_by_one.insert(name);
+                    self.watch_each(&dir);
+                }
+            }
+            self.watched.insert(name);
+            added = true;
         }
         added
+    }
+
+    /// Prints a problem with watching, once.
+    fn report(&mut self, problem: String) {
+        if self.reported.insert(problem.clone()) {
+            eprintln!(
+                "{} {}",
+                self.paint.yellow("warning:"),
+                printable_line(&problem)
+            );
+        }
+    }
+
+    /// `path` relative to the site folder, as the author knows it.
+    fn shown(&self, path: &Path) -> String {
+        let rel = self
+            .roots
+            .iter()
+            .find_map(|r| path.strip_prefix(r).ok())
+            .unwrap_or(path);
+        rel.to_string_lossy().replace('\\', "/")
+    }
+
+    /// Walks `dir` as the watcher does (following symbolic links) and reports every entry it
+    /// cannot follow: a symlink loop, a link to nothing that loops, a folder it may not read.
+    fn survey(&mut self, dir: &Path) {
+        let mut problems = Vec::new();
+        for entry in walkdir::WalkDir::new(dir).follow_links(true) {
+            let Err(e) = entry else { continue };
+            let Some(path) = e.path().map(Path::to_path_buf) else {
+                continue;
+            };
+            let why = if let Some(ancestor) = e.loop_ancestor() {
+                format!("it is a symbolic link back to {}/", self.shown(ancestor))
+            } else if let Some(io) = e.io_error() {
+                io.to_string()
+            } else {
+                e.to_string()
+            };
+            problems.push(format!(
+                "{} is not watched for changes: {why}; the rest of the site is still watched",
+                self.shown(&path)
+            ));
+            if problems.len() >= 20 {
+                break;
+            }
+        }
+        for p in problems {
+            self.report(p);
+        }
+    }
+
+    /// Watches `dir` and every folder under it one at a time (links not followed), reporting
+    /// the ones that fail.
+    fn watch_each(&mut self, dir: &Path) {
+        let dirs: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_dir())
+            .map(walkdir::DirEntry::into_path)
+            .collect();
+        for d in dirs {
+            if let Err(e) = self.watcher.watch(&d, RecursiveMode::NonRecursive) {
+                let problem = format!(
+                    "{} is not watched for changes: {e}; the rest of the site is still watched",
+                    self.shown(&d)
+                );
+                self.report(problem);
+            }
+        }
+    }
+
+    /// A folder or symbolic link that appeared: folders under a folder watched one by one are
+    /// added; links are checked for loops.
+    fn follow_new(&mut self, e: &Event) {
+        if !matches!(e.kind, EventKind::Create(_)) {
+            return;
+        }
+        for path in &e.paths {
+            let is_link = path.symlink_metadata().is_ok_and(|m| m.is_symlink());
+            if is_link {
+                self.survey(path);
+            } else if path.is_dir() {
+                let rel = self.shown(path);
+                let top = rel.split('/').next().unwrap_or("");
+                if self.one_by_one.iter().any(|n| *n == top) {
+                    self.watch_each(path);
+                }
+            }
+        }
     }
 
     /// Waits for changes, then for a quiet moment; `None` when watching has stopped.
@@ -89,12 +206,16 @@ impl Watch {
             };
             match event {
                 Ok(e) => {
+                    self.follow_new(&e);
                     if self.classify(&e, &mut changes) {
                         relevant = true;
                         started.get_or_insert_with(Instant::now);
                     }
                 }
-                Err(_) => {
+                Err(e) => {
+                    self.report(format!(
+                        "watching for changes: {e}; the site is read again in full"
+                    ));
                     // The watcher lost events (queue overflow): look at everything again.
                     changes.full = true;
                     relevant = true;

@@ -151,6 +151,8 @@ pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMa
         })
         .collect();
     let mut files = BTreeMap::new();
+    // The same mistake in a shared header template fails every PDF: report it once.
+    let mut failures: Vec<Diagnostic> = Vec::new();
     for (path, result, d) in results {
         let failed = d.has_errors();
         diags.extend(d);
@@ -159,9 +161,11 @@ pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMa
                 files.insert(path, bytes);
             }
             Ok(_) => {}
-            Err(e) => diags.push(e),
+            Err(e) if !failures.contains(&e) => failures.push(e),
+            Err(_) => {}
         }
     }
+    diags.extend(failures);
     files
 }
 
@@ -169,19 +173,29 @@ pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMa
 /// each PDF would typeset must be in the PDF fonts.
 pub fn check(site: &Site, diags: &mut Diagnostics) {
     let Some(ctx) = &site.pdf else { return };
-    let found: Vec<Diagnostics> = site
+    let found: Vec<(Diagnostics, Diagnostics)> = site
         .pages
         .par_iter()
         .filter(|p| site.pdf_paths.contains_key(&p.rel))
         .map(|page| {
-            let mut d = Diagnostics::new();
-            ctx.check_glyphs(page, &site.config, &mut d);
-            d
+            let mut glyphs = Diagnostics::new();
+            ctx.check_glyphs(page, &site.config, &mut glyphs);
+            let mut margins = Diagnostics::new();
+            ctx.check_margins(page, &site.config, &mut margins);
+            (glyphs, margins)
         })
         .collect();
-    for d in found {
-        diags.extend(d);
+    // A mistake in a header template concerns every page: once is enough.
+    let mut margins: Vec<Diagnostic> = Vec::new();
+    for (glyphs, m) in found {
+        diags.extend(glyphs);
+        for e in m {
+            if !margins.contains(&e) {
+                margins.push(e);
+            }
+        }
     }
+    diags.extend(margins);
 }
 
 /// The nearest folder above `file` that has a site.yaml.
