@@ -189,7 +189,8 @@ impl<'a> Converter<'a, '_> {
             NodeValue::HtmlBlock(html) => {
                 let (depth, at) = limits::html_depth(&html.literal);
                 if depth > limits::MAX_HTML_DEPTH {
-                    self.diags.push(self.too_deep_html(&html.literal, at, depth, pos));
+                    self.diags
+                        .push(self.too_deep_html(&html.literal, at, depth, pos));
                 } else {
                     out.push(Block::Html(html.literal.clone()));
                 }

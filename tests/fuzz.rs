@@ -50,20 +50,129 @@ impl Rng {
 
 /// Pieces that mean something to YAML, Markdown, surveys or the Japanese checks.
 const TOKENS: &[&str] = &[
-    "---\n", "...\n", "\n", ": ", "- ", "[", "]", "{", "}", ", ", "&a ", "*a", "<<: *a\n",
-    "!!binary ", "!!str ", "'", "\"", "\\U00020BB7", "\\u0007", "\\e", "#", " #", "\t", "\0",
-    "\r", "\r\n", "\u{FEFF}", "\u{1b}[2J", "| ", "|\n", ">\n", "  ", "    ", "> ", ">>>>", "**",
-    "*", "_", "~", "~~", "`", "```", "```survey\n", "```\n", "[^1]", "[^1]: 注\n", "[a](", ")",
-    "](#x)", "![](", "![写真](a.png)", "](../events/x.md)", "<div>", "</div>", "<!-- ",
-    " -->", "&#x20BB7;", "&amp;", "<script>", "javascript:", "//host/x.png", "/abs.png",
-    "../../../etc/passwd", "https://example.jp/", "# 見出し\n", "###### ", "| a | b |\n|---|---|\n",
-    "1. ", "2021-06-30", "2021-13-45", "0001-01-01", "1868-01-24", "2021-11-05T14:00",
-    "25:61", "-0", "0", "-1", "1.5", "1e999", "99999999999999999999", "null", "~", "true",
-    "yes", "NaN", ".inf", "令和", "第１号", "研修会", "資料", "～", "辻\u{E0100}", "𠮷", "ｱ",
-    "\u{200B}", "\u{202E}", "\u{FFFD}", "CON", "NUL.md", "a/b", "..", "？", "title: ",
-    "date: ", "number: ", "tags: ", "slug: ", "status: ", "format: ", "sessions:\n", "  - start: ",
-    "    end: ", "question: ", "answers:\n", "  はい: 3\n", "type: ", "base_url: ", "theme: ",
-    "date_style: ", "newsletter:\n", "  name: ", "recipients: ", "allow_raw_html: true\n",
+    "---\n",
+    "...\n",
+    "\n",
+    ": ",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ", ",
+    "&a ",
+    "*a",
+    "<<: *a\n",
+    "!!binary ",
+    "!!str ",
+    "'",
+    "\"",
+    "\\U00020BB7",
+    "\\u0007",
+    "\\e",
+    "#",
+    " #",
+    "\t",
+    "\0",
+    "\r",
+    "\r\n",
+    "\u{FEFF}",
+    "\u{1b}[2J",
+    "| ",
+    "|\n",
+    ">\n",
+    "  ",
+    "    ",
+    "> ",
+    ">>>>",
+    "**",
+    "*",
+    "_",
+    "~",
+    "~~",
+    "`",
+    "```",
+    "```survey\n",
+    "```\n",
+    "[^1]",
+    "[^1]: 注\n",
+    "[a](",
+    ")",
+    "](#x)",
+    "![](",
+    "![写真](a.png)",
+    "](../events/x.md)",
+    "<div>",
+    "</div>",
+    "<!-- ",
+    " -->",
+    "&#x20BB7;",
+    "&amp;",
+    "<script>",
+    "javascript:",
+    "//host/x.png",
+    "/abs.png",
+    "../../../etc/passwd",
+    "https://example.jp/",
+    "# 見出し\n",
+    "###### ",
+    "| a | b |\n|---|---|\n",
+    "1. ",
+    "2021-06-30",
+    "2021-13-45",
+    "0001-01-01",
+    "1868-01-24",
+    "2021-11-05T14:00",
+    "25:61",
+    "-0",
+    "0",
+    "-1",
+    "1.5",
+    "1e999",
+    "99999999999999999999",
+    "null",
+    "~",
+    "true",
+    "yes",
+    "NaN",
+    ".inf",
+    "令和",
+    "第１号",
+    "研修会",
+    "資料",
+    "～",
+    "辻\u{E0100}",
+    "𠮷",
+    "ｱ",
+    "\u{200B}",
+    "\u{202E}",
+    "\u{FFFD}",
+    "CON",
+    "NUL.md",
+    "a/b",
+    "..",
+    "？",
+    "title: ",
+    "date: ",
+    "number: ",
+    "tags: ",
+    "slug: ",
+    "status: ",
+    "format: ",
+    "sessions:\n",
+    "  - start: ",
+    "    end: ",
+    "question: ",
+    "answers:\n",
+    "  はい: 3\n",
+    "type: ",
+    "base_url: ",
+    "theme: ",
+    "date_style: ",
+    "newsletter:\n",
+    "  name: ",
+    "recipients: ",
+    "allow_raw_html: true\n",
 ];
 
 /// Bytes that are not UTF-8: a BOM-like pair, Shift_JIS あ, a cut UTF-8 sequence, a stray byte.
@@ -79,7 +188,10 @@ const SEEDS: &[(&str, &str)] = &[
         "content/events/2021-12-fuzz.md",
         "---\ntitle: 多職種連携研修会\nstatus: scheduled\nformat: online\nvenue: オンライン（Zoom）\nsessions:\n  - {start: 2021-12-01T14:00, end: 2021-12-01T16:00, label: 第１部, audience: [北区, 都島区]}\napply_by: 2021-11-20\ncapacity: 30\nlecturers:\n  - {name: 山田花子, affiliation: 市立病院, role: 医師}\n---\n\n| 時間 | 内容 |\n|:--|--:|\n| 14:00 | 開会 |\n\n> 引用\n> > 二重\n\n- [ ] 項目\n- [x] 済み\n",
     ),
-    ("content/about.md", "---\ntitle: このサイトについて\ndraft: false\nslug: about\n---\n\n# 概要\n\n本文。<span>raw</span>\n\n<div>\n<p>block</p>\n</div>\n"),
+    (
+        "content/about.md",
+        "---\ntitle: このサイトについて\ndraft: false\nslug: about\n---\n\n# 概要\n\n本文。<span>raw</span>\n\n<div>\n<p>block</p>\n</div>\n",
+    ),
 ];
 
 /// The files of a round: path under the site root → bytes.
@@ -89,7 +201,10 @@ type Site = BTreeMap<String, Vec<u8>>;
 fn corpus() -> Site {
     let repo = common::repo_root();
     let mut files = Site::new();
-    files.insert("site.yaml".into(), std::fs::read(repo.join("site.yaml")).unwrap());
+    files.insert(
+        "site.yaml".into(),
+        std::fs::read(repo.join("site.yaml")).unwrap(),
+    );
     for entry in walkdir::WalkDir::new(repo.join("content")).sort_by_file_name() {
         let entry = entry.unwrap();
         if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md") {
@@ -133,21 +248,34 @@ fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>, donor: &[u8]) {
             let start = at.min(end.saturating_sub(1));
             let piece = bytes[start..end].to_vec();
             let times = 1 + rng.below(4000.min(200_000 / piece.len().max(1)));
-            let blown: Vec<u8> = piece.iter().copied().cycle().take(piece.len() * times).collect();
+            let blown: Vec<u8> = piece
+                .iter()
+                .copied()
+                .cycle()
+                .take(piece.len() * times)
+                .collect();
             bytes.splice(end..end, blown);
         }
         5 => {
             // A YAML or Markdown token repeated: nesting, long keys, long lists.
             let token = rng.pick(TOKENS).as_bytes();
             let times = 1 + rng.below(3000);
-            let blown: Vec<u8> = token.iter().copied().cycle().take(token.len() * times).collect();
+            let blown: Vec<u8> = token
+                .iter()
+                .copied()
+                .cycle()
+                .take(token.len() * times)
+                .collect();
             bytes.splice(at..at, blown);
         }
         6 => {
             // A value replaced: the text after `key: ` on a line.
             if let Some(colon) = bytes[at.min(len)..].windows(2).position(|w| w == b": ") {
                 let start = at + colon + 2;
-                let end = bytes[start..].iter().position(|&b| b == b'\n').map_or(len, |e| start + e);
+                let end = bytes[start..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(len, |e| start + e);
                 let token = rng.pick(TOKENS).as_bytes().to_vec();
                 bytes.splice(start..end, token);
             }
@@ -157,7 +285,10 @@ fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>, donor: &[u8]) {
             let a = line_start(bytes, at);
             let b = line_start(bytes, rng.below(len + 1));
             let (a, b) = (a.min(b), a.max(b));
-            let a_end = bytes[a..].iter().position(|&x| x == b'\n').map_or(len, |e| a + e + 1);
+            let a_end = bytes[a..]
+                .iter()
+                .position(|&x| x == b'\n')
+                .map_or(len, |e| a + e + 1);
             if a_end <= b {
                 let first = bytes[a..a_end].to_vec();
                 bytes.splice(b..b, first);
@@ -187,7 +318,11 @@ fn line_start(bytes: &[u8], at: usize) -> usize {
 /// The site of one round: a few files of the corpus, one or two of them mutated a few times.
 fn round_site(rng: &mut Rng, corpus: &Site) -> Site {
     let names: Vec<&String> = corpus.keys().collect();
-    let pages: Vec<&String> = names.iter().copied().filter(|n| n.ends_with(".md")).collect();
+    let pages: Vec<&String> = names
+        .iter()
+        .copied()
+        .filter(|n| n.ends_with(".md"))
+        .collect();
     let mut site = Site::new();
     site.insert("site.yaml".into(), corpus["site.yaml"].clone());
     for _ in 0..1 + rng.below(4) {
@@ -221,7 +356,9 @@ fn verdict(site: &Site, root: &Path, diags: &[Diagnostic]) -> Option<String> {
         };
         match lines {
             Some(n) if d.location.line > n + 1 => {
-                return Some(format!("diagnostic past the end of its file ({n} lines): {d}"));
+                return Some(format!(
+                    "diagnostic past the end of its file ({n} lines): {d}"
+                ));
             }
             None if !root.join(&file).exists() && !is_generated_place(&file) => {
                 return Some(format!("diagnostic in a file that does not exist: {d}"));
@@ -234,8 +371,10 @@ fn verdict(site: &Site, root: &Path, diags: &[Diagnostic]) -> Option<String> {
 
 /// Places diagnostics may name that are not files of the site (a missing folder).
 fn is_generated_place(file: &str) -> bool {
-    matches!(file, "content" | "themes" | "templates" | "static" | "site.yaml")
-        || file.starts_with("themes/")
+    matches!(
+        file,
+        "content" | "themes" | "templates" | "static" | "site.yaml"
+    ) || file.starts_with("themes/")
         || file.starts_with("templates/")
 }
 
@@ -309,18 +448,30 @@ fn fuzz(budget: Duration, max_rounds: u64) -> u64 {
         let site = round_site(&mut rng, &corpus);
         let pdf = rng.chance(30);
         let drafts = rng.chance(20);
-        let dir = tempfile::Builder::new().prefix("tsushin-fuzz-").tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("tsushin-fuzz-")
+            .tempdir()
+            .unwrap();
         write_site(dir.path(), &site);
         let why = match check_in_thread(dir.path().to_path_buf(), pdf, drafts) {
             None => Some(format!("check still running after {:?}", ROUND_LIMIT * 5)),
-            Some(Outcome { result: Err(panic), .. }) => Some(format!("panic: {panic}")),
+            Some(Outcome {
+                result: Err(panic), ..
+            }) => Some(format!("panic: {panic}")),
             Some(Outcome { took, .. }) if took > ROUND_LIMIT => {
                 Some(format!("check took {took:?} (limit {ROUND_LIMIT:?})"))
             }
-            Some(Outcome { result: Ok(diags), .. }) => verdict(&site, dir.path(), &diags),
+            Some(Outcome {
+                result: Ok(diags), ..
+            }) => verdict(&site, dir.path(), &diags),
         };
         if let Some(why) = why {
-            fail(seed, round, &site, &format!("{why}\n(pdf checks: {pdf}, drafts: {drafts})"));
+            fail(
+                seed,
+                round,
+                &site,
+                &format!("{why}\n(pdf checks: {pdf}, drafts: {drafts})"),
+            );
         }
         round += 1;
         done += 1;
@@ -328,7 +479,10 @@ fn fuzz(budget: Duration, max_rounds: u64) -> u64 {
             break;
         }
     }
-    println!("fuzz: {done} rounds in {:.1} s, no problem", started.elapsed().as_secs_f64());
+    println!(
+        "fuzz: {done} rounds in {:.1} s, no problem",
+        started.elapsed().as_secs_f64()
+    );
     done
 }
 

@@ -19,13 +19,22 @@ fn site(extra: &str, body: &str) -> Fixture {
     let page = format!("---\ntitle: 第１号\ndate: 2021-06-30\nnumber: 1\n{extra}---\n\n{body}\n");
     Fixture::new(&[
         (PAGE, &page),
-        ("content/about.md", "---\ntitle: このサイトについて\n---\n\n本文です。\n"),
+        (
+            "content/about.md",
+            "---\ntitle: このサイトについて\n---\n\n本文です。\n",
+        ),
     ])
 }
 
 fn timed(f: &Fixture, args: &[&str]) -> (Output, Duration) {
     let root = f.root();
-    let mut all = vec![args[0], "--root", root.to_str().unwrap(), "--today", "2021-10-01"];
+    let mut all = vec![
+        args[0],
+        "--root",
+        root.to_str().unwrap(),
+        "--today",
+        "2021-10-01",
+    ];
     let out = f.out();
     if args[0] == "build" {
         all.extend(["--output", out.to_str().unwrap()]);
@@ -88,7 +97,10 @@ fn a_hundred_tags_are_fine() {
 
 #[test]
 fn thirty_two_thousand_footnote_references() {
-    let f = site("", &format!("本文{}\n\n[^1]: 注です。", "[^1]".repeat(32_000)));
+    let f = site(
+        "",
+        &format!("本文{}\n\n[^1]: 注です。", "[^1]".repeat(32_000)),
+    );
     check_ok(&f, "32,000 footnote references");
 }
 
@@ -126,13 +138,23 @@ fn a_broken_link_deep_in_a_long_line_is_located_by_character() {
 fn thirty_two_thousand_nested_divs_are_refused() {
     let f = site("", &format!("{}\n\n本文です。", "<div>".repeat(32_000)));
     // The 101st <div> starts at character 501 of line 7.
-    check_refused(&f, "32,000 nested <div>", &format!("{PAGE}:7:501"), "at most 100");
+    check_refused(
+        &f,
+        "32,000 nested <div>",
+        &format!("{PAGE}:7:501"),
+        "at most 100",
+    );
 }
 
 #[test]
 fn divs_one_a_line_are_refused_at_the_line_that_crosses_the_limit() {
     let f = site("", &format!("{}\n本文です。", "<div>\n".repeat(32_000)));
-    check_refused(&f, "<div> lines", &format!("{PAGE}:107:1"), "raw HTML nests");
+    check_refused(
+        &f,
+        "<div> lines",
+        &format!("{PAGE}:107:1"),
+        "raw HTML nests",
+    );
 }
 
 #[test]
@@ -160,7 +182,12 @@ fn quotes_and_lists_nested_thousands_deep_are_fine() {
 fn a_title_of_128000_characters_is_refused() {
     let page = newsletter(1, "2021-06-30", &"あ".repeat(128_000), "本文です。");
     let f = Fixture::new(&[(PAGE, &page)]);
-    check_refused(&f, "128,000-character title", &format!("{PAGE}:2:8"), "at most 200");
+    check_refused(
+        &f,
+        "128,000-character title",
+        &format!("{PAGE}:2:8"),
+        "at most 200",
+    );
 }
 
 #[test]

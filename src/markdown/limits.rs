@@ -142,10 +142,7 @@ pub fn html_depth(html: &str) -> (usize, usize) {
             depth = depth.saturating_sub(1);
             continue;
         }
-        let end = bytes[at..]
-            .iter()
-            .position(|&b| b == b'>')
-            .map(|e| at + e);
+        let end = bytes[at..].iter().position(|&b| b == b'>').map(|e| at + e);
         if end.is_some_and(|e| bytes[e - 1] == b'/') {
             continue;
         }
