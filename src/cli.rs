@@ -428,6 +428,9 @@ fn run_new(what: NewCommand, verbosity: Verbosity) -> ExitCode {
 }
 
 /// Prints every diagnostic with a source snippet when the file can be read.
+/// Problems shown with an excerpt of their source; the rest get one line each.
+const EXCERPTS: usize = 50;
+
 pub fn print_diagnostics(root: &Path, diags: Diagnostics, quiet: bool) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let theme = if color {
@@ -437,13 +440,20 @@ pub fn print_diagnostics(root: &Path, diags: Diagnostics, quiet: bool) {
     };
     let handler = GraphicalReportHandler::new_themed(theme);
     let (errors, warnings) = (diags.error_count(), diags.warning_count());
-    for d in diags.into_sorted() {
-        if quiet && d.severity == Severity::Warning {
-            continue;
-        }
-        let report = to_report(root, &d);
+    for (shown, d) in diags
+        .into_sorted()
+        .into_iter()
+        .filter(|d| !quiet || d.severity != Severity::Warning)
+        .enumerate()
+    {
+        // Each excerpt reads its file again: past a screenful, one line per problem keeps
+        // thousands of them (8,000 unknown keys) from taking seconds.
         let mut out = String::new();
-        if handler.render_report(&mut out, report.as_ref()).is_err() {
+        if shown >= EXCERPTS
+            || handler
+                .render_report(&mut out, to_report(root, &d).as_ref())
+                .is_err()
+        {
             out = d.to_string();
         }
         eprintln!("{out}");

@@ -12,6 +12,9 @@ use comrak::{Arena, Options, parse_document};
 use crate::content::model::{Align, Block, Document, Footnote, Inline, ListItem, UrlKind, UrlRef};
 use crate::diag::{Diagnostic, Diagnostics, shifted};
 
+mod columns;
+pub mod limits;
+
 /// Deeper nesting is flattened: the model is recursive, and so are its Drop, Clone and both
 /// renderers, so hostile input (`>>>>>>…`, `*****…`) must not make it arbitrarily deep.
 const MAX_BLOCK_DEPTH: usize = 16;
@@ -24,11 +27,16 @@ type Node<'a> = &'a AstNode<'a>;
 pub fn parse(body: &str, file: &Path, line_offset: usize, diags: &mut Diagnostics) -> Document {
     // CommonMark requires it and comrak does not do it; one char for one keeps columns right.
     let body = body.replace('\0', "\u{FFFD}");
+    if let Some(too_deep) = limits::check_nesting(&body, file, line_offset) {
+        diags.push(too_deep);
+        return Document::default();
+    }
     let arena = Arena::new();
     let root = parse_document(&arena, &body, &options());
 
     let mut cx = Converter {
         file,
+        columns: columns::Columns::new(&body),
         line_offset,
         diags,
         refs: Vec::new(),
@@ -89,16 +97,17 @@ pub(crate) fn options() -> Options<'static> {
             cjk_friendly_emphasis: true,
             ..Extension::default()
         },
-        parse: Parse {
-            sourcepos_chars: true,
-            ..Parse::default()
-        },
+        // Byte columns: `Columns` converts the few that are used (comrak's own conversion,
+        // `sourcepos_chars`, is quadratic on long lines).
+        parse: Parse::default(),
         ..Options::default()
     }
 }
 
 struct Converter<'a, 'd> {
     file: &'d Path,
+    /// comrak's byte columns → character columns.
+    columns: columns::Columns<'d>,
     line_offset: usize,
     diags: &'d mut Diagnostics,
     refs: Vec<UrlRef>,
@@ -125,7 +134,7 @@ impl<'a> Converter<'a, '_> {
             self.file,
             self.line_offset,
             pos.start.line,
-            pos.start.column,
+            self.columns.char_column(pos.start.line, pos.start.column),
         )
     }
 
@@ -177,7 +186,15 @@ impl<'a> Converter<'a, '_> {
                     });
                 }
             }
-            NodeValue::HtmlBlock(html) => out.push(Block::Html(html.literal.clone())),
+            NodeValue::HtmlBlock(html) => {
+                let (depth, at) = limits::html_depth(&html.literal);
+                if depth > limits::MAX_HTML_DEPTH {
+                    self.diags
+                        .push(self.too_deep_html(&html.literal, at, depth, pos));
+                } else {
+                    out.push(Block::Html(html.literal.clone()));
+                }
+            }
             NodeValue::ThematicBreak => out.push(Block::Rule),
             NodeValue::Table(table) => {
                 let align = table.alignments.iter().map(|a| convert_align(*a)).collect();
@@ -257,6 +274,26 @@ impl<'a> Converter<'a, '_> {
                 stack.extend(node.reverse_children());
             }
         }
+    }
+
+    /// The error for raw HTML nested too deeply, at the tag that opens one element too many.
+    fn too_deep_html(&self, html: &str, at: usize, depth: usize, pos: Sourcepos) -> Diagnostic {
+        let before = &html[..at];
+        let lines = before.matches('\n').count();
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        let column = if lines == 0 {
+            self.columns.char_column(pos.start.line, pos.start.column) + column - 1
+        } else {
+            column
+        };
+        Diagnostic::error(
+            shifted(self.file, self.line_offset, pos.start.line + lines, column),
+            format!(
+                "raw HTML nests {depth} elements; at most {} may be open at once",
+                limits::MAX_HTML_DEPTH
+            ),
+        )
+        .help("close the elements you open (`</div>`), or write the text in Markdown")
     }
 
     fn check_level(&mut self, level: u8, pos: Sourcepos) {
@@ -407,7 +444,10 @@ impl<'a> Converter<'a, '_> {
             url: url.to_string(),
             kind,
             line: pos.start.line + self.line_offset,
-            column: pos.start.column.max(1),
+            column: self
+                .columns
+                .char_column(pos.start.line, pos.start.column)
+                .max(1),
         });
     }
 

@@ -219,6 +219,10 @@ fn expectation(key: &str) -> &'static str {
     }
 }
 
+/// Characters a title may have: it is the page's heading, the browser tab, a PDF header line
+/// and a flyer's headline, which no longer fit long before this.
+pub const MAX_TITLE_CHARS: usize = 200;
+
 /// Parses the front matter of a page of `section`; `None` when it cannot be used at all.
 pub fn parse(
     split: &Split,
@@ -272,6 +276,20 @@ pub fn parse(
     };
     let mut ok = true;
     let title = match raw.title {
+        Some(t) if t.value.trim().chars().count() > MAX_TITLE_CHARS => {
+            diags.push(
+                Diagnostic::error(
+                    at(&t.referenced),
+                    format!(
+                        "the title has {} characters; at most {MAX_TITLE_CHARS} are allowed",
+                        t.value.trim().chars().count()
+                    ),
+                )
+                .help("shorten the title and put the rest in `summary` or the text"),
+            );
+            ok = false;
+            String::new()
+        }
         Some(t) if !t.value.trim().is_empty() => t.value.trim().to_owned(),
         Some(t) => {
             diags.push(
@@ -433,18 +451,34 @@ pub fn parse(
             })
         }
     };
+    let tags: Vec<String> = raw
+        .tags
+        .map(OneOrMany::into_vec)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if tags.len() > crate::markdown::limits::MAX_TAGS {
+        let (l, c) = node.key_location("tags").unwrap_or((1, 1));
+        diags.push(
+            Diagnostic::error(
+                Location::new(file, l + line0 - 1, c),
+                format!(
+                    "the page has {} tags; at most {} are allowed",
+                    tags.len(),
+                    crate::markdown::limits::MAX_TAGS
+                ),
+            )
+            .help("keep the few tags a reader would look the page up by"),
+        );
+        ok = false;
+    }
     ok.then(|| Meta {
         title,
         date,
         summary: raw.summary,
-        tags: raw
-            .tags
-            .map(OneOrMany::into_vec)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|t| t.trim().to_owned())
-            .filter(|t| !t.is_empty())
-            .collect(),
+        tags,
         draft: raw.draft.unwrap_or(false),
         slug,
         kind,

@@ -70,6 +70,10 @@ pub fn section_of(rel: &str) -> Section {
 /// Reads and parses one Markdown file; problems go to `diags`.
 pub fn load(path: &Path, rel: &str, diags: &mut Diagnostics) -> Option<Page> {
     let display = Path::new("content").join(rel);
+    if let Some(too_large) = crate::markdown::limits::check_file_size(path, &display) {
+        diags.push(too_large);
+        return None;
+    }
     let source = match crate::source::read(path, &display) {
         Ok((s, warning)) => {
             diags.extend(warning);

@@ -243,6 +243,11 @@ impl Engine<'_> {
                     }
                     let chain = self.chain(run.style.bold);
                     let shaped = self.ctx.fonts.shape(&run.text, chain, run.style.size);
+                    // Cluster starts in text order, to find where each cluster's text ends
+                    // (a scan of the glyphs after each one was quadratic in the run's length).
+                    let mut starts: Vec<usize> = shaped.iter().map(|s| s.cluster).collect();
+                    starts.sort_unstable();
+                    starts.dedup();
                     let mut g = 0;
                     while g < shaped.len() {
                         let cluster = shaped[g].cluster;
@@ -251,11 +256,10 @@ impl Engine<'_> {
                             e += 1;
                         }
                         // The cluster's text ends where the next cluster (in text order) starts.
-                        let text_end = shaped[e..]
-                            .iter()
-                            .map(|s| s.cluster)
-                            .filter(|&c| c > cluster)
-                            .min()
+                        let next = starts.partition_point(|&c| c <= cluster);
+                        let text_end = starts
+                            .get(next)
+                            .copied()
                             .unwrap_or(run.text.len())
                             .min(run.text.len());
                         let start = cluster.min(run.text.len());
