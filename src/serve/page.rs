@@ -198,6 +198,7 @@ pub fn content_type(path: &str) -> &'static str {
         "avif" => "image/avif",
         "ico" => "image/x-icon",
         "pdf" => "application/pdf",
+        "ics" => "text/calendar; charset=utf-8",
         "woff" => "font/woff",
         "woff2" => "font/woff2",
         "ttf" => "font/ttf",

@@ -78,6 +78,8 @@ pub struct PageView {
     pub kind: &'static str,
     pub tags: Vec<TagLink>,
     pub pdf_url: Option<String>,
+    /// The training's calendar file (.ics), relative to the page being rendered.
+    pub ics_url: Option<String>,
     pub number: Option<u32>,
     pub author: Option<String>,
     pub recipients: Vec<String>,
@@ -150,6 +152,7 @@ pub fn page_view(page: &Page, from: &str, site: &super::Site) -> PageView {
             })
             .collect(),
         pdf_url: site.pdf_paths.get(&page.rel).map(|p| links::href(from, p)),
+        ics_url: site.ics_paths.get(&page.rel).map(|p| links::href(from, p)),
         number,
         author,
         recipients,

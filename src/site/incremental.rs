@@ -447,16 +447,21 @@ impl State {
         let tag_files = links::tag_files(self.site.pages.iter().flat_map(|p| &p.meta.tags));
         let tags_renamed = tag_files != self.site.tag_files;
         self.site.tag_files = tag_files;
-        if opts.pdf {
-            let plan = super::pdfs::plan(&self.site.pages, &self.site.config, &self.site.assets);
-            for p in &self.site.pages {
-                if plan.get(&p.rel) != self.site.pdf_paths.get(&p.rel) {
-                    changed.insert(p.rel.clone());
-                    tags.extend(p.meta.tags.iter().cloned());
-                }
+        // The calendar files are named after the PDFs and made with or without them.
+        let plan = super::pdfs::plan(&self.site.pages, &self.site.config, &self.site.assets);
+        let ics_plan = super::ics::plan(&self.site.pages, &plan);
+        for p in &self.site.pages {
+            if (opts.pdf && plan.get(&p.rel) != self.site.pdf_paths.get(&p.rel))
+                || ics_plan.get(&p.rel) != self.site.ics_paths.get(&p.rel)
+            {
+                changed.insert(p.rel.clone());
+                tags.extend(p.meta.tags.iter().cloned());
             }
+        }
+        if opts.pdf {
             self.site.pdf_paths = plan;
         }
+        self.site.ics_paths = ics_plan;
         let glyphs: Vec<String> = changed.iter().cloned().collect();
         self.check_glyphs(glyphs.iter());
 
@@ -567,6 +572,15 @@ impl State {
             self.owners.insert(out.clone(), rel);
             files.push((out, result.map(String::into_bytes)));
         }
+        // A training's calendar file depends on nothing but its own page.
+        for page in site.pages.iter().filter(|p| todo.contains(&p.rel)) {
+            if let (Some(path), Some(bytes)) = (
+                site.ics_paths.get(&page.rel),
+                super::ics::render(site, page),
+            ) {
+                files.push((path.clone(), Ok(bytes)));
+            }
+        }
 
         // Listing pages, tag pages and the feed, as `pages::render` makes them, in parallel.
         let page_refs: Vec<&Page> = site.pages.iter().collect();
@@ -645,6 +659,7 @@ impl State {
         expected.insert("feed.xml");
         expected.extend(site.pages.iter().map(|p| p.out_path.as_str()));
         expected.extend(site.tag_files.values().map(String::as_str));
+        expected.extend(site.ics_paths.values().map(String::as_str));
         self.files.retain(|k, _| expected.contains(k.as_str()));
         self.render_diags
             .retain(|k, _| expected.contains(k.as_str()));

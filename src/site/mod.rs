@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod feed;
+pub mod ics;
 pub mod incremental;
 pub mod links;
 pub mod names;
@@ -59,6 +60,10 @@ pub struct Site {
     pub pdf_paths: HashMap<String, String>,
     /// Fonts and style of the PDFs, parsed once per build.
     pub pdf: Option<crate::pdf::PdfContext>,
+    /// Source path → output path of its calendar file (`ics::plan`); made with or without PDFs.
+    pub ics_paths: HashMap<String, String>,
+    /// The calendar files' SEQUENCE numbers as the last build left them.
+    pub ics_sequences: ics::Sequences,
 }
 
 pub fn build(opts: &BuildOptions) -> BuildReport {
@@ -92,6 +97,10 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     }
     match write(&site, target, &files) {
         Ok(()) => {
+            // Only once the output is in place: a failed build leaves the numbers as they were.
+            if let Err(w) = ics::save(&site) {
+                report.diagnostics.push(w);
+            }
             report.pages_written = files.iter().filter(|(p, _)| p.ends_with(".html")).count();
             report.files_written = files.len() + site.assets.len() + site.theme.static_files.len();
         }
@@ -133,9 +142,16 @@ pub fn load(root: &Path, include_drafts: bool, diags: &mut Diagnostics) -> Optio
     let theme = theme?;
     let tag_files = links::tag_files(pages.iter().flat_map(|p| &p.meta.tags));
     let pdf_paths = pdfs::plan(&pages, &config, &assets);
+    let ics_paths = ics::plan(&pages, &pdf_paths);
+    let ics_sequences = ics::Sequences::load(root).unwrap_or_else(|e| {
+        diags.push(e);
+        ics::Sequences::default()
+    });
     let pdf = crate::pdf::PdfContext::new(root, &theme, &config, diags);
     Some(Site {
         pdf_paths,
+        ics_paths,
+        ics_sequences,
         pdf,
         root: root.to_path_buf(),
         config,

@@ -92,6 +92,14 @@ pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files
         "feed.xml".into(),
         super::feed::render(&site.config, &pages, today).into_bytes(),
     );
+    for page in &pages {
+        if let (Some(path), Some(bytes)) = (
+            site.ics_paths.get(&page.rel),
+            super::ics::render(site, page),
+        ) {
+            files.insert(path.clone(), bytes);
+        }
+    }
     Some(files)
 }
 

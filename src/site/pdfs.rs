@@ -40,7 +40,8 @@ fn clean_file_name(s: &str) -> String {
 
 /// Output path of every page that gets a PDF (rel → path), unique within the site even where
 /// Windows ignores case, and never the path of a file copied from content/ (`assets`). When
-/// the name from the title is taken, the page's slug is added, then a number.
+/// the name from the title is taken, the page's slug is added, then a number. A training's
+/// `.ics` name (the same with `.ics`) is kept free too.
 pub fn plan(pages: &[Page], config: &Config, assets: &[String]) -> HashMap<String, String> {
     let mut used: HashSet<String> = assets.iter().map(|a| a.to_lowercase()).collect();
     let mut out = HashMap::new();
@@ -59,10 +60,22 @@ pub fn plan(pages: &[Page], config: &Config, assets: &[String]) -> HashMap<Strin
         let slug = super::names::make_safe(p.slug(), "page");
         // A title of only dots or symbols leaves no name: the slug is the name then.
         let stem = if stem.is_empty() { slug.clone() } else { stem };
+        // A training's calendar file takes the same name with `.ics` (`ics::plan`): both
+        // names must be free.
+        let with_ics = p.event().is_some();
         let path = std::iter::once(format!("{dir}/{stem}.pdf"))
             .chain(std::iter::once(format!("{dir}/{stem}_{slug}.pdf")))
             .chain((2..).map(|n| format!("{dir}/{stem}_{slug}_{n}.pdf")))
-            .find(|c| used.insert(c.to_lowercase()))
+            .find(|c| {
+                let pdf = c.to_lowercase();
+                let ics =
+                    with_ics.then(|| format!("{}.ics", pdf.strip_suffix(".pdf").unwrap_or(&pdf)));
+                if used.contains(&pdf) || ics.as_ref().is_some_and(|i| used.contains(i)) {
+                    return false;
+                }
+                used.extend(ics);
+                used.insert(pdf)
+            })
             .unwrap_or_default();
         out.insert(p.rel.clone(), path);
     }

@@ -149,8 +149,11 @@ pub fn leftovers_beside(output: &Path) -> Vec<String> {
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
+        // `.tsushin` itself is the site's state folder (logs, calendar sequence numbers).
         .filter(|n| {
-            n.starts_with(".tsushin") || n.contains("tsushin-build") || n.contains("tsushin-old")
+            (n.starts_with(".tsushin") && n != ".tsushin")
+                || n.contains("tsushin-build")
+                || n.contains("tsushin-old")
         })
         .collect();
     found.sort();
