@@ -533,12 +533,14 @@ fn serve_answers_the_calendar_file_as_build_writes_it() {
     assert_eq!(events(&r)[0]["dtstart"], "2021-11-05T01:00:00+00:00");
 }
 
-/// The preview's incremental rebuild holds the same calendar files as a full build after a
-/// session moves and after the title (and so the file name) changes.
+/// The preview's incremental rebuild holds the same calendar files as a full build: after a
+/// session moves, after a `build` recorded new SEQUENCE numbers and the session moves again,
+/// and after the title (and so the file name) changes.
 #[test]
 fn incremental_rebuild_keeps_the_calendar_files_of_a_full_build() {
     use tsushin::site::incremental::{Changes, Live, LiveOptions};
     let f = site();
+    build_cli(&f, &["--no-pdf"]);
     let mut live = Live::new(LiveOptions {
         root: f.root(),
         drafts: false,
@@ -566,19 +568,34 @@ fn incremental_rebuild_keeps_the_calendar_files_of_a_full_build() {
     };
     assert_eq!(live_ics(&live), ics_of(full(&f)));
     assert_eq!(live_ics(&live).len(), 3);
-    let edits = [
-        training("2021-11-05T13:00", "天王寺区民センター"),
-        training("2021-11-05T13:00", "天王寺区民センター")
-            .replace(TRAINING_TITLE, "多職種連携研修会（改）"),
-    ];
-    for text in edits {
+    let edit = |live: &mut Live, text: String| {
         f.write(TRAINING, &text);
         live.update(&Changes {
             full: false,
             content: BTreeSet::from(["events/2021-11-tabunya.md".to_owned()]),
         });
-        assert_eq!(live_ics(&live), ics_of(full(&f)));
-    }
+        assert_eq!(live_ics(live), ics_of(full(&f)));
+    };
+    edit(
+        &mut live,
+        training("2021-11-05T13:00", "天王寺区民センター"),
+    );
+    // A build while the preview runs records SEQUENCE 1; the next move is SEQUENCE 2 in both.
+    build_cli(&f, &["--no-pdf"]);
+    edit(
+        &mut live,
+        training("2021-11-05T12:00", "天王寺区民センター"),
+    );
+    let seq = |live: &Live| {
+        let bytes = live.files()[TRAINING_ICS].to_vec();
+        String::from_utf8(bytes).unwrap()
+    };
+    assert!(seq(&live).contains("SEQUENCE:2\r\n"), "{}", seq(&live));
+    edit(
+        &mut live,
+        training("2021-11-05T12:00", "天王寺区民センター")
+            .replace(TRAINING_TITLE, "多職種連携研修会（改）"),
+    );
     assert!(live_ics(&live).contains_key("events/多職種連携研修会（改）.ics"));
     assert!(
         !live_ics(&live).contains_key(TRAINING_ICS),

@@ -230,7 +230,7 @@ struct StateFile {
 /// gets the stored number + 1; a new event 0. Only `build` writes the file, after the output is
 /// in place; an unchanged site gives the same numbers again, and a build whose file write
 /// failed gives the same numbers next time (the file still holds the older state).
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Sequences {
     state: StateFile,
 }

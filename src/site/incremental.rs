@@ -389,6 +389,9 @@ impl State {
             });
         }
 
+        // A `build` since the last update may have recorded new calendar SEQUENCE numbers: then
+        // every calendar file is made again (an unreadable file needs the full load's report).
+        let sequences = super::ics::Sequences::load(&opts.root).ok()?;
         let parsed: Vec<(String, Option<Page>, Diagnostics)> = reparse
             .par_iter()
             .map(|rel| {
@@ -403,6 +406,10 @@ impl State {
             .map(|p| (p.rel.clone(), p))
             .collect();
         let mut changed: BTreeSet<String> = BTreeSet::new();
+        if sequences != self.site.ics_sequences {
+            self.site.ics_sequences = sequences;
+            changed.extend(self.site.ics_paths.keys().cloned());
+        }
         let mut tags: BTreeSet<String> = BTreeSet::new();
         for rel in &removed {
             self.file_diags.remove(rel);
