@@ -500,12 +500,12 @@ impl Engine<'_> {
             .fold(0.0, f32::max)
             + size;
         let body_end = self.chunks.len();
-        let referenced = |chunks: &[Chunk], n: usize| {
-            let id = footnote_ref_id(n);
-            chunks
-                .iter()
-                .any(|c| c.anchors.iter().any(|(a, _)| *a == id))
-        };
+        // Anchors of the body, collected once: searching every chunk for every note was
+        // quadratic in the number of footnotes.
+        let body_anchors: std::collections::HashSet<String> = self.chunks[..body_end]
+            .iter()
+            .flat_map(|c| c.anchors.iter().map(|(a, _)| a.clone()))
+            .collect();
         let mut at_end: Vec<Vec<Chunk>> = Vec::new();
         let mut bottom: Vec<(usize, Vec<Chunk>)> = Vec::new();
         for note in &notes {
@@ -575,7 +575,7 @@ impl Engine<'_> {
             c.anchors.push((footnote_id(n), 0.0));
             let chunks: Vec<Chunk> = self.chunks.drain(first..).collect();
             let h: f32 = chunks.iter().map(|c| c.h + c.space_before).sum();
-            if referenced(&self.chunks[..body_end], n) && h <= self.body_h * 0.4 {
+            if body_anchors.contains(&footnote_ref_id(n)) && h <= self.body_h * 0.4 {
                 bottom.push((n, chunks));
             } else {
                 at_end.push(chunks);
