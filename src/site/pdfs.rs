@@ -94,7 +94,7 @@ pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMa
     check_site_texts(site, ctx, diags);
     let content_dir = site.root.join("content");
     let progress = crate::progress::phase("PDFs", site.pdf_paths.len());
-    let results: Vec<(String, Result<Vec<u8>, Diagnostic>, Diagnostics)> = site
+    let results: Vec<(String, Result<Vec<u8>, Vec<Diagnostic>>, Diagnostics)> = site
         .pages
         .par_iter()
         .filter_map(|page| site.pdf_paths.get(&page.rel).map(|path| (page, path)))
@@ -126,10 +126,24 @@ pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMa
                 files.insert(path, bytes);
             }
             Ok(_) => {}
-            Err(e) => diags.push(e),
+            Err(e) => diags.extend(e),
         }
     }
     files
+}
+
+/// The image checks of `render` (for `tsushin check`): every image of every page that gets
+/// a PDF is read and decoded as the PDF would, in parallel within the decoding budget.
+pub fn check_images(site: &Site, diags: &mut Diagnostics) {
+    let Some(ctx) = &site.pdf else { return };
+    let content_dir = site.root.join("content");
+    let found: Vec<Vec<Diagnostic>> = site
+        .pages
+        .par_iter()
+        .filter(|p| site.pdf_paths.contains_key(&p.rel))
+        .map(|p| pdf::check_images(p, ctx, &content_dir))
+        .collect();
+    diags.extend(found.into_iter().flatten());
 }
 
 /// The checks of `render` that need no typesetting (for `tsushin check`): every character of
@@ -257,7 +271,7 @@ pub fn single(
     ) {
         Ok(b) => b,
         Err(e) => {
-            diags.push(e);
+            diags.extend(e);
             return None;
         }
     };
