@@ -395,11 +395,7 @@ fn load_image(
     }
     let path = url.split(['?', '#']).next().unwrap_or(url);
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-    let bytes = std::fs::read(dir.join(decoded.as_ref())).map_err(|e| raster::ImageError {
-        message: format!("cannot be read: {e}"),
-        help: "put the image next to the Markdown file, or fix the path".into(),
-    })?;
-    raster::load(&bytes, width_pt, height_pt)
+    raster::load_file(&dir.join(decoded.as_ref()), width_pt, height_pt)
 }
 
 /// The errors `render` would give for the images of `page`, without typesetting (for

@@ -8,7 +8,8 @@
 //! Every failure is an `ImageError` saying what is wrong and what to do; the caller puts it
 //! at the image's place in the Markdown.
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
+use std::path::Path;
 use std::sync::{Condvar, Mutex};
 
 use crate::pdf::draw::Image;
@@ -293,28 +294,75 @@ impl Drop for Reservation {
     }
 }
 
-/// Reads an image file and shrinks it to print resolution for a box of `width_pt` ×
-/// `height_pt`, upright (EXIF orientation applied), then encodes it for the PDF. The result
-/// keeps its natural drawing size (`size_pt`, or 0.75 pt per pixel of the file).
+/// Decodes an image file's bytes and shrinks it to print resolution for a box of
+/// `width_pt` × `height_pt`, upright (EXIF orientation applied), then encodes it for the PDF.
+/// The result keeps its natural drawing size (`size_pt`).
 pub fn load(bytes: &[u8], width_pt: f32, height_pt: f32) -> Result<Image, ImageError> {
     let header = probe(bytes)?;
-    // The shrunk result and its encoding (RGB, alpha, JPEG and zlib copies) are held with the
-    // decoder's memory, so the reservation covers them too.
+    let _hold = reserve(cost(&header, bytes.len() as u64, width_pt, height_pt));
+    decode(bytes, &header, width_pt, height_pt)
+}
+
+/// `load` for a file: the header is read first, and the whole file only once its memory
+/// (file bytes, decoder, result) is reserved from the budget.
+pub fn load_file(path: &Path, width_pt: f32, height_pt: f32) -> Result<Image, ImageError> {
+    let read_err = |e: std::io::Error| ImageError {
+        message: format!("cannot be read: {e}"),
+        help: "put the image next to the Markdown file, or fix the path".into(),
+    };
+    let mut file = std::fs::File::open(path).map_err(read_err)?;
+    let len = file.metadata().map_err(read_err)?.len();
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(1 << 20)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    let header = probe(&bytes)?;
+    let need = cost(&header, len, width_pt, height_pt);
+    if need > DECODE_BUDGET {
+        return Err(ImageError {
+            message: format!(
+                "is a file of {} MB that needs about {} MB to print; the limit is {} MB",
+                len >> 20,
+                need >> 20,
+                DECODE_BUDGET >> 20
+            ),
+            help: "shrink it to about 3000 px on the long side and save it as PNG or JPEG".into(),
+        });
+    }
+    let _hold = reserve(need);
+    file.read_to_end(&mut bytes).map_err(read_err)?;
+    decode(&bytes, &header, width_pt, height_pt)
+}
+
+/// Bytes held while an image is read, decoded, shrunk and encoded: the file, the decoder's
+/// memory, and the shrunk result with its encodings (RGB, alpha, JPEG and zlib copies).
+fn cost(header: &Header, file_len: u64, width_pt: f32, height_pt: f32) -> u64 {
     let bound = (width_pt / 72.0 * DPI).max(1.0) as u64 * (height_pt / 72.0 * DPI).max(1.0) as u64;
     let px = u64::from(header.width) * u64::from(header.height);
+    file_len
+        + match header.format {
+            // The parsed tree and a pixmap of at most the box at print resolution.
+            Format::Svg => file_len * 20 + bound.min(36_000_000) * 16,
+            _ => decode_cost(header) + px.min(bound) * 16,
+        }
+}
+
+fn decode(
+    bytes: &[u8],
+    header: &Header,
+    width_pt: f32,
+    height_pt: f32,
+) -> Result<Image, ImageError> {
     let mut image = if header.format == Format::Svg {
-        // The parsed tree and a pixmap of at most the box at print resolution.
-        let _hold = reserve(bytes.len() as u64 * 20 + bound.min(36_000_000) * 16);
-        let image = crate::pdf::svg::rasterise(bytes, width_pt, height_pt, DPI)?;
-        encoded(image)?
+        encoded(crate::pdf::svg::rasterise(bytes, width_pt, height_pt, DPI)?)?
     } else {
-        let _hold = reserve(decode_cost(&header) + px.min(bound) * 16);
         let (image, orientation) = match header.format {
             Format::Png => decode_png(bytes, width_pt, height_pt)?,
-            Format::Jpeg => decode_jpeg(bytes, &header, width_pt, height_pt)?,
+            Format::Jpeg => decode_jpeg(bytes, header, width_pt, height_pt)?,
             _ => (decode_gif(bytes, width_pt, height_pt)?, 1),
         };
-        encoded(image)?.with_natural(&header, orientation)
+        encoded(image)?.with_natural(header, orientation)
     };
     image.rgb = Vec::new();
     image.alpha = None;
