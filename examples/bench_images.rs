@@ -4,8 +4,8 @@
 //!     cargo run --release --example bench_images -- OUT_DIR KIND ISSUES
 //!
 //! KIND: `png` (7071×7071, 50 MP), `jpeg` (8660×5773 baseline, 50 MP), `progressive`
-//! (7000×5250 progressive JPEG, 36.8 MP: the largest within the decoding budget), `gif`
-//! (7071×7071), `photo` (4000×3000 phone photo, JPEG quality 92). Each issue has its own copy
+//! (6400×4800 progressive JPEG, 30.7 MP: near the largest within the decoding budget), `gif`
+//! (6400×6400, 41 MP), `photo` (4000×3000 phone photo, JPEG quality 92). Each issue has its own copy
 //! of the file, so nothing is shared between pages.
 
 use std::path::Path;
@@ -80,8 +80,8 @@ fn main() {
     let (name, bytes) = match kind.as_str() {
         "png" => ("big.png", png(7071, 7071)),
         "jpeg" => ("big.jpg", jpeg(8660, 5773, 85, false)),
-        "progressive" => ("big.jpg", jpeg(7000, 5250, 85, true)),
-        "gif" => ("big.gif", gif(7071, 7071)),
+        "progressive" => ("big.jpg", jpeg(6400, 4800, 85, true)),
+        "gif" => ("big.gif", gif(6400, 6400)),
         "photo" => ("photo.jpg", jpeg(4000, 3000, 92, false)),
         other => panic!("unknown kind {other}"),
     };
