@@ -89,12 +89,15 @@ fn resolve_for_pdf(site: &Site, page: &Page, url: &str) -> Option<PdfLink> {
     )))
 }
 
+/// One typeset PDF: its output path, its bytes or errors, and its glyph problems.
+type Rendered = (String, Result<Vec<u8>, Vec<Diagnostic>>, Diagnostics);
+
 /// Checks glyph coverage, then typesets every planned PDF in parallel.
 pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMap<String, Vec<u8>> {
     check_site_texts(site, ctx, diags);
     let content_dir = site.root.join("content");
     let progress = crate::progress::phase("PDFs", site.pdf_paths.len());
-    let results: Vec<(String, Result<Vec<u8>, Vec<Diagnostic>>, Diagnostics)> = site
+    let results: Vec<Rendered> = site
         .pages
         .par_iter()
         .filter_map(|page| site.pdf_paths.get(&page.rel).map(|path| (page, path)))
