@@ -98,6 +98,8 @@ impl PdfContext {
                 rgb: vec![255; 3],
                 alpha: None,
                 jpeg: None,
+                size_pt: None,
+                encoded: None,
             })
         };
         let margin_text = |template: &str, number: usize, count: usize| -> String {

@@ -8,7 +8,10 @@ pub mod glyphs;
 pub mod image;
 pub mod layout;
 pub mod margins;
+pub mod raster;
+pub mod shrink;
 pub mod style;
+pub mod svg;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -258,7 +261,8 @@ fn find_font(
     })
 }
 
-/// Typesets `page` as PDF bytes.
+/// Typesets `page` as PDF bytes. Every image the page shows must be usable: the errors are
+/// located at the images in the Markdown.
 pub fn render(
     page: &Page,
     config: &Config,
@@ -266,21 +270,24 @@ pub fn render(
     survey_colors: &[String],
     resolve: &dyn Fn(&str) -> Option<layout::PdfLink>,
     content_dir: &Path,
-) -> Result<Vec<u8>, Diagnostic> {
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let mut problems = Diagnostics::new();
     ctx.check_margins(page, config, &mut problems);
     if let Some(d) = problems.into_iter().next() {
-        return Err(d);
+        return Err(vec![d]);
     }
     let header = header_template(page);
+    // The layout never draws an image taller than the text column.
+    let (_, _, body_width, body_height) = ctx.style.body_box();
+    let failed = std::cell::RefCell::new(Vec::new());
+    let tried = std::cell::RefCell::new(std::collections::HashSet::new());
     let image = |url: &str, max_width: f32| -> Result<draw::Image, String> {
-        // The one rule of what may be read (inside content/, symlinks resolved, no web URL).
-        let path = crate::site::resolve::image_file(content_dir, &page.rel, url)?;
-        let bytes = std::fs::read(path).map_err(|e| format!("{url}: {e}"))?;
-        let img = image::decode(&bytes)?;
-        // The layout never draws an image taller than the text column.
-        let (_, _, _, body_height) = ctx.style.body_box();
-        Ok(image::fit(img, max_width, body_height, 200.0))
+        tried.borrow_mut().insert(url.to_owned());
+        load_image(content_dir, &page.rel, url, max_width, body_height).map_err(|e| {
+            let text = e.message.clone();
+            failed.borrow_mut().push((url.to_owned(), e));
+            text
+        })
     };
     let margin_text = |template: &str, number: usize, count: usize| -> String {
         let name = match template {
@@ -301,11 +308,113 @@ pub fn render(
         margin_text: &margin_text,
     };
     let doc = layout::layout(page, &lctx);
+    // Images the layout leaves out (in table cells) must be usable too, as `check` says.
+    let mut failed = failed.into_inner();
+    for url in image_urls(page) {
+        if !tried.borrow().contains(url)
+            && let Err(e) = load_image(content_dir, &page.rel, url, body_width, body_height)
+        {
+            failed.push((url.to_owned(), e));
+        }
+    }
+    if !failed.is_empty() {
+        return Err(failed
+            .iter()
+            .flat_map(|(url, e)| image_diagnostics(page, url, e))
+            .collect());
+    }
     writer::write(&doc, &ctx.fonts).map_err(|e| {
-        Diagnostic::error(
-            Location::file(&page.display),
-            format!("the PDF could not be written: {e}"),
-        )
-        .help("this is a bug in tsushin; please report it with this file")
+        vec![
+            Diagnostic::error(
+                Location::file(&page.display),
+                format!("the PDF could not be written: {e}"),
+            )
+            .help("this is a bug in tsushin; please report it with this file"),
+        ]
     })
+}
+
+/// The distinct image URLs of `page`, in order.
+fn image_urls(page: &Page) -> Vec<&str> {
+    let mut seen = std::collections::HashSet::new();
+    page.doc
+        .refs
+        .iter()
+        .filter(|r| r.kind == crate::content::model::UrlKind::Image)
+        .map(|r| r.url.as_str())
+        .filter(|u| seen.insert(*u))
+        .collect()
+}
+
+/// One error per place `url` is shown on `page`.
+fn image_diagnostics(page: &Page, url: &str, e: &raster::ImageError) -> Vec<Diagnostic> {
+    let make = |at: Location| {
+        Diagnostic::error(at, format!("image `{url}` {}", e.message)).help(e.help.clone())
+    };
+    let mut out: Vec<Diagnostic> = page
+        .doc
+        .refs
+        .iter()
+        .filter(|r| r.kind == crate::content::model::UrlKind::Image && r.url == url)
+        .map(|r| make(Location::new(&page.display, r.line, r.column)))
+        .collect();
+    if out.is_empty() {
+        out.push(make(Location::file(&page.display)));
+    }
+    out
+}
+
+/// Reads the image `url` of page `page_rel` for a box of `width_pt` × `height_pt`. The file is
+/// found by the one rule of what may be read (`site::resolve`: inside content/, symbolic links
+/// resolved, never a web address).
+fn load_image(
+    content_dir: &Path,
+    page_rel: &str,
+    url: &str,
+    width_pt: f32,
+    height_pt: f32,
+) -> Result<draw::Image, raster::ImageError> {
+    let url = url.trim();
+    let scheme = url.find(':').is_some_and(|c| !url[..c].contains('/'));
+    if url.starts_with("//") || scheme {
+        return Err(raster::ImageError {
+            message: "is not a file of the site, and the PDF cannot fetch it".into(),
+            help: "save the picture next to the Markdown file and link it by its file name, e.g. `![説明](photo.jpg)`".into(),
+        });
+    }
+    let path = crate::site::resolve::image_file(content_dir, page_rel, url).map_err(|e| {
+        raster::ImageError {
+            message: format!(
+                "cannot be used: {}",
+                e.strip_prefix(&format!("{url}: ")).unwrap_or(&e)
+            ),
+            help: "put the image next to the Markdown file, inside content/, and fix the path"
+                .into(),
+        }
+    })?;
+    let bytes = std::fs::read(&path).map_err(|e| raster::ImageError {
+        message: format!("cannot be read: {e}"),
+        help: "put the image next to the Markdown file, or fix the path".into(),
+    })?;
+    raster::load(&bytes, width_pt, height_pt)
+}
+
+/// The errors `render` would give for the images of `page`, without typesetting (for
+/// `tsushin check`). Missing files are left to the link check.
+pub fn check_images(page: &Page, ctx: &PdfContext, content_dir: &Path) -> Vec<Diagnostic> {
+    let (_, _, body_width, body_height) = ctx.style.body_box();
+    let mut out = Vec::new();
+    for url in image_urls(page) {
+        let local = url.trim();
+        let web =
+            local.starts_with("//") || local.find(':').is_some_and(|c| !local[..c].contains('/'));
+        // Missing and refused files are the link check's, which uses the same resolver.
+        if !web && crate::site::resolve::image_file(content_dir, &page.rel, url).is_err() {
+            continue;
+        }
+        if let Err(e) = load_image(content_dir, &page.rel, url, body_width, body_height) {
+            out.extend(image_diagnostics(page, url, &e));
+        }
+    }
+    out
 }

@@ -923,7 +923,7 @@ mod tests {
             height_px: 2,
             rgb: vec![0; 11],
             alpha: None,
-            jpeg: None,
+            ..Default::default()
         });
         assert!(write(&d, fonts()).unwrap_err().contains("image 0"));
         assert!(write(&Document::default(), fonts()).is_err());

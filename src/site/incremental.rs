@@ -49,6 +49,7 @@ pub fn check(root: &Path, drafts: bool, today: Date, pdf: bool) -> CheckReport {
     let _ = super::render_all(&site, today, &mut report.diagnostics);
     if pdf {
         super::pdfs::check(&site, &mut report.diagnostics);
+        super::pdfs::check_images(&site, &mut report.diagnostics);
     }
     report
 }

@@ -135,11 +135,14 @@ fn resolve_for_pdf(site: &Site, page: &Page, url: &str) -> Option<PdfLink> {
     )))
 }
 
+/// One typeset PDF: its output path, its bytes or errors, and its glyph problems.
+type Rendered = (String, Result<Vec<u8>, Vec<Diagnostic>>, Diagnostics);
+
 /// Checks glyph coverage, then typesets every planned PDF in parallel.
 pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMap<String, Vec<u8>> {
     let content_dir = site.root.join("content");
     let progress = crate::progress::phase("PDFs", site.pdf_paths.len());
-    let results: Vec<(String, Result<Vec<u8>, Diagnostic>, Diagnostics)> = site
+    let results: Vec<Rendered> = site
         .pages
         .par_iter()
         .filter_map(|page| site.pdf_paths.get(&page.rel).map(|path| (page, path)))
@@ -174,16 +177,35 @@ pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMa
                 files.insert(path, bytes);
             }
             Ok(_) => {}
-            Err(e) if !failures.contains(&e) => failures.push(e),
-            Err(_) => {}
+            Err(errors) => {
+                for e in errors {
+                    if !failures.contains(&e) {
+                        failures.push(e);
+                    }
+                }
+            }
         }
     }
     diags.extend(failures);
     files
 }
 
+/// The image checks of `render` (for `tsushin check`): every image of every page that gets
+/// a PDF is read and decoded as the PDF would, in parallel within the decoding budget.
+pub fn check_images(site: &Site, diags: &mut Diagnostics) {
+    let Some(ctx) = &site.pdf else { return };
+    let content_dir = site.root.join("content");
+    let found: Vec<Vec<Diagnostic>> = site
+        .pages
+        .par_iter()
+        .filter(|p| site.pdf_paths.contains_key(&p.rel))
+        .map(|p| pdf::check_images(p, ctx, &content_dir))
+        .collect();
+    diags.extend(found.into_iter().flatten());
+}
+
 /// The checks of `render` that need no PDF written (for `tsushin check`): every character
-/// each PDF would typeset must be in the PDF fonts.
+/// each PDF would typeset must be in the PDF fonts, and the running header and footer render.
 pub fn check(site: &Site, diags: &mut Diagnostics) {
     let Some(ctx) = &site.pdf else { return };
     let found: Vec<(Diagnostics, Diagnostics)> = site
@@ -302,7 +324,7 @@ pub fn single(
     ) {
         Ok(b) => b,
         Err(e) => {
-            diags.push(e);
+            diags.extend(e);
             return None;
         }
     };

@@ -415,9 +415,13 @@ impl Engine<'_> {
         let max_h = (self.body_h - em * 4.0).max(em * 4.0);
         match (self.ctx.image)(url, w) {
             Ok(img) if img.width_px > 0 && img.height_px > 0 => {
-                // 96 dpi for the natural size, never wider than the column or taller than a page.
-                let mut iw = (img.width_px as f32 * 0.75).min(w);
-                let mut ih = iw * img.height_px as f32 / img.width_px as f32;
+                // The natural size (96 dpi for pixels), never wider than the column or taller
+                // than a page.
+                let (nw, nh) = img
+                    .size_pt
+                    .unwrap_or((img.width_px as f32 * 0.75, img.height_px as f32 * 0.75));
+                let mut iw = nw.min(w);
+                let mut ih = iw * nh / nw.max(f32::MIN_POSITIVE);
                 if ih > max_h {
                     iw *= max_h / ih;
                     ih = max_h;

@@ -267,7 +267,7 @@ mod tests {
                     height_px: 100,
                     rgb: vec![90; 200 * 100 * 3],
                     alpha: None,
-                    jpeg: None,
+                    ..Default::default()
                 })
             } else if u.starts_with("tall") {
                 Ok(draw::Image {
@@ -275,7 +275,7 @@ mod tests {
                     height_px: 5000,
                     rgb: vec![90; 100 * 5000 * 3],
                     alpha: None,
-                    jpeg: None,
+                    ..Default::default()
                 })
             } else {
                 Err("missing".into())
