@@ -179,6 +179,24 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
             .map_or(line_text.len(), |(i, _)| i)
 }
 
+/// Byte offset of 1-based (line, column in bytes, as comrak reports it) in `text`, moved back
+/// to the start of the character it falls in and clamped to the text.
+fn byte_offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line.max(1) {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let mut at = (start + column.saturating_sub(1)).min(line_end);
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// The string scalars of a YAML text that starts at byte `offset` of the file's text.
 /// Keys are not printed and left out; a text that does not parse gives nothing.
 pub fn yaml_strings(yaml: &str, offset: usize) -> Vec<Piece> {
@@ -299,9 +317,9 @@ pub fn markdown_texts(body: &str, offset: usize) -> Vec<Piece> {
             _ => continue,
         };
         let pos = data.sourcepos;
-        let start = offset_of(body, pos.start.line, pos.start.column);
+        let start = byte_offset_of(body, pos.start.line, pos.start.column);
         // The end column is inclusive: up to the end of that character.
-        let end_char = offset_of(body, pos.end.line, pos.end.column);
+        let end_char = byte_offset_of(body, pos.end.line, pos.end.column);
         let end = body[end_char..]
             .chars()
             .next()

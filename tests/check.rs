@@ -24,7 +24,7 @@ type Expected = (&'static str, usize, usize, &'static str, &'static str);
 
 /// A site with one of each mistake `build` knows.
 fn seeded() -> Fixture {
-    Fixture::new(&[
+    let f = Fixture::new(&[
         (
             "content/events/a.md",
             "---\ntitle: 研修\nstatus: schduled\nsessions:\n  - start: 2021-08-23T14:15\n    end: 2021-08-23T16:15\n---\n\n本文\n",
@@ -33,7 +33,6 @@ fn seeded() -> Fixture {
             "content/newsletters/2021-06-vol01.md",
             "---\ntitle: 第１号\ndate: 2021-06-30\nnumber: 1\n---\n\n[なし](missing.md) と [見出し](#nowhere)\n\n![図](images/none.png)\n\n![](images/ok.png)\n\n絵文字🙂です。\n\n```survey\nquestion: 役立ったか\nanswers:\n  はい: -3\n```\n",
         ),
-        ("content/newsletters/images/ok.png", "x"),
         (
             "content/newsletters/2021-09-vol02.md",
             "---\ntitle: 第２号\ndate: 2021-09-30\nnumber: 1\n---\n\n本文\n",
@@ -50,7 +49,9 @@ fn seeded() -> Fixture {
             "templates/page.html",
             "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ page.title | wareki }}</p>\n{% endblock content %}\n",
         ),
-    ])
+    ]);
+    f.write_bytes("content/newsletters/images/ok.png", &tiny_png(60));
+    f
 }
 
 const EXPECTED: &[Expected] = &[

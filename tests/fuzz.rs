@@ -342,6 +342,17 @@ fn round_site(rng: &mut Rng, corpus: &Site) -> Site {
 }
 
 /// What is wrong with the outcome of a round, if anything.
+/// Lines as editors count them (and tsushin reads them): CRLF, LF and a lone CR each end one.
+fn line_count(bytes: &[u8]) -> usize {
+    let mut n = 1;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            n += 1;
+        }
+    }
+    n
+}
+
 fn verdict(site: &Site, root: &Path, diags: &[Diagnostic]) -> Option<String> {
     for d in diags {
         let file = d.location.file.to_string_lossy().replace('\\', "/");
@@ -349,10 +360,8 @@ fn verdict(site: &Site, root: &Path, diags: &[Diagnostic]) -> Option<String> {
             return Some(format!("diagnostic without a position: {d}"));
         }
         let lines = match site.get(&file) {
-            Some(bytes) => Some(bytes.iter().filter(|&&b| b == b'\n').count() + 1),
-            None => std::fs::read(root.join(&file))
-                .ok()
-                .map(|b| b.iter().filter(|&&b| b == b'\n').count() + 1),
+            Some(bytes) => Some(line_count(bytes)),
+            None => std::fs::read(root.join(&file)).ok().map(|b| line_count(&b)),
         };
         match lines {
             Some(n) if d.location.line > n + 1 => {

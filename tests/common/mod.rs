@@ -896,3 +896,16 @@ pub const SEED_BULLETS: &[&str] = &[
     "事例検討会",
     "発災時の対応についての研修会",
 ];
+
+/// A real 2×2 PNG of one grey `shade`: fixtures whose images must be printable in the PDF.
+pub fn tiny_png(shade: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, 2, 2);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header().expect("PNG header");
+        w.write_image_data(&[shade; 12]).expect("PNG data");
+    }
+    out
+}

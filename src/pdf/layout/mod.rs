@@ -454,8 +454,10 @@ mod tests {
     fn odd_input_never_panics() {
         let long = "あ".repeat(30_000);
         let word = "x".repeat(5_000);
+        // The longest title the front matter accepts.
+        let title = "x".repeat(200);
         let mut md = format!(
-            "---\ntitle: {word}\n---\n\n{long}\n\n{word}\n\n![a](ok.png)\n\n![b](tall.png \"t\")\n\n![c](none.png)\n\n| |\n|-|\n\n| a |\n|---|\n| b | c | d |\n\n- \n- [ ] \n\n```\n\t\n```\n\n***\n\n[x](#nowhere) [y]()\n\n"
+            "---\ntitle: {title}\n---\n\n{long}\n\n{word}\n\n![a](ok.png)\n\n![b](tall.png \"t\")\n\n![c](none.png)\n\n| |\n|-|\n\n| a |\n|---|\n| b | c | d |\n\n- \n- [ ] \n\n```\n\t\n```\n\n***\n\n[x](#nowhere) [y]()\n\n"
         );
         md.push_str(&"> ".repeat(60));
         md.push_str("深い引用\n\n");
