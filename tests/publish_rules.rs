@@ -34,22 +34,8 @@ fn issue_with(body: &str) -> Fixture {
 }
 
 /// `tsushin check --format json`: (exit code, diagnostics).
-fn check_json(f: &Fixture, extra: &[&str]) -> (Option<i32>, Vec<serde_json::Value>) {
-    let root = f.root();
-    let mut args = vec![
-        "check",
-        "--root",
-        root.to_str().unwrap(),
-        "--today",
-        TODAY,
-        "--format",
-        "json",
-    ];
-    args.extend(extra);
-    let out = run_bin(&args, f.dir.path());
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
-    let diags = json["diagnostics"].as_array().cloned().unwrap_or_default();
+fn check_code(f: &Fixture, extra: &[&str]) -> (Option<i32>, Vec<serde_json::Value>) {
+    let (out, diags) = check_json(f, extra);
     (out.status.code(), diags)
 }
 
@@ -89,7 +75,7 @@ fn protocol_relative_image_fails_check_at_its_position() {
     let url = format!("/{}", secret.display());
     let f = issue_with(&format!("写真：\n\n![秘密の写真]({url})\n"));
 
-    let (code, diags) = check_json(&f, &[]);
+    let (code, diags) = check_code(&f, &[]);
     assert_eq!(code, Some(1), "{diags:#?}");
     let d = error_at(&diags, (ISSUE, 9, 1), "starts with `//`")
         .unwrap_or_else(|| panic!("no error at the image: {diags:#?}"));
@@ -140,7 +126,7 @@ fn tsushin_pdf_refuses_images_outside_content() {
     assert!(!pdf.exists(), "a PDF was written");
 
     // `check` and `build` say the same about the symbolic link.
-    let (code, diags) = check_json(&f, &[]);
+    let (code, diags) = check_code(&f, &[]);
     assert_eq!(code, Some(1));
     assert!(
         error_at(&diags, (ISSUE, 17, 1), "symbolic link").is_some(),
@@ -225,7 +211,7 @@ fn os_and_editor_junk_is_never_published() {
     }
     f.write("content/newsletters/files/資料.pdf", "%PDF-1.4");
 
-    let (code, diags) = check_json(&f, &[]);
+    let (code, diags) = check_code(&f, &[]);
     assert_eq!(code, Some(1));
     let d =
         error_at(&diags, (ISSUE, 7, 1), "never publishes").unwrap_or_else(|| panic!("{diags:#?}"));
@@ -357,7 +343,7 @@ fn a_linked_page_from_outside_the_site_is_left_out_with_a_warning() {
     std::fs::write(&notes, page("私的なメモ", "個人の連絡先")).unwrap();
     std::os::unix::fs::symlink(&notes, f.root().join("content/memo.md")).unwrap();
 
-    let (code, diags) = check_json(&f, &[]);
+    let (code, diags) = check_code(&f, &[]);
     assert_eq!(code, Some(0), "{diags:#?}");
     assert!(
         diags.iter().any(|d| d["severity"] == "warning"

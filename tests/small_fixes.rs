@@ -5,34 +5,7 @@
 
 mod common;
 
-use std::process::Output;
-
 use common::*;
-
-/// `tsushin check --format json` on the fixture: the output and its diagnostics.
-fn check_json(f: &Fixture, extra: &[&str]) -> (Output, Vec<serde_json::Value>) {
-    let root = f.root();
-    let mut args = vec![
-        "check",
-        "--root",
-        root.to_str().unwrap(),
-        "--today",
-        TODAY,
-        "--format",
-        "json",
-    ];
-    args.extend(extra);
-    let out = run_bin(&args, f.dir.path());
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "check printed no JSON ({e}):\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            stderr(&out)
-        )
-    });
-    let diags = json["diagnostics"].as_array().cloned().unwrap_or_default();
-    (out, diags)
-}
 
 /// The one error whose message contains every part of `message`: (file, line, column, message).
 #[track_caller]

@@ -13,21 +13,8 @@ use common::*;
 use scraper::Html;
 
 /// `tsushin check --format json`: (exit code, diagnostics).
-fn check_json(f: &Fixture) -> (Option<i32>, Vec<serde_json::Value>) {
-    let root = f.root();
-    let args = [
-        "check",
-        "--root",
-        root.to_str().unwrap(),
-        "--today",
-        TODAY,
-        "--format",
-        "json",
-    ];
-    let out = run_bin(&args, f.dir.path());
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
-    let diags = json["diagnostics"].as_array().cloned().unwrap_or_default();
+fn check_code(f: &Fixture) -> (Option<i32>, Vec<serde_json::Value>) {
+    let (out, diags) = check_json(f, &[]);
     (out.status.code(), diags)
 }
 
@@ -72,7 +59,7 @@ fn device_names_and_trailing_dots_in_slugs_are_located_errors() {
             "---\ntitle: 案内\nslug: com1\n---\n\n本文\n",
         ),
     ]);
-    let (code, diags) = check_json(&f);
+    let (code, diags) = check_code(&f);
     assert_eq!(code, Some(1), "{diags:#?}");
     for (file, part, fix) in [
         ("content/a.md", "device name", "slug: con-1"),
@@ -105,7 +92,7 @@ fn unsafe_source_file_names_are_located_errors() {
         ("content/a|b.png", "png"),
         ("content/資料./一覧.pdf", "%PDF-1.4"),
     ]);
-    let (code, diags) = check_json(&f);
+    let (code, diags) = check_code(&f);
     assert_eq!(code, Some(1), "{diags:#?}");
     for (file, part) in [
         ("content/aux.md", "aux.html"),
@@ -139,7 +126,7 @@ fn outputs_differing_only_in_case_are_an_error_naming_both() {
     ]);
     f.write("content/map.png", "png1");
     f.write("content/Map.png", "png2");
-    let (code, diags) = check_json(&f);
+    let (code, diags) = check_code(&f);
     assert_eq!(code, Some(1), "{diags:#?}");
 
     let index = errors_at(&diags, ("content/Index.md", 1, 1));
