@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod filenames;
 pub mod html;
 pub mod japanese;
 pub mod markdown;

@@ -705,7 +705,7 @@ pub fn check_slug(slug: &str) -> Result<(), &'static str> {
     if slug.ends_with('.') {
         return Err("it ends with a dot, which Windows drops from file names");
     }
-    if crate::site::names::is_reserved(slug) {
+    if crate::filenames::is_reserved(slug) {
         return Err(
             "it is a device name on Windows (CON, PRN, AUX, NUL, COM1–9, LPT1–9), with any extension",
         );
@@ -730,7 +730,7 @@ fn suggest_slug(slug: &str) -> String {
     if safe.is_empty() {
         safe = "2021-06-vol01".into();
     }
-    if crate::site::names::is_reserved(&safe) {
+    if crate::filenames::is_reserved(&safe) {
         let at = safe.find('.').unwrap_or(safe.len());
         safe.insert_str(at, "-1");
     }

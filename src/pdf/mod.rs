@@ -269,7 +269,7 @@ pub fn render(
     ctx: &PdfContext,
     survey_colors: &[String],
     resolve: &dyn Fn(&str) -> Option<layout::PdfLink>,
-    content_dir: &Path,
+    image_file: &ImageFile,
 ) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let mut problems = Diagnostics::new();
     ctx.check_margins(page, config, &mut problems);
@@ -283,7 +283,7 @@ pub fn render(
     let tried = std::cell::RefCell::new(std::collections::HashSet::new());
     let image = |url: &str, max_width: f32| -> Result<draw::Image, String> {
         tried.borrow_mut().insert(url.to_owned());
-        load_image(content_dir, &page.rel, url, max_width, body_height).map_err(|e| {
+        load_image(image_file, url, max_width, body_height).map_err(|e| {
             let text = e.message.clone();
             failed.borrow_mut().push((url.to_owned(), e));
             text
@@ -312,7 +312,7 @@ pub fn render(
     let mut failed = failed.into_inner();
     for url in image_urls(page) {
         if !tried.borrow().contains(url)
-            && let Err(e) = load_image(content_dir, &page.rel, url, body_width, body_height)
+            && let Err(e) = load_image(image_file, url, body_width, body_height)
         {
             failed.push((url.to_owned(), e));
         }
@@ -364,12 +364,14 @@ fn image_diagnostics(page: &Page, url: &str, e: &raster::ImageError) -> Vec<Diag
     out
 }
 
-/// Reads the image `url` of page `page_rel` for a box of `width_pt` × `height_pt`. The file is
-/// found by the one rule of what may be read (`site::resolve`: inside content/, symbolic links
-/// resolved, never a web address).
+/// Where the image at a page's URL is on disk, or why it may not be read: the site's one rule
+/// of what may be read (inside content/, symbolic links resolved, never a web address), passed
+/// down by the caller.
+pub type ImageFile<'a> = dyn Fn(&str) -> Result<PathBuf, String> + Sync + 'a;
+
+/// Reads the image `url` for a box of `width_pt` × `height_pt`.
 fn load_image(
-    content_dir: &Path,
-    page_rel: &str,
+    image_file: &ImageFile,
     url: &str,
     width_pt: f32,
     height_pt: f32,
@@ -382,15 +384,12 @@ fn load_image(
             help: "save the picture next to the Markdown file and link it by its file name, e.g. `![説明](photo.jpg)`".into(),
         });
     }
-    let path = crate::site::resolve::image_file(content_dir, page_rel, url).map_err(|e| {
-        raster::ImageError {
-            message: format!(
-                "cannot be used: {}",
-                e.strip_prefix(&format!("{url}: ")).unwrap_or(&e)
-            ),
-            help: "put the image next to the Markdown file, inside content/, and fix the path"
-                .into(),
-        }
+    let path = image_file(url).map_err(|e| raster::ImageError {
+        message: format!(
+            "cannot be used: {}",
+            e.strip_prefix(&format!("{url}: ")).unwrap_or(&e)
+        ),
+        help: "put the image next to the Markdown file, inside content/, and fix the path".into(),
     })?;
     let bytes = std::fs::read(&path).map_err(|e| raster::ImageError {
         message: format!("cannot be read: {e}"),
@@ -401,7 +400,7 @@ fn load_image(
 
 /// The errors `render` would give for the images of `page`, without typesetting (for
 /// `tsushin check`). Missing files are left to the link check.
-pub fn check_images(page: &Page, ctx: &PdfContext, content_dir: &Path) -> Vec<Diagnostic> {
+pub fn check_images(page: &Page, ctx: &PdfContext, image_file: &ImageFile) -> Vec<Diagnostic> {
     let (_, _, body_width, body_height) = ctx.style.body_box();
     let mut out = Vec::new();
     for url in image_urls(page) {
@@ -409,10 +408,10 @@ pub fn check_images(page: &Page, ctx: &PdfContext, content_dir: &Path) -> Vec<Di
         let web =
             local.starts_with("//") || local.find(':').is_some_and(|c| !local[..c].contains('/'));
         // Missing and refused files are the link check's, which uses the same resolver.
-        if !web && crate::site::resolve::image_file(content_dir, &page.rel, url).is_err() {
+        if !web && image_file(url).is_err() {
             continue;
         }
-        if let Err(e) = load_image(content_dir, &page.rel, url, body_width, body_height) {
+        if let Err(e) = load_image(image_file, url, body_width, body_height) {
             out.extend(image_diagnostics(page, url, &e));
         }
     }

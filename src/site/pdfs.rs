@@ -154,13 +154,14 @@ pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMa
                 return (path.clone(), Ok(Vec::new()), d);
             }
             let resolve = |url: &str| resolve_for_pdf(site, page, url);
+            let image_file = |url: &str| resolve::image_file(&content_dir, &page.rel, url);
             let bytes = pdf::render(
                 page,
                 &site.config,
                 ctx,
                 &site.theme.survey_colors,
                 &resolve,
-                &content_dir,
+                &image_file,
             );
             progress.inc();
             (path.clone(), bytes, d)
@@ -199,7 +200,10 @@ pub fn check_images(site: &Site, diags: &mut Diagnostics) {
         .pages
         .par_iter()
         .filter(|p| site.pdf_paths.contains_key(&p.rel))
-        .map(|p| pdf::check_images(p, ctx, &content_dir))
+        .map(|p| {
+            let image_file = |url: &str| resolve::image_file(&content_dir, &p.rel, url);
+            pdf::check_images(p, ctx, &image_file)
+        })
         .collect();
     diags.extend(found.into_iter().flatten());
 }
@@ -314,13 +318,15 @@ pub fn single(
         return None;
     }
     let resolve = |url: &str| resolve_for_pdf(&site, page, url);
+    let content_dir = root.join("content");
+    let image_file = |url: &str| resolve::image_file(&content_dir, &page.rel, url);
     let bytes = match pdf::render(
         page,
         &site.config,
         ctx,
         &site.theme.survey_colors,
         &resolve,
-        &root.join("content"),
+        &image_file,
     ) {
         Ok(b) => b,
         Err(e) => {
