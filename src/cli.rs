@@ -91,6 +91,11 @@ enum Command {
         #[arg(long)]
         root: Option<PathBuf>,
     },
+    /// Mail an issue or training announcement to its recipients (address book: recipients.yaml).
+    Mail {
+        #[command(subcommand)]
+        command: crate::mail::MailCommand,
+    },
     /// Work with themes.
     Theme {
         #[command(subcommand)]
@@ -300,6 +305,13 @@ pub fn run() -> ExitCode {
                 }
                 None => ExitCode::from(1),
             }
+        }
+        Command::Mail { command } => {
+            let root = command.root();
+            let mut diags = Diagnostics::new();
+            let code = crate::mail::run(command, cli.quiet, &mut diags);
+            print_diagnostics(&root, diags, cli.quiet);
+            code
         }
         Command::Theme {
             command: ThemeCommand::Export { root, force },

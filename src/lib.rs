@@ -10,6 +10,7 @@ pub mod diag;
 pub mod filenames;
 pub mod html;
 pub mod japanese;
+pub mod mail;
 pub mod markdown;
 pub mod pdf;
 pub mod printed;

@@ -289,19 +289,7 @@ impl Live {
         let state = self.state.as_mut()?;
         let (rel, _) = state.site.pdf_paths.iter().find(|(_, p)| *p == out)?;
         let rel = rel.clone();
-        // `pdfs::render` typesets every planned PDF: plan only this one for the call.
-        let all = std::mem::take(&mut state.site.pdf_paths);
-        state.site.pdf_paths.insert(rel.clone(), all[&rel].clone());
-        let mut diags = Diagnostics::new();
-        let files = match state.site.pdf.as_ref() {
-            Some(ctx) => super::pdfs::render(&state.site, ctx, &mut diags),
-            None => BTreeMap::new(),
-        };
-        state.site.pdf_paths = all;
-        match files.into_iter().find(|(p, _)| p == out) {
-            Some((_, bytes)) if !diags.has_errors() => Some(Ok(bytes)),
-            _ => Some(Err(diags)),
-        }
+        super::pdfs::render_page(&state.site, &rel)
     }
 
     /// Output paths of the PDFs the pages link to.

@@ -135,60 +135,75 @@ fn resolve_for_pdf(site: &Site, page: &Page, url: &str) -> Option<PdfLink> {
     )))
 }
 
-/// One typeset PDF: its output path, its bytes or errors, and its glyph problems.
-type Rendered = (String, Result<Vec<u8>, Vec<Diagnostic>>, Diagnostics);
+/// Typesets one page's PDF exactly as `build` writes it. This is the only path from a page to
+/// PDF bytes: `build`, `tsushin pdf`, serve's PDF route and `tsushin mail` all call it, so a
+/// mailed attachment is byte for byte the file on the site. The diagnostics hold the page's
+/// reference and glyph problems (warnings too); the bytes are `None` when any is an error.
+pub fn render_one(site: &Site, ctx: &PdfContext, page: &Page) -> (Option<Vec<u8>>, Diagnostics) {
+    let content_dir = site.root.join("content");
+    let mut d = Diagnostics::new();
+    d.extend(resolve::check_refs(page, &content_dir));
+    ctx.check_glyphs(page, &site.config, &mut d);
+    if d.has_errors() {
+        return (None, d);
+    }
+    let resolve = |url: &str| resolve_for_pdf(site, page, url);
+    let image_file = |url: &str| resolve::image_file(&content_dir, &page.rel, url);
+    match pdf::render(
+        page,
+        &site.config,
+        ctx,
+        &site.theme.survey_colors,
+        &resolve,
+        &image_file,
+    ) {
+        Ok(bytes) => (Some(bytes), d),
+        Err(errors) => {
+            d.extend(errors);
+            (None, d)
+        }
+    }
+}
 
 /// Checks glyph coverage, then typesets every planned PDF in parallel.
 pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMap<String, Vec<u8>> {
-    let content_dir = site.root.join("content");
     let progress = crate::progress::phase("PDFs", site.pdf_paths.len());
-    let results: Vec<Rendered> = site
+    let results: Vec<(String, Option<Vec<u8>>, Diagnostics)> = site
         .pages
         .par_iter()
         .filter_map(|page| site.pdf_paths.get(&page.rel).map(|path| (page, path)))
         .map(|(page, path)| {
-            let mut d = Diagnostics::new();
-            d.extend(resolve::check_refs(page, &content_dir));
-            ctx.check_glyphs(page, &site.config, &mut d);
-            if d.has_errors() {
-                return (path.clone(), Ok(Vec::new()), d);
-            }
-            let resolve = |url: &str| resolve_for_pdf(site, page, url);
-            let image_file = |url: &str| resolve::image_file(&content_dir, &page.rel, url);
-            let bytes = pdf::render(
-                page,
-                &site.config,
-                ctx,
-                &site.theme.survey_colors,
-                &resolve,
-                &image_file,
-            );
+            let (bytes, d) = render_one(site, ctx, page);
             progress.inc();
             (path.clone(), bytes, d)
         })
         .collect();
     let mut files = BTreeMap::new();
     // The same mistake in a shared header template fails every PDF: report it once.
-    let mut failures: Vec<Diagnostic> = Vec::new();
-    for (path, result, d) in results {
-        let failed = d.has_errors();
-        diags.extend(d);
-        match result {
-            Ok(bytes) if !failed => {
-                files.insert(path, bytes);
-            }
-            Ok(_) => {}
-            Err(errors) => {
-                for e in errors {
-                    if !failures.contains(&e) {
-                        failures.push(e);
-                    }
-                }
+    let mut seen: Vec<Diagnostic> = Vec::new();
+    for (path, bytes, d) in results {
+        for e in d {
+            if !seen.contains(&e) {
+                seen.push(e);
             }
         }
+        if let Some(bytes) = bytes {
+            files.insert(path, bytes);
+        }
     }
-    diags.extend(failures);
+    diags.extend(seen);
     files
+}
+
+/// The PDF of the page at `rel`, as `build` writes it: `None` when the page has no PDF.
+pub fn render_page(site: &Site, rel: &str) -> Option<Result<Vec<u8>, Diagnostics>> {
+    site.pdf_paths.get(rel)?;
+    let page = site.pages.iter().find(|p| p.rel == rel)?;
+    let ctx = site.pdf.as_ref()?;
+    Some(match render_one(site, ctx, page) {
+        (Some(bytes), d) if !d.has_errors() => Ok(bytes),
+        (_, d) => Err(d),
+    })
 }
 
 /// The image checks of `render` (for `tsushin check`): every image of every page that gets
@@ -312,25 +327,13 @@ pub fn single(
     if diags.has_errors() {
         return None;
     }
-    diags.extend(resolve::check_refs(page, &root.join("content")));
-    ctx.check_glyphs(page, &site.config, diags);
-    if diags.has_errors() {
-        return None;
-    }
-    let resolve = |url: &str| resolve_for_pdf(&site, page, url);
-    let content_dir = root.join("content");
-    let image_file = |url: &str| resolve::image_file(&content_dir, &page.rel, url);
-    let bytes = match pdf::render(
-        page,
-        &site.config,
-        ctx,
-        &site.theme.survey_colors,
-        &resolve,
-        &image_file,
-    ) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.extend(e);
+    let bytes = match render_one(&site, ctx, page) {
+        (Some(b), d) if !d.has_errors() => {
+            diags.extend(d);
+            b
+        }
+        (_, d) => {
+            diags.extend(d);
             return None;
         }
     };

@@ -1,5 +1,7 @@
 //! `site.yaml`: the site's settings.
 
+pub mod mail;
+
 use std::path::Path;
 
 use serde::Deserialize;
@@ -29,6 +31,9 @@ pub struct Config {
     /// `publish: {to: …}`: the default folder of `tsushin publish`, as written, and where.
     #[serde(skip)]
     pub publish_to: Option<(String, Location)>,
+    /// `mail:`: sender, signature and SMTP server of `tsushin mail`; `None` when absent.
+    #[serde(skip)]
+    pub mail: Option<mail::MailSettings>,
 }
 
 #[derive(Deserialize, Default)]
@@ -179,6 +184,7 @@ pub fn parse(text: &str, display: &Path, diags: &mut Diagnostics) -> Option<Conf
             );
             (t.value, at)
         }),
+        mail: None,
     })
 }
 
