@@ -538,15 +538,7 @@ fn push_text(out: &mut Vec<Inline>, text: &str) {
 }
 
 fn needs_space(before: Option<char>, after: Option<char>) -> bool {
-    !matches!((before, after), (Some(a), Some(b)) if is_japanese(a) && is_japanese(b))
-}
-
-/// CJK scripts and full-width forms, which are written without spaces between words.
-fn is_japanese(c: char) -> bool {
-    matches!(
-        c as u32,
-        0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF
-    )
+    !matches!((before, after), (Some(a), Some(b)) if crate::japanese::soft_break_vanishes(a, b))
 }
 
 fn piece_last_char(piece: &Piece) -> Option<char> {
@@ -680,6 +672,12 @@ mod tests {
         assert_eq!(paragraph("日本語\nZoom"), vec![text("日本語 Zoom")]);
         assert_eq!(paragraph("Zoom\nで参加"), vec![text("Zoom で参加")]);
         assert_eq!(paragraph("𠮷野家\n𠮷"), vec![text("𠮷野家𠮷")]);
+        // ※ and circled digits are Japanese text too (they were joined with a space).
+        assert_eq!(
+            paragraph("本文です。\n※注意"),
+            vec![text("本文です。※注意")]
+        );
+        assert_eq!(paragraph("一つ目\n②"), vec![text("一つ目②")]);
         // The neighbours are looked up through formatting.
         assert_eq!(
             paragraph("重要\n**です**\nabc"),

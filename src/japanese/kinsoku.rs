@@ -156,7 +156,8 @@ pub fn cannot_end_line(c: char) -> bool {
 /// Kanji, kana, CJK punctuation and symbols, full-width and half-width forms.
 pub fn is_japanese(c: char) -> bool {
     matches!(u32::from(c),
-        0x3000..=0x303F      // CJK symbols and punctuation
+        0x2E80..=0x2FDF      // CJK and Kangxi radicals (⽇, left by copying from PDFs)
+        | 0x3000..=0x303F    // CJK symbols and punctuation
         | 0x3040..=0x30FF    // hiragana, katakana
         | 0x3190..=0x31FF    // kanbun, CJK strokes, katakana phonetic extensions
         | 0x3200..=0x33FF    // enclosed CJK letters, CJK compatibility (㈱ ㍉)

@@ -13,6 +13,13 @@ pub use wareki::{
     wareki_month, year_label,
 };
 
+/// Whether a line break in the source between `before` and `after` is dropped when the
+/// paragraph is joined (Japanese is written without spaces between words) rather than read as
+/// a space. The one rule for Markdown's soft breaks, in both outputs.
+pub fn soft_break_vanishes(before: char, after: char) -> bool {
+    kinsoku::is_japanese(before) && kinsoku::is_japanese(after)
+}
+
 /// `第１号`, `第12号`.
 pub fn issue_number(n: u32, style: DigitStyle) -> String {
     format!("第{}号", digits(i64::from(n), style))
@@ -21,6 +28,16 @@ pub fn issue_number(n: u32, style: DigitStyle) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn soft_breaks_between_japanese_characters() {
+        for (a, b) in [('。', '※'), ('目', '②'), ('野', '𠮷'), ('」', '（'), ('ｱ', 'ｲ')] {
+            assert!(soft_break_vanishes(a, b), "{a}{b}");
+        }
+        for (a, b) in [('e', '日'), ('日', 'Z'), ('1', '2'), ('。', ' ')] {
+            assert!(!soft_break_vanishes(a, b), "{a}{b}");
+        }
+    }
 
     #[test]
     fn issue_numbers() {
