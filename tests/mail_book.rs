@@ -717,3 +717,33 @@ fn the_example_site_has_a_book_for_its_groups() {
         text(&check)
     );
 }
+
+#[test]
+fn serve_reports_an_unknown_group_after_an_edit() {
+    let f = Fixture::new(&[
+        ("recipients.yaml", BOOK),
+        ("content/newsletters/2021-06-vol01.md", ISSUE),
+    ]);
+    let server = serve(&f.root());
+    let page = "/newsletters/2021-06-vol01.html";
+    assert_eq!(get(&server.1, page).0, 200);
+    // The preview re-reads only the edited page: it must check its groups as `build` does.
+    f.write(
+        "content/newsletters/2021-06-vol01.md",
+        &ISSUE.replace("number: 1\n", "number: 1\nrecipients: [受託法人, 区役所]\n"),
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let (status, reply) = loop {
+        let (status, reply) = get(&server.1, page);
+        if status != 200 || std::time::Instant::now() > deadline {
+            break (status, reply);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(status, 500, "{reply}");
+    assert!(
+        reply.contains("content/newsletters/2021-06-vol01.md:5:20"),
+        "{reply}"
+    );
+    assert!(reply.contains("names the group `区役所`"), "{reply}");
+}
