@@ -608,6 +608,23 @@ fn mail_settings_are_read_with_their_defaults() {
             .unwrap_or_else(|| panic!("{security} {host}: {errors:?}"));
         assert_eq!(smtp.port, port, "{security}");
     }
+    // One address, in `Name <address>` form or alone; a quoted name may hold a comma.
+    for from in [
+        "a@example.lg.jp, b@example.lg.jp",
+        "係 <a@example.lg.jp> x",
+        "係 a@example.lg.jp",
+    ] {
+        let (mail, errors) = parse(&format!("title: t\nmail:\n  from: \"{from}\"\n"));
+        assert!(mail.is_none(), "{from}");
+        assert!(
+            errors[0].starts_with("site.yaml:3:9: error: `from` is not a usable address"),
+            "{errors:?}"
+        );
+    }
+    let (mail, errors) =
+        parse("title: t\nmail:\n  from: '\"山田, 花子\" <yamada@example.lg.jp>'\n");
+    let from = mail.unwrap_or_else(|| panic!("{errors:?}")).from;
+    assert_eq!(from.name.as_deref(), Some("山田, 花子"));
     let (mail, errors) = parse(
         "title: t\nmail:\n  from: a@example.lg.jp\n  smtp: {host: 10.0.0.1, security: none}\n",
     );
