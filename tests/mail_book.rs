@@ -347,7 +347,7 @@ fn the_address_book_never_reaches_the_output_or_a_publish_folder() {
         ("recipients.yaml", &yaml),
         (
             "content/newsletters/2021-06-vol01.md",
-            "---\ntitle: 第１号\ndate: 2021-06-30\nnumber: 1\nsummary: 名簿の話\nrecipients: [受託法人, 区役所担当部署]\n---\n\n## 配信について\n\n配信先は名簿のとおりです。\n",
+            "---\ntitle: 第１号\ndate: 2021-06-30\nnumber: 1\nsummary: 名簿の話\nrecipients: [受託法人, 区役所担当部署]\n---\n\n## 配信について\n\n配信先は名簿のとおりです。問い合わせは toiawase@example.lg.jp へ。\n",
         ),
         (
             "content/events/2021-11-kenshu.md",
@@ -359,9 +359,29 @@ fn the_address_book_never_reaches_the_output_or_a_publish_folder() {
     needles.push("secret-book".into());
     needles.push("職員1の7番".into());
 
+    // The search finds what is there: the book in the site, the page's own address in the
+    // HTML and in the PDF's text.
+    assert!(
+        files_holding(&f.root(), &needles)
+            .iter()
+            .any(|h| h.starts_with("recipients.yaml: person2x029@")),
+        "{:?}",
+        files_holding(&f.root(), &needles)
+    );
     let built = f.run(TODAY, &[]);
     assert!(built.status.success(), "{}", text(&built));
     assert!(f.exists("newsletters/2021-06-vol01.html"));
+    let own = files_holding(&f.out(), &["toiawase@example.lg.jp".to_owned()]);
+    assert!(
+        own.iter()
+            .any(|h| h.ends_with(".pdf: toiawase@example.lg.jp")),
+        "{own:?}"
+    );
+    assert!(
+        own.iter()
+            .any(|h| h.ends_with(".html: toiawase@example.lg.jp")),
+        "{own:?}"
+    );
     assert!(
         !pdf_files(&f.out()).is_empty(),
         "PDFs were made and searched"
