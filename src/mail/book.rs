@@ -247,25 +247,25 @@ fn group(
         diags.push(unknown_key(key, &["members", "include"], "a group", at));
     }
     let mut members: Vec<Member> = Vec::new();
+    // Lower-cased address → where it is first listed in this group.
+    let mut seen: HashMap<String, Location> = HashMap::new();
     for m in raw.members {
         let Some(member) = member(m, at, diags) else {
             continue;
         };
         let lower = member.email.to_string().to_lowercase();
-        if let Some(first) = members
-            .iter()
-            .find(|o| o.email.to_string().to_lowercase() == lower)
-        {
+        if let Some(first) = seen.get(&lower) {
             diags.push(
                 Diagnostic::error(
                     member.at.clone(),
                     format!("`{}` is listed twice in group `{name}`", member.email),
                 )
                 .help("remove one of the two entries (addresses are compared ignoring upper and lower case)")
-                .related(first.at.clone()),
+                .related(first.clone()),
             );
             continue;
         }
+        seen.insert(lower, member.at.clone());
         members.push(member);
     }
     let include = raw
