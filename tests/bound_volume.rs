@@ -609,3 +609,72 @@ fn link_pages(doc: &lopdf::Document, index: usize) -> Vec<usize> {
     }
     out
 }
+
+#[test]
+fn preview_relinks_a_renamed_volume_as_a_full_build_does() {
+    use tsushin::site::incremental::{Changes, Live, LiveOptions};
+    let today: jiff::civil::Date = TODAY_HERE.parse().unwrap();
+    let f = site();
+    let mut live = Live::new(LiveOptions {
+        root: f.root(),
+        drafts: false,
+        today: Some(today),
+        pdf: true,
+    });
+    let vol = live
+        .render_pdf(VOL3)
+        .expect("serve knows the volume")
+        .unwrap();
+    assert!(vol.starts_with(b"%PDF-"));
+    // An edit that only links an attachment with the volume's name: the page's summary and the
+    // page list stay the same, yet the archive must now link the renamed volume.
+    let name = VOL3.rsplit('/').next().unwrap();
+    f.write_bytes(&format!("content/{VOL3}"), b"%PDF-1.4 attachment");
+    let text = std::fs::read_to_string(f.root().join(issue_file(2))).unwrap();
+    f.write(&issue_file(2), &format!("{text}\n[昨年度の綴り]({name})\n"));
+    live.update(&Changes {
+        full: false,
+        content: [VOL3.to_owned(), "newsletters/vol02.md".to_owned()].into(),
+    });
+    let mut d = tsushin::diag::Diagnostics::new();
+    let site = tsushin::site::load(&f.root(), false, &mut d).unwrap();
+    let full = tsushin::site::render_all(&site, today, &mut d).unwrap();
+    assert!(!d.has_errors(), "{d:?}");
+    let listing = "newsletters/index.html";
+    assert!(
+        *live.files()[listing] == *full[listing].as_slice(),
+        "the preview's archive differs from a full build's"
+    );
+    let renamed = VOL3.replace(".pdf", "_2.pdf");
+    let html = scraper::Html::parse_document(&String::from_utf8_lossy(&full[listing]));
+    let hrefs = attrs(&html, "#fy-2021 .volume-link a", "href");
+    assert_eq!(resolve(listing, &hrefs[0]).unwrap().unwrap(), renamed);
+    assert!(live.render_pdf(&renamed).is_some_and(|r| r.is_ok()));
+    assert!(
+        live.render_pdf(VOL3).is_none(),
+        "the attachment is no PDF of the site"
+    );
+}
+
+#[test]
+fn volume_names_are_safe_for_windows() {
+    let f = Fixture::new(&[
+        (
+            "site.yaml",
+            "title: テスト用 連絡会サイト\nnewsletter:\n  name: \"通信: 在宅/介護*連携?\"\n",
+        ),
+        (
+            "content/newsletters/vol01.md",
+            &newsletter(1, "2021-06-30", "第１号", "## はじめに\n\n本文です。"),
+        ),
+    ]);
+    let o = f.run(TODAY_HERE, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let volumes: Vec<String> = pdf_files(&f.out())
+        .iter()
+        .filter_map(|p| p.file_name()?.to_str().map(str::to_owned))
+        .filter(|n| n.ends_with("合本.pdf"))
+        .collect();
+    assert_eq!(volumes, ["通信__在宅_介護_連携__令和３年度合本.pdf"]);
+    assert_eq!(broken_links(&f.out()), Vec::<String>::new());
+}
