@@ -115,7 +115,7 @@ fn text_that_is_never_printed_is_not_checked() {
     let f = Fixture::new(&[(ISSUE, &text)]);
     let built = f.run(TODAY, &[]);
     assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
-    assert_eq!(pdf_files(&f.out()).len(), 1);
+    assert_eq!(own_pdf_files(&f.out()).len(), 1);
     let checked = check(&f, &[]);
     assert_eq!(checked.status.code(), Some(0), "{}", stdout(&checked));
 }
@@ -354,7 +354,7 @@ fn variation_sequences_print_the_variant_glyph() {
     let checked = check(&f, &[]);
     assert_eq!(checked.status.code(), Some(0), "{}", stdout(&checked));
 
-    let pdfs = pdf_files(&f.out());
+    let pdfs = own_pdf_files(&f.out());
     assert_eq!(pdfs.len(), 1);
     let text = join_pdf_lines(&pdftotext(&pdfs[0]));
     for word in ["辻", "さんと葛", "西さん、辻さんと葛西さん。", "話と逸話。"]
@@ -428,7 +428,7 @@ fn script_and_data_urls_never_become_pdf_links() {
     let f = Fixture::new(&[("site.yaml", &site), (ISSUE, &issue("", body))]);
     let built = f.run(TODAY, &[]);
     assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
-    let pdfs = pdf_files(&f.out());
+    let pdfs = own_pdf_files(&f.out());
     let doc = lopdf::Document::load(&pdfs[0]).unwrap();
     let found = uris(&doc);
     for uri in &found {

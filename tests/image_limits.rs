@@ -243,7 +243,7 @@ fn build_pdf(f: &Fixture) -> std::path::PathBuf {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let pdfs = common::pdf_files(&f.out().join("newsletters"));
+    let pdfs = common::own_pdf_files(&f.out().join("newsletters"));
     assert_eq!(pdfs.len(), 1, "{pdfs:?}");
     pdfs[0].clone()
 }
@@ -369,5 +369,5 @@ fn big_images_on_every_page_stay_under_500_mb() {
     assert!(ok, "{err}");
     eprintln!("4 × 49 MP PNG: peak {mb} MB");
     assert!(mb < 500, "peak memory {mb} MB");
-    assert_eq!(common::pdf_files(&out.join("newsletters")).len(), 4);
+    assert_eq!(common::own_pdf_files(&out.join("newsletters")).len(), 4);
 }

@@ -732,11 +732,34 @@ fn survey_figures_in_the_pdf_match_the_html() {
 #[test]
 fn example_pdfs_are_under_200_kb() {
     let pdfs = pdf_files(example_output());
-    assert_eq!(pdfs.len(), 11, "4 issues and 7 trainings: {pdfs:?}");
-    for pdf in &pdfs {
-        let size = std::fs::metadata(pdf).unwrap().len();
-        assert!(size < 200 * 1024, "{} is {size} bytes", pdf.display());
+    assert_eq!(
+        pdfs.len(),
+        12,
+        "4 issues, 7 trainings and the bound volume of 令和３年度: {pdfs:?}"
+    );
+    let size = |pdf: &Path| std::fs::metadata(pdf).unwrap().len();
+    // The volume is not mailed: it only has to be smaller than the issues it binds.
+    let (volumes, own): (Vec<&PathBuf>, Vec<&PathBuf>) = pdfs
+        .iter()
+        .partition(|p| p.to_string_lossy().ends_with("合本.pdf"));
+    for pdf in &own {
+        assert!(
+            size(pdf) < 200 * 1024,
+            "{} is {} bytes",
+            pdf.display(),
+            size(pdf)
+        );
     }
+    let issues: u64 = own
+        .iter()
+        .filter(|p| p.to_string_lossy().contains("_第"))
+        .map(|p| size(p))
+        .sum();
+    assert!(
+        size(volumes[0]) < issues,
+        "volume {} bytes",
+        size(volumes[0])
+    );
 }
 
 #[test]
@@ -945,6 +968,15 @@ fn every_issue_and_training_page_links_its_own_pdf() {
                 [] => problems.push(format!("{html} does not link its PDF")),
                 many => problems.push(format!("{html} links several PDFs: {many:?}")),
             }
+        }
+    }
+    // The bound volume of a fiscal year is linked from the archive, beside its year.
+    for (from, url) in &hrefs {
+        if from == "newsletters/index.html"
+            && let Ok(Some(target)) = resolve(from, url)
+            && target.ends_with("合本.pdf")
+        {
+            linked.insert(target);
         }
     }
     for pdf in pdf_files(out) {

@@ -12,6 +12,7 @@ pub mod raster;
 pub mod shrink;
 pub mod style;
 pub mod svg;
+pub mod volume;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -271,59 +272,25 @@ pub fn render(
     resolve: &dyn Fn(&str) -> Option<layout::PdfLink>,
     image_file: &ImageFile,
 ) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    let mut problems = Diagnostics::new();
-    ctx.check_margins(page, config, &mut problems);
-    if let Some(d) = problems.into_iter().next() {
-        return Err(vec![d]);
-    }
-    let header = header_template(page);
-    // The layout never draws an image taller than the text column.
-    let (_, _, body_width, body_height) = ctx.style.body_box();
-    let failed = std::cell::RefCell::new(Vec::new());
-    let tried = std::cell::RefCell::new(std::collections::HashSet::new());
-    let image = |url: &str, max_width: f32| -> Result<draw::Image, String> {
-        tried.borrow_mut().insert(url.to_owned());
-        load_image(image_file, url, max_width, body_height).map_err(|e| {
-            let text = e.message.clone();
-            failed.borrow_mut().push((url.to_owned(), e));
-            text
-        })
-    };
-    let margin_text = |template: &str, number: usize, count: usize| -> String {
-        let name = match template {
-            t if t == ctx.style.footer.text => "footer",
-            _ => header,
-        };
-        ctx.margin_text(name, page, config, number, count)
-    };
-    let lctx = layout::LayoutContext {
-        fonts: &ctx.fonts,
-        style: &ctx.style,
+    let input = Typeset {
+        page,
         config,
-        regular: &ctx.regular,
-        bold: &ctx.bold,
+        ctx,
         survey_colors,
         resolve,
-        image: &image,
-        margin_text: &margin_text,
+        image_file,
     };
-    let doc = layout::layout(page, &lctx);
-    // Images the layout leaves out (in table cells) must be usable too, as `check` says.
-    let mut failed = failed.into_inner();
-    for url in image_urls(page) {
-        if !tried.borrow().contains(url)
-            && let Err(e) = load_image(image_file, url, body_width, body_height)
-        {
-            failed.push((url.to_owned(), e));
-        }
-    }
-    if !failed.is_empty() {
-        return Err(failed
-            .iter()
-            .flat_map(|(url, e)| image_diagnostics(page, url, e))
-            .collect());
-    }
-    writer::write(&doc, &ctx.fonts).map_err(|e| {
+    let doc = input.layout(&|number, count| (number, count), &ImageCache::default())?;
+    write(&doc, ctx, page)
+}
+
+/// `doc` as PDF bytes; a writer failure is reported at `page`'s file.
+pub(crate) fn write(
+    doc: &draw::Document,
+    ctx: &PdfContext,
+    page: &Page,
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    writer::write(doc, &ctx.fonts).map_err(|e| {
         vec![
             Diagnostic::error(
                 Location::file(&page.display),
@@ -332,6 +299,104 @@ pub fn render(
             .help("this is a bug in tsushin; please report it with this file"),
         ]
     })
+}
+
+/// Images already read for a document, by URL and box width: a bound volume lays out each
+/// issue twice and reads every image once.
+pub(crate) type ImageCache =
+    std::cell::RefCell<std::collections::HashMap<(String, u32), draw::Image>>;
+
+/// What typesetting one page needs.
+pub(crate) struct Typeset<'a> {
+    pub page: &'a Page,
+    pub config: &'a Config,
+    pub ctx: &'a PdfContext,
+    pub survey_colors: &'a [String],
+    pub resolve: &'a dyn Fn(&str) -> Option<layout::PdfLink>,
+    pub image_file: &'a ImageFile<'a>,
+}
+
+impl Typeset<'_> {
+    /// Lays the page out. `numbers` turns the page's own (page number, page count) into the
+    /// ones its running header and footer print (a bound volume numbers its pages through).
+    pub(crate) fn layout(
+        &self,
+        numbers: &dyn Fn(usize, usize) -> (usize, usize),
+        cache: &ImageCache,
+    ) -> Result<draw::Document, Vec<Diagnostic>> {
+        let Typeset {
+            page,
+            config,
+            ctx,
+            survey_colors,
+            resolve,
+            image_file,
+        } = *self;
+        let mut problems = Diagnostics::new();
+        ctx.check_margins(page, config, &mut problems);
+        if let Some(d) = problems.into_iter().next() {
+            return Err(vec![d]);
+        }
+        let header = header_template(page);
+        // The layout never draws an image taller than the text column.
+        let (_, _, body_width, body_height) = ctx.style.body_box();
+        let failed = std::cell::RefCell::new(Vec::new());
+        let tried = std::cell::RefCell::new(std::collections::HashSet::new());
+        let image = |url: &str, max_width: f32| -> Result<draw::Image, String> {
+            tried.borrow_mut().insert(url.to_owned());
+            let key = (url.to_owned(), max_width.to_bits());
+            if let Some(im) = cache.borrow().get(&key) {
+                return Ok(im.clone());
+            }
+            match load_image(image_file, url, max_width, body_height) {
+                Ok(im) => {
+                    cache.borrow_mut().insert(key, im.clone());
+                    Ok(im)
+                }
+                Err(e) => {
+                    let text = e.message.clone();
+                    failed.borrow_mut().push((url.to_owned(), e));
+                    Err(text)
+                }
+            }
+        };
+        let margin_text = |template: &str, number: usize, count: usize| -> String {
+            let name = match template {
+                t if t == ctx.style.footer.text => "footer",
+                _ => header,
+            };
+            let (number, count) = numbers(number, count);
+            ctx.margin_text(name, page, config, number, count)
+        };
+        let lctx = layout::LayoutContext {
+            fonts: &ctx.fonts,
+            style: &ctx.style,
+            config,
+            regular: &ctx.regular,
+            bold: &ctx.bold,
+            survey_colors,
+            resolve,
+            image: &image,
+            margin_text: &margin_text,
+        };
+        let doc = layout::layout(page, &lctx);
+        // Images the layout leaves out (in table cells) must be usable too, as `check` says.
+        let mut failed = failed.into_inner();
+        for url in image_urls(page) {
+            if !tried.borrow().contains(url)
+                && let Err(e) = load_image(image_file, url, body_width, body_height)
+            {
+                failed.push((url.to_owned(), e));
+            }
+        }
+        if !failed.is_empty() {
+            return Err(failed
+                .iter()
+                .flat_map(|(url, e)| image_diagnostics(page, url, e))
+                .collect());
+        }
+        Ok(doc)
+    }
 }
 
 /// The distinct image URLs of `page`, in order.

@@ -461,6 +461,16 @@ impl State {
                 tags.extend(p.meta.tags.iter().cloned());
             }
         }
+        // The archive links each fiscal year's bound volume: a volume that comes, goes or is
+        // renamed changes the listings.
+        let volumes = |paths: &HashMap<String, String>| -> BTreeMap<String, String> {
+            paths
+                .iter()
+                .filter(|(k, _)| super::volumes::year_of(k).is_some())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        };
+        let volumes_changed = opts.pdf && volumes(&plan) != volumes(&self.site.pdf_paths);
         if opts.pdf {
             self.site.pdf_paths = plan;
         }
@@ -491,7 +501,7 @@ impl State {
             self.render(Selection::Some {
                 pages: changed,
                 tags,
-                listings: views_changed || !same_pages,
+                listings: views_changed || !same_pages || volumes_changed,
             })
         };
         let removed_files = before

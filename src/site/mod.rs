@@ -11,6 +11,7 @@ pub mod output;
 mod pages;
 pub mod pdfs;
 pub mod resolve;
+pub mod volumes;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};

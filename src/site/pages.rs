@@ -183,6 +183,8 @@ struct YearGroup {
     label: String,
     year: i16,
     pages: Vec<PageView>,
+    /// Link to the year's bound volume (合本) PDF, when PDFs are made.
+    volume: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -270,6 +272,7 @@ pub(super) fn listing_context(
                 label: japanese::fiscal_year_label(fy, site.config.date_style),
                 year: fy,
                 pages: vec![view(p)],
+                volume: super::volumes::href(site, out, fy),
             }),
         }
     }

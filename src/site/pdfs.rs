@@ -16,7 +16,7 @@ use crate::pdf::layout::PdfLink;
 use crate::pdf::{self, PdfContext};
 
 /// Characters Windows forbids in file names, plus those that confuse mail clients.
-fn clean_file_name(s: &str) -> String {
+pub(super) fn clean_file_name(s: &str) -> String {
     let cleaned: String = s
         .chars()
         .map(|c| {
@@ -41,7 +41,8 @@ fn clean_file_name(s: &str) -> String {
 /// Output path of every page that gets a PDF (rel → path), unique within the site even where
 /// Windows ignores case, and never the path of a file copied from content/ (`assets`). When
 /// the name from the title is taken, the page's slug is added, then a number. A training's
-/// `.ics` name (the same with `.ics`) is kept free too.
+/// `.ics` name (the same with `.ics`) is kept free too. The bound volume of each fiscal year
+/// (`volumes::plan`) comes last, under its own key.
 pub fn plan(pages: &[Page], config: &Config, assets: &[String]) -> HashMap<String, String> {
     let mut used: HashSet<String> = assets.iter().map(|a| a.to_lowercase()).collect();
     let mut out = HashMap::new();
@@ -79,6 +80,7 @@ pub fn plan(pages: &[Page], config: &Config, assets: &[String]) -> HashMap<Strin
             .unwrap_or_default();
         out.insert(p.rel.clone(), path);
     }
+    super::volumes::plan(pages, config, &mut used, &mut out);
     out
 }
 
@@ -104,7 +106,7 @@ fn scheme_of(url: &str) -> Option<String> {
 
 /// Where a Markdown link goes in a PDF that travels by e-mail: web addresses stay; pages and
 /// files of the site only when the site has a `base_url` to point at.
-fn resolve_for_pdf(site: &Site, page: &Page, url: &str) -> Option<PdfLink> {
+pub(super) fn resolve_for_pdf(site: &Site, page: &Page, url: &str) -> Option<PdfLink> {
     let url = url.trim();
     if let Some(anchor) = url.strip_prefix('#') {
         return Some(PdfLink::Anchor(anchor.to_owned()));
@@ -165,15 +167,32 @@ pub fn render_one(site: &Site, ctx: &PdfContext, page: &Page) -> (Option<Vec<u8>
     }
 }
 
-/// Checks glyph coverage, then typesets every planned PDF in parallel.
+/// Checks glyph coverage, then typesets every planned PDF in parallel: the bound volumes
+/// first, as they take longest.
 pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMap<String, Vec<u8>> {
     let progress = crate::progress::phase("PDFs", site.pdf_paths.len());
-    let results: Vec<(String, Option<Vec<u8>>, Diagnostics)> = site
-        .pages
+    let mut volumes: Vec<(i16, &String)> = site
+        .pdf_paths
+        .iter()
+        .filter_map(|(k, path)| super::volumes::year_of(k).map(|y| (y, path)))
+        .collect();
+    volumes.sort();
+    let jobs: Vec<(Option<&Page>, i16, &String)> = volumes
+        .into_iter()
+        .map(|(y, path)| (None, y, path))
+        .chain(site.pages.iter().filter_map(|page| {
+            site.pdf_paths
+                .get(&page.rel)
+                .map(|path| (Some(page), 0, path))
+        }))
+        .collect();
+    let results: Vec<(String, Option<Vec<u8>>, Diagnostics)> = jobs
         .par_iter()
-        .filter_map(|page| site.pdf_paths.get(&page.rel).map(|path| (page, path)))
-        .map(|(page, path)| {
-            let (bytes, d) = render_one(site, ctx, page);
+        .map(|&(page, year, path)| {
+            let (bytes, d) = match page {
+                Some(page) => render_one(site, ctx, page),
+                None => super::volumes::render_one(site, ctx, year),
+            };
             progress.inc();
             (path.clone(), bytes, d)
         })
@@ -195,12 +214,16 @@ pub fn render(site: &Site, ctx: &PdfContext, diags: &mut Diagnostics) -> BTreeMa
     files
 }
 
-/// The PDF of the page at `rel`, as `build` writes it: `None` when the page has no PDF.
+/// The PDF of the page at `rel` (or of the bound volume with that `pdf_paths` key), as
+/// `build` writes it: `None` when there is no such PDF.
 pub fn render_page(site: &Site, rel: &str) -> Option<Result<Vec<u8>, Diagnostics>> {
     site.pdf_paths.get(rel)?;
-    let page = site.pages.iter().find(|p| p.rel == rel)?;
     let ctx = site.pdf.as_ref()?;
-    Some(match render_one(site, ctx, page) {
+    let result = match super::volumes::year_of(rel) {
+        Some(year) => super::volumes::render_one(site, ctx, year),
+        None => render_one(site, ctx, site.pages.iter().find(|p| p.rel == rel)?),
+    };
+    Some(match result {
         (Some(bytes), d) if !d.has_errors() => Ok(bytes),
         (_, d) => Err(d),
     })

@@ -934,3 +934,12 @@ pub fn check_json(f: &Fixture, extra: &[&str]) -> (Output, Vec<serde_json::Value
     let diags = json["diagnostics"].as_array().cloned().unwrap_or_default();
     (out, diags)
 }
+
+/// `pdf_files` without the bound volumes (合本) the build adds for each fiscal year: the PDFs
+/// of the issues and trainings themselves.
+pub fn own_pdf_files(dir: &Path) -> Vec<PathBuf> {
+    pdf_files(dir)
+        .into_iter()
+        .filter(|p| !p.to_string_lossy().ends_with("合本.pdf"))
+        .collect()
+}

@@ -20,6 +20,7 @@ mod inline;
 mod paginate;
 mod survey;
 mod table;
+pub mod volume;
 
 use crate::content::{Kind, Page};
 use crate::pdf::draw::{self, FontIndex, Rgb};
