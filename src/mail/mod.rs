@@ -4,14 +4,18 @@
 //! `site::pdfs::render_one`.
 //!
 //! - `book`: `recipients.yaml`, the address book (never published).
-//! - `message`: composes and leak-checks every message of one page.
+//! - `message`: composes and leak-checks every message of one page (`compose`: the
+//!   templates; `mime`: the wire form; `leak`: the check).
 //! - `plan`, `eml`: `mail plan` and `mail eml` (nothing sent).
 //! - `send`, `log`: `mail send` over SMTP with the delivery log, and `mail log`.
 
 pub mod book;
+pub mod compose;
 pub mod eml;
+pub mod leak;
 pub mod log;
 pub mod message;
+pub mod mime;
 pub mod plan;
 pub mod send;
 
