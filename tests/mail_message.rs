@@ -481,43 +481,41 @@ fn plan_counts_groups_and_domains_flags_external_and_writes_nothing() {
 fn pages_that_cannot_be_mailed_are_refused_where_they_are_written() {
     let draft = "---\ntitle: 下書き\ndate: 2021-07-30\nnumber: 6\ndraft: true\n---\n\n本文。\n";
     let unknown_group = "---\ntitle: 第７号\ndate: 2021-08-30\nnumber: 7\nrecipients: [受託法人, 存在しない係]\n---\n\n本文。\n";
-    let f = site_with(
-        &site_yaml(true, ""),
-        &[
-            ("content/newsletters/2021-07-vol06.md", draft),
-            ("content/newsletters/2021-08-vol07.md", unknown_group),
-        ],
-    );
-    let plan = |args: &[&str]| {
+    let plan = |f: &Fixture, args: &[&str]| {
         let mut all = vec!["plan"];
         all.extend_from_slice(args);
-        let o = mail(&f, &all);
-        assert_eq!(
-            o.status.code(),
-            Some(1),
-            "not refused: {args:?}\n{}",
-            stderr(&o)
-        );
-        stderr(&o)
+        let o = mail(f, &all);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "not refused: {args:?}\n{err}");
+        err
     };
-    let err = plan(&["content/newsletters/2021-07-vol06.md"]);
+    let f = site_with(
+        &site_yaml(true, ""),
+        &[("content/newsletters/2021-07-vol06.md", draft)],
+    );
+    let err = plan(&f, &["content/newsletters/2021-07-vol06.md"]);
     assert!(
         err.contains("content/newsletters/2021-07-vol06.md") && err.contains("draft"),
         "{err}"
     );
-    let err = plan(&["--number", "6"]);
+    let err = plan(&f, &["--number", "6"]);
     assert!(err.contains("no published issue has the number 6"), "{err}");
-    let err = plan(&["content/about.md"]);
+    let err = plan(&f, &["content/about.md"]);
     assert!(
         err.contains("content/about.md") && err.contains("no PDF"),
         "{err}"
     );
-    let err = plan(&["content/newsletters/nothing.md"]);
+    let err = plan(&f, &["content/newsletters/nothing.md"]);
     assert!(err.contains("no such page"), "{err}");
-    let err = plan(&["--number", "7"]);
+    // A group the book lacks: located at the page's `recipients:` line.
+    let f = site_with(
+        &site_yaml(true, ""),
+        &[("content/newsletters/2021-08-vol07.md", unknown_group)],
+    );
+    let err = plan(&f, &["--number", "7"]);
     assert!(err.contains("存在しない係"), "{err}");
     assert!(
-        err.contains("content/newsletters/2021-08-vol07.md:4:"),
+        err.contains("content/newsletters/2021-08-vol07.md:5:"),
         "{err}"
     );
     // No mail: section, no address book.
