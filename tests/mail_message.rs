@@ -137,7 +137,10 @@ fn addresses(a: Option<&Address>) -> Vec<String> {
 }
 
 fn text_body(m: &mail_parser::Message) -> String {
-    m.body_text(0).map(|t| t.into_owned()).unwrap_or_default()
+    // Text travels with CRLF line ends, as MIME wants.
+    m.body_text(0)
+        .map(|t| t.replace("\r\n", "\n"))
+        .unwrap_or_default()
 }
 
 #[test]
@@ -266,10 +269,11 @@ for path in sys.argv[1:]:
         name = str(email.header.make_header(email.header.decode_header(raw_name)))
         atts.append({"filename": part.get_filename(), "name": name,
                      "type": part.get_content_type(),
-                     "sha256": hashlib.sha256(part.get_content()).hexdigest()})
+                     "sha256": hashlib.sha256(part.get_payload(decode=True)).hexdigest()})
     out.append({"unsent": m["X-Unsent"], "subject": str(m["Subject"]),
                 "to": [a.addr_spec for a in m["To"].addresses], "bcc": m["Bcc"],
-                "attachments": atts, "body": m.get_body(("plain",)).get_content()})
+                "attachments": atts,
+                "body": m.get_body(("plain",)).get_content().replace("\r\n", "\n")})
 print(json.dumps(out, ensure_ascii=False))
 "#;
 
