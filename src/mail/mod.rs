@@ -6,14 +6,17 @@
 //! - `book`: `recipients.yaml`, the address book (never published).
 //! - `message`: composes and leak-checks every message of one page.
 //! - `plan`, `eml`: `mail plan` and `mail eml` (nothing sent).
-//! - `send`, `log`: `mail send` over SMTP with the delivery log, and `mail log`.
+//! - `send`, `log`: `mail send` over SMTP with the delivery log, and `mail log`;
+//!   `smtp` drives one SMTP connection step by step, `report` prints plans and outcomes.
 
 pub mod book;
 pub mod eml;
 pub mod log;
 pub mod message;
 pub mod plan;
+pub mod report;
 pub mod send;
+pub mod smtp;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
