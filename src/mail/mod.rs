@@ -4,15 +4,19 @@
 //! `site::pdfs::render_one`.
 //!
 //! - `book`: `recipients.yaml`, the address book (never published).
-//! - `message`: composes and leak-checks every message of one page.
+//! - `message`: composes and leak-checks every message of one page (`compose`: the
+//!   templates; `mime`: the wire form; `leak`: the check).
 //! - `plan`, `eml`: `mail plan` and `mail eml` (nothing sent).
 //! - `send`, `log`: `mail send` over SMTP with the delivery log, and `mail log`;
 //!   `smtp` drives one SMTP connection step by step, `report` prints plans and outcomes.
 
 pub mod book;
+pub mod compose;
 pub mod eml;
+pub mod leak;
 pub mod log;
 pub mod message;
+pub mod mime;
 pub mod plan;
 pub mod report;
 pub mod send;
