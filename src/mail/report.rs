@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::log::{DeliveryState, Log};
+use super::log::{Delivery, DeliveryState, Log};
 use super::message::Prepared;
 use super::send::Selection;
 
@@ -67,35 +67,15 @@ impl Final {
 }
 
 /// A short hash for people.
-fn short(sha: &str) -> &str {
+pub fn short(sha: &str) -> &str {
     &sha[..sha.len().min(12)]
 }
 
-/// The plan shown before the author confirms.
-pub fn plan(p: &Prepared, sel: &Selection) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "Page:        content/{}", p.page_rel);
-    let _ = writeln!(s, "Subject:     {}", p.subject);
-    for a in &p.attachments {
-        let _ = writeln!(
-            s,
-            "Attachment:  {} ({} KB encoded)",
-            a.name,
-            a.encoded_len.div_ceil(1024)
-        );
-    }
-    let _ = writeln!(s, "PDF sha256:  {}", short(&p.pdf_sha256));
-    let _ = writeln!(
-        s,
-        "Recipients:  {} in the address book for this page",
-        p.recipients.len()
-    );
+/// The plan shown before the author confirms: `mail plan`'s text, then what this run does.
+pub fn plan(p: &Prepared, deliveries: &[Delivery], sel: &Selection) -> String {
+    let mut s = super::plan::describe(p, deliveries);
     if !sel.already.is_empty() {
-        let _ = writeln!(
-            s,
-            "Already sent this PDF: {} (not sent again)",
-            sel.already.len()
-        );
+        let _ = writeln!(s, "Already have this PDF: {} (not sent again)", sel.already.len());
     }
     for d in &sel.uncertain_kept {
         let _ = writeln!(

@@ -89,14 +89,15 @@ pub fn run(
         return ExitCode::from(1);
     }
     let selection = select(&prepared, &deliveries, opts.resend_uncertain);
-    print!("{}", report::plan(&prepared, &selection));
+    print!("{}", report::plan(&prepared, &deliveries, &selection));
     let count = selection.count();
     if count == 0 {
         let fin = Final::default();
         print!("{}", report::final_report(&prepared, &selection, &fin));
         return finish(&prepared, &selection, &fin, diags);
     }
-    if !confirm(count, opts.yes, diags) {
+    let page_at = Location::file(format!("content/{}", prepared.page_rel));
+    if !confirm(count, opts.yes, page_at, diags) {
         return ExitCode::from(1);
     }
     let password = match password(&smtp) {
@@ -300,7 +301,7 @@ pub fn key(a: &Address) -> String {
 }
 
 /// The author confirms by typing the number of recipients (or `--yes N`).
-fn confirm(count: usize, yes: Option<usize>, diags: &mut Diagnostics) -> bool {
+fn confirm(count: usize, yes: Option<usize>, at: Location, diags: &mut Diagnostics) -> bool {
     let typed = match yes {
         Some(n) => n.to_string(),
         None => {
@@ -318,7 +319,7 @@ fn confirm(count: usize, yes: Option<usize>, diags: &mut Diagnostics) -> bool {
     let what = if yes.is_some() { "--yes" } else { "you typed" };
     diags.push(
         Diagnostic::error(
-            Location::file("--yes"),
+            at,
             format!(
                 "nothing sent: {what} {}, but this run would send to {count} recipient(s)",
                 if typed.is_empty() { "nothing" } else { &typed }
