@@ -46,6 +46,7 @@ pub fn init(dir: &Path, force: bool, today: Date) -> Result<InitReport, String> 
     let event_file = event.rsplit('/').next().unwrap_or(&event).to_owned();
     let files: Vec<(String, String)> = vec![
         ("site.yaml".into(), SITE_YAML.into()),
+        (crate::mail::book::FILE_NAME.into(), RECIPIENTS_YAML.into()),
         (
             ".gitignore".into(),
             "# tsushin build が作るフォルダ\n/output/\n".into(),
@@ -594,7 +595,60 @@ newsletter:
 date_style: official
 
 # Markdown の中の HTML をそのまま使うか。false のままなら安全のため取り除きます。
-allow_raw_html: false\n";
+allow_raw_html: false
+
+# メール配信（tsushin mail）の設定。使うときは、各行の先頭の「# 」を消して書き換えます。
+# 宛先の一覧は recipients.yaml に書きます。パスワードはこのファイルに書けません
+# （送るときに入力するか、環境変数 TSUSHIN_SMTP_PASSWORD に入れておきます）。
+# mail:
+#   # 差出人（必須）。「名前 <アドレス>」または アドレスだけ
+#   from: \"〇〇市 在宅医療・介護連携担当 <zaitaku@example.lg.jp>\"
+#   # 返信先（差出人と違うときだけ）
+#   # reply_to: zaitaku-toiawase@example.lg.jp
+#   # 本文の最後に付ける署名（| の次の行から、字下げしたまま何行でも）
+#   signature: |
+#     〇〇市 健康局 在宅医療・介護連携担当
+#     電話 00-0000-0000（内線 0000）
+#   # 庁内のドメイン。これ以外の宛先は tsushin mail plan で「外部」と表示します
+#   internal_domains: [example.lg.jp]
+#   # 1通の大きさの上限（KB、添付を base64 にした後の大きさ）。省略すると 5000
+#   max_message_kb: 5000
+#   # 1分間に送る通数の上限（省略すると制限なし）
+#   # rate_per_minute: 30
+#   # individual（1人に1通、宛先はその人だけ）か bcc（宛先は差出人、bcc_chunk 人ずつ）
+#   mode: individual
+#   # 送信サーバー。security は starttls（ポート 587）/ tls（465）/ none（この PC 上のサーバーだけ）
+#   smtp:
+#     host: smtp.example.lg.jp
+#     security: starttls
+#     user: zaitaku\n";
+
+/// recipients.yaml of a new site: the address book of `tsushin mail`, never published.
+pub const RECIPIENTS_YAML: &str = "# tsushin 宛先一覧（アドレス帳）
+# tsushin mail は、各号・研修会の recipients に書いたグループへ送ります。
+# このファイルはサイトとして公開されません（output/ にはコピーされません）。
+# 下のアドレスは例です。実際の宛先に書き換えてください。
+#
+# 書き方:
+#   グループ名:
+#     - {name: 名前, email: アドレス}
+# 他のグループをまとめたグループも作れます:
+#   関係者全員:
+#     include: [受託法人, 相談支援室, 区役所担当部署]
+#     members:
+#       - {name: 名前, email: アドレス}
+# 同じ人が二つのグループにいても、メールは1通だけ届きます。
+
+受託法人:
+  - {name: 〇〇医師会 在宅医療・介護連携支援センター, email: center@example.lg.jp}
+
+相談支援室:
+  - {name: 北区 在宅医療・介護連携相談支援室, email: soudan-kita@example.lg.jp}
+  - {name: 南区 在宅医療・介護連携相談支援室, email: soudan-minami@example.lg.jp}
+
+区役所担当部署:
+  - {name: 北区役所 保健福祉課, email: kita-hoken@example.lg.jp}
+  - {name: 南区役所 保健福祉課, email: minami-hoken@example.lg.jp}\n";
 
 #[cfg(test)]
 mod tests {

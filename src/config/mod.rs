@@ -24,6 +24,9 @@ pub struct Config {
     pub base_url: Option<String>,
     pub newsletter_name: String,
     pub recipients: Vec<String>,
+    /// Where each of `recipients` is written, for the unknown-group error of `check`.
+    #[serde(skip)]
+    pub recipients_at: Vec<Location>,
     #[serde(skip)]
     pub date_style: DigitStyle,
     /// Raw HTML in Markdown is sanitised unless this is true.
@@ -46,6 +49,7 @@ struct Raw {
     date_style: Option<serde_saphyr::Spanned<String>>,
     allow_raw_html: Option<bool>,
     publish: Option<RawPublish>,
+    mail: Option<mail::RawMail>,
 }
 
 #[derive(Deserialize, Default)]
@@ -56,7 +60,7 @@ struct RawPublish {
 #[derive(Deserialize, Default)]
 struct RawNewsletter {
     name: Option<String>,
-    recipients: Option<Vec<String>>,
+    recipients: Option<Vec<serde_saphyr::Spanned<String>>>,
 }
 
 const SCHEMA: yaml::Schema = &[
@@ -71,10 +75,13 @@ const SCHEMA: yaml::Schema = &[
             "date_style",
             "allow_raw_html",
             "publish",
+            "mail",
         ],
     ),
     ("newsletter", &["name", "recipients"]),
     ("publish", &["to"]),
+    ("mail", mail::MAIL_KEYS),
+    ("mail.smtp", mail::SMTP_KEYS),
 ];
 
 pub const DEFAULT_NEWSLETTER_NAME: &str = "コーディネーター連絡会通信";
@@ -112,7 +119,17 @@ pub fn parse(text: &str, display: &Path, diags: &mut Diagnostics) -> Option<Conf
             return None;
         }
     };
-    yaml::check_keys(&node, SCHEMA, display, 1, FILE_NAME, diags);
+    let refused = match child(&node, "mail") {
+        Some(m) => mail::refuse_passwords(m, display, diags),
+        None => Vec::new(),
+    };
+    let mut key_diags = Diagnostics::new();
+    yaml::check_keys(&node, SCHEMA, display, 1, FILE_NAME, &mut key_diags);
+    diags.extend(
+        key_diags
+            .into_iter()
+            .filter(|d| !refused.contains(&d.location)),
+    );
     let raw: Raw = match yaml::parse(text, display, 1) {
         Ok(r) => r,
         Err(e) => {
@@ -149,6 +166,14 @@ pub fn parse(text: &str, display: &Path, diags: &mut Diagnostics) -> Option<Conf
         },
     };
     let newsletter = raw.newsletter.unwrap_or_default();
+    let recipients = newsletter.recipients.unwrap_or_default();
+    let at =
+        |l: &serde_saphyr::Location| Location::new(display, l.line() as usize, l.column() as usize);
+    let recipients_at = recipients.iter().map(|r| at(&r.referenced)).collect();
+    let mail = raw.mail.and_then(|m| {
+        let (l, c) = node.key_location("mail").unwrap_or((1, 1));
+        mail::settings(m, Location::new(display, l, c), display, diags)
+    });
     Some(Config {
         title,
         theme_at: raw
@@ -173,7 +198,8 @@ pub fn parse(text: &str, display: &Path, diags: &mut Diagnostics) -> Option<Conf
         newsletter_name: newsletter
             .name
             .unwrap_or_else(|| DEFAULT_NEWSLETTER_NAME.into()),
-        recipients: newsletter.recipients.unwrap_or_default(),
+        recipients: recipients.into_iter().map(|r| r.value).collect(),
+        recipients_at,
         date_style,
         allow_raw_html: raw.allow_raw_html.unwrap_or(false),
         publish_to: raw.publish.and_then(|p| p.to).map(|t| {
@@ -184,8 +210,16 @@ pub fn parse(text: &str, display: &Path, diags: &mut Diagnostics) -> Option<Conf
             );
             (t.value, at)
         }),
-        mail: None,
+        mail,
     })
+}
+
+/// The value of the top-level `key` of a YAML map.
+fn child<'a>(node: &'a yaml::Node, key: &str) -> Option<&'a yaml::Node> {
+    match node {
+        yaml::Node::Map(entries) => entries.iter().find(|(k, _)| k.value == key).map(|(_, v)| v),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -125,6 +125,10 @@ pub struct Event {
     pub sessions: Vec<Session>,
     pub apply_by: Option<Date>,
     pub capacity: Option<u32>,
+    /// Address-book groups `tsushin mail` sends the announcement to; empty: the site's default.
+    pub recipients: Vec<String>,
+    /// Where each of `recipients` is written, for the unknown-group error of `check`.
+    pub recipients_at: Vec<crate::diag::Location>,
 }
 
 impl Event {

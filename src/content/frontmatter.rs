@@ -91,6 +91,8 @@ pub struct Newsletter {
     pub author: Option<String>,
     /// Empty means the site's default recipients.
     pub recipients: Vec<String>,
+    /// Where each of `recipients` is written, for the unknown-group error of `check`.
+    pub recipients_at: Vec<Location>,
 }
 
 /// A scalar read as text: `tags: [2021, 研修会]` means the tag "2021", not an error.
@@ -157,6 +159,55 @@ impl OneOrMany {
     }
 }
 
+/// Group names (`recipients:`), one or a list, each with where it is written when known.
+struct Names(Vec<(String, Option<serde_saphyr::Location>)>);
+
+impl<'de> Deserialize<'de> for Names {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NamesVisitor)
+    }
+}
+
+struct NamesVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NamesVisitor {
+    type Value = Names;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a group name or a list of group names")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Names, E> {
+        Ok(Names(vec![(v.to_owned(), None)]))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Names, E> {
+        Ok(Names(vec![(v.to_string(), None)]))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Names, E> {
+        Ok(Names(vec![(v.to_string(), None)]))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Names, A::Error> {
+        let mut items = Vec::new();
+        while let Some(t) = seq.next_element::<Spanned<Text>>()? {
+            items.push((t.value.0, Some(t.referenced)));
+        }
+        Ok(Names(items))
+    }
+}
+
+impl Names {
+    /// The names, trimmed, and where each is written (`whole`: where the value starts).
+    fn located(
+        self,
+        whole: &serde_saphyr::Location,
+        at: &impl Fn(&serde_saphyr::Location) -> Location,
+    ) -> (Vec<String>, Vec<Location>) {
+        self.0
+            .into_iter()
+            .map(|(name, l)| (name.trim().to_owned(), at(l.as_ref().unwrap_or(whole))))
+            .filter(|(name, _)| !name.is_empty())
+            .unzip()
+    }
+}
+
 #[derive(Deserialize)]
 struct Raw {
     title: Option<Spanned<String>>,
@@ -167,7 +218,7 @@ struct Raw {
     slug: Option<Spanned<String>>,
     number: Option<Spanned<i64>>,
     author: Option<String>,
-    recipients: Option<OneOrMany>,
+    recipients: Option<Spanned<Names>>,
     status: Option<Spanned<String>>,
     format: Option<Spanned<String>>,
     venue: Option<String>,
@@ -187,7 +238,9 @@ struct RawSession {
 }
 
 const COMMON: &[&str] = &["title", "date", "summary", "tags", "draft", "slug"];
-const NEWSLETTER: &[&str] = &["number", "author", "recipients"];
+const NEWSLETTER: &[&str] = &["number", "author"];
+/// Keys of the pages `tsushin mail` sends: issues and training announcements.
+const MAILED: &[&str] = &["recipients"];
 const EVENT: &[&str] = &[
     "status",
     "format",
@@ -201,7 +254,7 @@ const EVENT: &[&str] = &[
 
 /// Every front matter key: keys of another section are reported by `check_misplaced`.
 fn all_keys() -> Vec<&'static str> {
-    [COMMON, NEWSLETTER, EVENT].concat()
+    [COMMON, NEWSLETTER, MAILED, EVENT].concat()
 }
 
 /// What a key's value must look like, for type errors.
@@ -338,6 +391,9 @@ pub fn parse(
         ok = false;
     }
 
+    let recipients = raw
+        .recipients
+        .map_or_else(Default::default, |r| r.value.located(&r.referenced, &at));
     let kind = match section {
         Section::Plain => Kind::Plain,
         Section::Newsletter => {
@@ -381,7 +437,8 @@ pub fn parse(
                     number,
                     number_at,
                     author: raw.author,
-                    recipients: raw.recipients.map(OneOrMany::into_vec).unwrap_or_default(),
+                    recipients: recipients.0,
+                    recipients_at: recipients.1,
                 }),
                 None => return None,
             }
@@ -448,6 +505,8 @@ pub fn parse(
                 sessions,
                 apply_by,
                 capacity,
+                recipients: recipients.0,
+                recipients_at: recipients.1,
             })
         }
     };
@@ -576,7 +635,15 @@ fn check_misplaced(
         return;
     };
     for (key, _) in entries {
-        let (owner, folder) = if NEWSLETTER.contains(&key.value.as_str()) {
+        let (owner, folder) = if MAILED.contains(&key.value.as_str()) {
+            if section != Section::Plain {
+                continue;
+            }
+            (
+                "newsletter issues and training announcements",
+                "content/newsletters/ or content/events/",
+            )
+        } else if NEWSLETTER.contains(&key.value.as_str()) {
             ("newsletter issues", "content/newsletters/")
         } else if EVENT.contains(&key.value.as_str()) {
             ("training announcements", "content/events/")

@@ -139,6 +139,7 @@ pub fn load(root: &Path, include_drafts: bool, diags: &mut Diagnostics) -> Optio
     // Names that clash with a page are reported for every file, published or not.
     check_unique(&pages, &content_files, diags);
     names::check_outputs(&pages, &assets, diags);
+    crate::mail::book::check_site(root, &config, &pages, &content_files, diags);
     let theme = theme?;
     let tag_files = links::tag_files(pages.iter().flat_map(|p| &p.meta.tags));
     let pdf_paths = pdfs::plan(&pages, &config, &assets);
