@@ -7,7 +7,8 @@
 //! - `message`: composes and leak-checks every message of one page (`compose`: the
 //!   templates; `mime`: the wire form; `leak`: the check).
 //! - `plan`, `eml`: `mail plan` and `mail eml` (nothing sent).
-//! - `send`, `log`: `mail send` over SMTP with the delivery log, and `mail log`.
+//! - `send`, `log`: `mail send` over SMTP with the delivery log, and `mail log`;
+//!   `smtp` drives one SMTP connection step by step, `report` prints plans and outcomes.
 
 pub mod book;
 pub mod compose;
@@ -17,7 +18,9 @@ pub mod log;
 pub mod message;
 pub mod mime;
 pub mod plan;
+pub mod report;
 pub mod send;
+pub mod smtp;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
