@@ -556,3 +556,113 @@ fn eml_refuses_a_folder_inside_the_site_or_one_not_empty() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// The test SMTP server (tests/mail/smtp_server.py, aiosmtpd) on a free port; stopped on drop.
+struct Server {
+    child: std::process::Child,
+    port: u16,
+    store: PathBuf,
+}
+
+impl Server {
+    fn start(store: PathBuf) -> Server {
+        use std::io::BufRead;
+        let script = common::repo_root().join("tests/mail/smtp_server.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg("--out")
+            .arg(&store)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the test SMTP server (python3 with aiosmtpd on PATH)");
+        let mut line = String::new();
+        let stdout = child.stdout.take().unwrap();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .strip_prefix("PORT ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| {
+                panic!("the SMTP server did not start (aiosmtpd installed?): {line:?}")
+            });
+        Server { child, port, store }
+    }
+
+    /// Every stored message: (envelope recipients, bytes), in arrival order.
+    fn received(&self) -> Vec<(Vec<String>, Vec<u8>)> {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(&self.store)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .map(|eml| {
+                let envelope: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(eml.with_extension("json")).unwrap())
+                        .unwrap();
+                let to = envelope["rcpt_tos"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.as_str().unwrap().to_lowercase())
+                    .collect();
+                (to, std::fs::read(eml).unwrap())
+            })
+            .collect()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn bcc_mode_sends_chunks_naming_nobody_and_plan_then_shows_who_received() {
+    let store = tempfile::tempdir().unwrap();
+    let server = Server::start(store.path().to_path_buf());
+    let smtp = format!(
+        "  mode: bcc\n  bcc_chunk: 2\n  smtp:\n    host: 127.0.0.1\n    port: {}\n    security: none\n",
+        server.port
+    );
+    let f = site_with(&site_yaml(true, &smtp), &[]);
+    build(&f);
+    let o = mail(&f, &["send", "--number", "5", "--yes", "3"]);
+    assert!(o.status.success(), "send failed:\n{}", stderr(&o));
+    let received = server.received();
+    assert_eq!(received.len(), 2, "three people, two a message");
+    let mut reached = BTreeSet::new();
+    let built = std::fs::read(f.out().join(PDF)).unwrap();
+    for (envelope, bytes) in &received {
+        reached.extend(envelope.iter().cloned());
+        // The people are only in the envelope: no header and no text names any of them.
+        let raw = String::from_utf8_lossy(bytes).to_lowercase();
+        for a in EVERYONE {
+            assert!(!raw.contains(a), "a bcc message shows {a}");
+        }
+        assert!(!raw.contains("\nbcc:"));
+        let m = MessageParser::default().parse(bytes).unwrap();
+        assert_eq!(addresses(m.to()), vec![FROM]);
+        assert!(m.attachment(0).unwrap().contents() == built.as_slice());
+    }
+    let expected: BTreeSet<String> = EVERYONE.iter().map(|s| s.to_string()).collect();
+    assert_eq!(reached, expected);
+    // The plan now lists who already has this page.
+    let o = mail(&f, &["plan", ISSUE]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.contains("Already received: 3"), "{out}");
+    for a in EVERYONE {
+        assert!(
+            out.lines()
+                .any(|l| l.contains(a) && l.contains("sent") && !l.contains("earlier")),
+            "{a} not shown as received:\n{out}"
+        );
+    }
+}
