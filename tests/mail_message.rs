@@ -666,3 +666,17 @@ fn bcc_mode_sends_chunks_naming_nobody_and_plan_then_shows_who_received() {
         );
     }
 }
+
+#[test]
+fn an_address_inside_another_is_not_taken_for_a_leak() {
+    // `kita@…` is the tail of `minamikita@…`: the message to the latter names only itself.
+    let book = "受託法人:\n  - {name: 北区, email: kita@city.example.lg.jp}\n\
+                相談支援室:\n  - {name: 南北区, email: minamikita@city.example.lg.jp}\n";
+    let f = site_with(&site_yaml(true, ""), &[("recipients.yaml", book)]);
+    let drafts = eml_ok(&f, ISSUE, "drafts", &[]);
+    assert_eq!(drafts.len(), 2);
+    for bytes in drafts.values() {
+        let m = MessageParser::default().parse(bytes).unwrap();
+        assert_eq!(addresses(m.to()).len(), 1);
+    }
+}
