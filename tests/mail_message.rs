@@ -653,6 +653,20 @@ fn bcc_mode_sends_chunks_naming_nobody_and_plan_then_shows_who_received() {
     }
     let expected: BTreeSet<String> = EVERYONE.iter().map(|s| s.to_string()).collect();
     assert_eq!(reached, expected);
+    // A test message: the identical mail once, to the tester only, subject 【テスト】.
+    let tester = "tester@city.example.lg.jp";
+    let o = mail(&f, &["send", "--number", "5", "--test-to", tester]);
+    assert!(o.status.success(), "send --test-to failed:\n{}", stderr(&o));
+    let received = server.received();
+    assert_eq!(received.len(), 3);
+    let (envelope, bytes) = &received[2];
+    assert_eq!(envelope, &vec![tester.to_owned()]);
+    let m = MessageParser::default().parse(bytes).unwrap();
+    assert_eq!(
+        m.subject(),
+        Some("【テスト】コーディネーター連絡会通信 第５号の送付について")
+    );
+    assert!(m.attachment(0).unwrap().contents() == built.as_slice());
     // The plan now lists who already has this page.
     let o = mail(&f, &["plan", ISSUE]);
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
