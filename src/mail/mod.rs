@@ -137,12 +137,3 @@ pub fn run(command: MailCommand, quiet: bool, diags: &mut Diagnostics) -> ExitCo
         MailCommand::Log { page, number, root } => log::run(&root, page.as_deref(), number, diags),
     }
 }
-
-/// The error every unfinished command gives.
-fn unfinished(what: &str, diags: &mut Diagnostics) -> ExitCode {
-    diags.push(crate::diag::Diagnostic::error(
-        crate::diag::Location::file(std::path::Path::new("site.yaml")),
-        format!("`tsushin mail {what}` is not available yet"),
-    ));
-    ExitCode::from(1)
-}
