@@ -4,16 +4,23 @@
 //! `site::pdfs::render_one`.
 //!
 //! - `book`: `recipients.yaml`, the address book (never published).
-//! - `message`: composes and leak-checks every message of one page.
+//! - `message`: composes and leak-checks every message of one page (`compose`: the
+//!   templates; `mime`: the wire form; `leak`: the check).
 //! - `plan`, `eml`: `mail plan` and `mail eml` (nothing sent).
-//! - `send`, `log`: `mail send` over SMTP with the delivery log, and `mail log`.
+//! - `send`, `log`: `mail send` over SMTP with the delivery log, and `mail log`;
+//!   `smtp` drives one SMTP connection step by step, `report` prints plans and outcomes.
 
 pub mod book;
+pub mod compose;
 pub mod eml;
+pub mod leak;
 pub mod log;
 pub mod message;
+pub mod mime;
 pub mod plan;
+pub mod report;
 pub mod send;
+pub mod smtp;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -129,13 +136,4 @@ pub fn run(command: MailCommand, quiet: bool, diags: &mut Diagnostics) -> ExitCo
         ),
         MailCommand::Log { page, number, root } => log::run(&root, page.as_deref(), number, diags),
     }
-}
-
-/// The error every unfinished command gives.
-fn unfinished(what: &str, diags: &mut Diagnostics) -> ExitCode {
-    diags.push(crate::diag::Diagnostic::error(
-        crate::diag::Location::file(std::path::Path::new("site.yaml")),
-        format!("`tsushin mail {what}` is not available yet"),
-    ));
-    ExitCode::from(1)
 }

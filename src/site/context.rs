@@ -161,3 +161,24 @@ pub fn page_view(page: &Page, from: &str, site: &super::Site) -> PageView {
         toc: None,
     }
 }
+
+/// The page's headings as its table of contents, the top level written as level 2 (`##`)
+/// whatever level the author used (the page title is the h1).
+pub fn toc(page: &Page) -> (Vec<TocEntry>, u8) {
+    let headings = page.doc.headings();
+    let top = headings
+        .iter()
+        .map(|(level, _, _)| *level)
+        .min()
+        .unwrap_or(2);
+    let heading_shift = 2u8.saturating_sub(top);
+    let entries = headings
+        .into_iter()
+        .map(|(level, id, text)| TocEntry {
+            level: (level + heading_shift).min(6),
+            id,
+            text,
+        })
+        .collect();
+    (entries, heading_shift)
+}

@@ -123,8 +123,8 @@ fn stamp(page: &Page, ev: &Event) -> String {
         .unwrap_or_else(|| "19700101T000000Z".to_owned())
 }
 
-/// The absolute URL of the page, when the site has a `base_url`.
-fn page_url(site: &Site, page: &Page) -> Option<String> {
+/// The absolute URL of the page, when the site has a `base_url` (also the link in its mail).
+pub fn page_url(site: &Site, page: &Page) -> Option<String> {
     let base = site.config.base_url.as_ref()?;
     Some(format!(
         "{base}{}",

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use super::context::{PageView, SiteView, TocEntry, page_view};
+use super::context::{PageView, SiteView, page_view};
 use super::links::{self, Targets};
 use super::{RESERVED, Site};
 use crate::content::Page;
@@ -127,13 +127,7 @@ pub(super) fn render_page(
 ) -> Result<String, Diagnostic> {
     let resolve = |url: &str, _kind| map.get(url).cloned().unwrap_or_else(|| url.to_owned());
     // The page title is the h1: the body's top heading level becomes h2, whatever the author used.
-    let headings = page.doc.headings();
-    let top = headings
-        .iter()
-        .map(|(level, _, _)| *level)
-        .min()
-        .unwrap_or(2);
-    let heading_shift = 2u8.saturating_sub(top);
+    let (toc, heading_shift) = super::context::toc(page);
     let opts = BodyOptions {
         allow_raw_html: site.config.allow_raw_html,
         resolve: &resolve,
@@ -142,16 +136,7 @@ pub(super) fn render_page(
     };
     let mut view = page_view(page, &page.out_path, site);
     view.content = Some(render_body(&page.doc, &opts));
-    view.toc = Some(
-        headings
-            .into_iter()
-            .map(|(level, id, text)| TocEntry {
-                level: (level + heading_shift).min(6),
-                id,
-                text,
-            })
-            .collect(),
-    );
+    view.toc = Some(toc);
     let (template, current) = match view.kind {
         "newsletter" => ("newsletter.html", "newsletters"),
         "event" => ("event.html", "events"),

@@ -1,0 +1,210 @@
+//! What `mail send` and `mail log` print: the short plan before the confirmation, the final
+//! report (sent, failed, uncertain, not sent), and a page's delivery history from the log.
+//! One line per recipient, starting with its state, so the author (and a script) can read it.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::log::{Delivery, DeliveryState, Log};
+use super::message::Prepared;
+use super::send::Selection;
+
+/// The state of one recipient at the end of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Sent,
+    Failed,
+    /// The message may have arrived: the connection broke before the server's reply.
+    Uncertain,
+    /// Not tried (interrupted, or the server could not be reached).
+    NotSent,
+}
+
+impl Kind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Sent => "sent",
+            Kind::Failed => "failed",
+            Kind::Uncertain => "uncertain",
+            Kind::NotSent => "not-sent",
+        }
+    }
+}
+
+/// The outcome of a run, per recipient (latest state wins), in the order first seen.
+#[derive(Debug, Default)]
+pub struct Final {
+    order: Vec<String>,
+    states: BTreeMap<String, (Kind, String)>,
+    /// A problem that stopped the run (the log could not be written).
+    pub stopped_by: Option<crate::diag::Diagnostic>,
+}
+
+impl Final {
+    pub fn set(&mut self, recipient: String, kind: Kind, reply: String) {
+        if !self.states.contains_key(&recipient) {
+            self.order.push(recipient.clone());
+        }
+        self.states.insert(recipient, (kind, reply));
+    }
+
+    pub fn has(&self, recipient: &str) -> bool {
+        self.states.contains_key(recipient)
+    }
+
+    pub fn count(&self, kind: Kind) -> usize {
+        self.states.values().filter(|(k, _)| *k == kind).count()
+    }
+
+    fn each(&self, kind: Kind) -> impl Iterator<Item = (&str, &str)> {
+        self.order
+            .iter()
+            .filter_map(move |r| match &self.states[r] {
+                (k, reply) if *k == kind => Some((r.as_str(), reply.as_str())),
+                _ => None,
+            })
+    }
+}
+
+/// A short hash for people.
+pub fn short(sha: &str) -> &str {
+    &sha[..sha.len().min(12)]
+}
+
+/// The plan shown before the author confirms: `mail plan`'s text, then what this run does.
+pub fn plan(p: &Prepared, deliveries: &[Delivery], sel: &Selection) -> String {
+    let mut s = super::plan::describe(p, deliveries);
+    if !sel.already.is_empty() {
+        let _ = writeln!(
+            s,
+            "Already have this PDF: {} (not sent again)",
+            sel.already.len()
+        );
+    }
+    for d in &sel.uncertain_kept {
+        let _ = writeln!(
+            s,
+            "uncertain {}  since {}: not sent again (--resend-uncertain sends it)",
+            d.recipient,
+            local_time(&d.at)
+        );
+    }
+    for r in &sel.uncertain_resent {
+        let _ = writeln!(s, "resend    {r}  (uncertain earlier, --resend-uncertain)");
+    }
+    let _ = writeln!(
+        s,
+        "This run:    {} recipient(s) in {} message(s)",
+        sel.count(),
+        sel.jobs.len()
+    );
+    s
+}
+
+/// The report after a run: every recipient of this run with its state, then the counts.
+pub fn final_report(p: &Prepared, sel: &Selection, fin: &Final) -> String {
+    let mut s = String::new();
+    for kind in [Kind::Sent, Kind::Failed, Kind::Uncertain, Kind::NotSent] {
+        for (r, reply) in fin.each(kind) {
+            let _ = writeln!(s, "{:<9} {r}  {reply}", kind.label());
+        }
+    }
+    for d in &sel.uncertain_kept {
+        let _ = writeln!(
+            s,
+            "{:<9} {}  from an earlier run ({}), not sent again",
+            Kind::Uncertain.label(),
+            d.recipient,
+            local_time(&d.at)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "Done: {} sent, {} failed, {} uncertain, {} not sent; {} already had this PDF ({}).",
+        fin.count(Kind::Sent),
+        fin.count(Kind::Failed),
+        fin.count(Kind::Uncertain) + sel.uncertain_kept.len(),
+        fin.count(Kind::NotSent),
+        sel.already.len(),
+        p.page_rel
+    );
+    s
+}
+
+/// An RFC 3339 time from the log in the machine's time zone (`2026-12-01 19:23:05`).
+pub fn local_time(at: &str) -> String {
+    match at.parse::<jiff::Timestamp>() {
+        Ok(ts) => ts
+            .to_zoned_datetime(jiff::tz::TimeZone::system())
+            .strftime("%Y-%m-%d %H:%M:%S")
+            .to_string(),
+        Err(_) => at.to_string(),
+    }
+}
+
+/// `mail log`: one page's deliveries, latest state per recipient, and its test messages.
+pub fn page_history(log: &Log, page: &str) -> String {
+    let mut s = String::new();
+    let deliveries = log.deliveries(page);
+    let tests = log.tests(page);
+    let _ = writeln!(s, "content/{page}");
+    if deliveries.is_empty() && tests.is_empty() {
+        let _ = writeln!(s, "  never sent");
+        return s;
+    }
+    let subject = log
+        .records
+        .iter()
+        .rev()
+        .find(|r| r.page == page && !r.test)
+        .and_then(|r| r.subject.clone());
+    if let Some(subj) = subject {
+        let _ = writeln!(s, "  subject: {subj}");
+    }
+    let mut hashes: Vec<&str> = Vec::new();
+    for d in &deliveries {
+        if !hashes.contains(&d.pdf_sha256.as_str()) {
+            hashes.push(&d.pdf_sha256);
+        }
+    }
+    for d in &deliveries {
+        let version = if hashes.len() > 1 {
+            format!("  PDF {}", short(&d.pdf_sha256))
+        } else {
+            String::new()
+        };
+        let note = match d.state {
+            DeliveryState::Uncertain => {
+                "cut off before the server answered: may or may not have arrived".to_string()
+            }
+            _ => d.reply.clone().unwrap_or_default(),
+        };
+        let _ = writeln!(
+            s,
+            "  {:<9} {}  {}{}  {}",
+            d.state.label(),
+            local_time(&d.at),
+            d.recipient,
+            version,
+            note
+        );
+    }
+    for t in tests {
+        let _ = writeln!(
+            s,
+            "  test      {}  {}  {}",
+            local_time(&t.at),
+            t.recipients.join(", "),
+            t.reply.clone().unwrap_or_default()
+        );
+    }
+    let count = |st: DeliveryState| deliveries.iter().filter(|d| d.state == st).count();
+    let _ = writeln!(
+        s,
+        "  {} sent, {} failed, {} uncertain",
+        count(DeliveryState::Sent),
+        count(DeliveryState::Failed),
+        count(DeliveryState::Uncertain)
+    );
+    s
+}
