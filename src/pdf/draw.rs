@@ -48,6 +48,7 @@ pub enum Item {
         color: Rgb,
         baseline: f32,
         glyphs: Vec<PlacedGlyph>,
+        tag: Tag,
     },
     Rect {
         x: f32,
@@ -72,7 +73,74 @@ pub enum Item {
         y: f32,
         w: f32,
         h: f32,
+        tag: Tag,
     },
+}
+
+/// What a glyph run or an image is to assistive technology (tagged PDF). Rectangles and
+/// lines are always decoration (artifacts).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Tag {
+    /// Decoration, or a table header row repeated after a page break: not read.
+    #[default]
+    Artifact,
+    /// Running header and footer, page numbers.
+    Pagination,
+    /// Content of structure element `node` (an index into `Document::structure`); `order`
+    /// places it in reading order among the element's other kids.
+    Content { node: usize, order: u32 },
+}
+
+/// Scope of a table header cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Column,
+    Row,
+}
+
+/// Standard structure types of PDF 1.7 that tsushin writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Document,
+    /// A document bound into another one (an issue in a 合本).
+    Part,
+    /// H1..H6.
+    H(u8),
+    P,
+    L,
+    LI,
+    Lbl,
+    LBody,
+    BlockQuote,
+    Table,
+    THead,
+    TBody,
+    TR,
+    TH(Scope),
+    TD,
+    Figure,
+    Caption,
+    Link,
+    /// A footnote reference (holding the `Link` to the note).
+    Reference,
+    Note,
+    Code,
+}
+
+/// One element of the structure tree: the document model (headings, paragraphs, lists,
+/// tables, figures, links, notes) in reading order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructNode {
+    pub role: Role,
+    /// Index of the parent; `None` for the root (`Document`, always node 0).
+    pub parent: Option<usize>,
+    /// Position in reading order among its siblings (from the same counter as
+    /// `Tag::Content::order`).
+    pub order: u32,
+    /// An inline element (a link) is read where its first content is, whenever it was made.
+    pub inline: bool,
+    /// Alternative text (`Figure`).
+    pub alt: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +160,8 @@ pub struct Link {
     pub w: f32,
     pub h: f32,
     pub target: LinkTarget,
+    /// The `Link` structure element of the annotation.
+    pub node: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -142,6 +212,9 @@ pub struct Info {
     pub language: String,
     /// Creation date of the document (publication date), written as local Japanese time.
     pub created: Option<jiff::civil::DateTime>,
+    /// Who publishes the document (the site's title): the XMP creator when there is no
+    /// author.
+    pub publisher: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -150,4 +223,98 @@ pub struct Document {
     pub outline: Vec<OutlineEntry>,
     pub images: Vec<Image>,
     pub info: Info,
+    /// The structure tree (empty: the writer makes a bare `Document`).
+    pub structure: Vec<StructNode>,
+}
+
+impl Document {
+    /// Appends `part`, another laid-out document, as the next pages of this one (a bound
+    /// volume): images, internal links and outline entries are renumbered, and the part's
+    /// structure tree becomes a `Part` element read after everything already here.
+    pub fn append(&mut self, part: Document) {
+        let page_offset = self.pages.len();
+        let image_offset = self.images.len();
+        if self.structure.is_empty() {
+            self.structure.push(StructNode {
+                role: Role::Document,
+                parent: None,
+                order: 0,
+                inline: false,
+                alt: None,
+            });
+        }
+        let node_offset = self.structure.len();
+        let order_offset = self.structure.iter().map(|n| n.order).max().unwrap_or(0)
+            + self
+                .pages
+                .iter()
+                .flat_map(|p| &p.items)
+                .filter_map(|i| match i {
+                    Item::Glyphs {
+                        tag: Tag::Content { order, .. },
+                        ..
+                    }
+                    | Item::Image {
+                        tag: Tag::Content { order, .. },
+                        ..
+                    } => Some(*order),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(0)
+            + 1;
+        let renumber = |tag: &mut Tag| {
+            if let Tag::Content { node, order } = tag {
+                *node += node_offset;
+                *order = order.saturating_add(order_offset);
+            }
+        };
+        for mut page in part.pages {
+            for item in &mut page.items {
+                match item {
+                    Item::Image { image, tag, .. } => {
+                        *image += image_offset;
+                        renumber(tag);
+                    }
+                    Item::Glyphs { tag, .. } => renumber(tag),
+                    _ => {}
+                }
+            }
+            for link in &mut page.links {
+                if let LinkTarget::Internal { page, .. } = &mut link.target {
+                    *page += page_offset;
+                }
+                if let Some(n) = &mut link.node {
+                    *n += node_offset;
+                }
+            }
+            self.pages.push(page);
+        }
+        self.images.extend(part.images);
+        self.outline.extend(part.outline.into_iter().map(|mut o| {
+            o.page += page_offset;
+            o
+        }));
+        let mut nodes = part.structure;
+        if nodes.is_empty() {
+            nodes.push(StructNode {
+                role: Role::Document,
+                parent: None,
+                order: 0,
+                inline: false,
+                alt: None,
+            });
+        }
+        for (i, mut n) in nodes.into_iter().enumerate() {
+            n.order = n.order.saturating_add(order_offset);
+            n.parent = match n.parent {
+                Some(p) => Some(p + node_offset),
+                None => Some(0),
+            };
+            if i == 0 {
+                n.role = Role::Part;
+            }
+            self.structure.push(n);
+        }
+    }
 }

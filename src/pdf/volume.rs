@@ -82,12 +82,12 @@ pub fn render(
         info: info(&title, issues, config, &laid),
         ..draw::Document::default()
     };
-    append(&mut volume, cover);
+    volume.append(cover);
     let top = volume.pages.first().map_or(0.0, |p| p.height);
     volume
         .outline
         .push(outline_entry(1, "目次", cover_pages, top));
-    append(&mut volume, contents);
+    volume.append(contents);
     for (k, ((issue, cache), start)) in issues.iter().zip(&caches).zip(&starts).enumerate() {
         let offset = start - 1;
         let doc = typeset(issue, config, ctx, survey_colors)
@@ -101,7 +101,7 @@ pub fn render(
         for o in &mut doc.outline {
             o.level = o.level + 2 - min.min(2);
         }
-        append(&mut volume, doc);
+        volume.append(doc);
     }
     link_contents(
         &mut volume,
@@ -254,30 +254,6 @@ fn link_contents(
     }
 }
 
-/// Appends `part`'s pages, images and outline to `volume`, renumbering what points into it.
-fn append(volume: &mut draw::Document, part: draw::Document) {
-    let page_offset = volume.pages.len();
-    let image_offset = volume.images.len();
-    for mut page in part.pages {
-        for item in &mut page.items {
-            if let draw::Item::Image { image, .. } = item {
-                *image += image_offset;
-            }
-        }
-        for link in &mut page.links {
-            if let draw::LinkTarget::Internal { page, .. } = &mut link.target {
-                *page += page_offset;
-            }
-        }
-        volume.pages.push(page);
-    }
-    volume.images.extend(part.images);
-    volume.outline.extend(part.outline.into_iter().map(|mut o| {
-        o.page += page_offset;
-        o
-    }));
-}
-
 fn outline_entry(level: u8, title: &str, page: usize, y: f32) -> draw::OutlineEntry {
     draw::OutlineEntry {
         level,
@@ -343,5 +319,6 @@ fn info(title: &str, issues: &[Issue], config: &Config, laid: &[draw::Document])
         keywords: Vec::new(),
         language: first.language,
         created: laid.last().and_then(|d| d.info.created),
+        publisher: Some(config.title.clone()).filter(|t| !t.trim().is_empty()),
     }
 }
