@@ -75,7 +75,11 @@ pub fn short(sha: &str) -> &str {
 pub fn plan(p: &Prepared, deliveries: &[Delivery], sel: &Selection) -> String {
     let mut s = super::plan::describe(p, deliveries);
     if !sel.already.is_empty() {
-        let _ = writeln!(s, "Already have this PDF: {} (not sent again)", sel.already.len());
+        let _ = writeln!(
+            s,
+            "Already have this PDF: {} (not sent again)",
+            sel.already.len()
+        );
     }
     for d in &sel.uncertain_kept {
         let _ = writeln!(

@@ -449,7 +449,15 @@ impl Sender<'_> {
     fn stopped(&mut self, stop: Stop, rest: &[Job]) {
         let why = match stop {
             Stop::Interrupted => "interrupted before this message".to_string(),
-            Stop::Connection(e) => e,
+            Stop::Connection(e) => {
+                self.fin.stopped_by = Some(
+                    Diagnostic::error(self.prepared.settings.at.clone(), e.clone()).help(
+                        "check `smtp:` (host, port, security, user) and the password \
+                         (TSUSHIN_SMTP_PASSWORD); nothing more was sent, run again when it works",
+                    ),
+                );
+                e
+            }
             Stop::Log(d) => {
                 let why = d.message.clone();
                 self.fin.stopped_by = Some(d);
@@ -526,10 +534,10 @@ impl Sender<'_> {
                 pause(backoff(attempt - 1))?;
             }
             if let Err(e) = self.client.ensure() {
-                if attempt == TRIES {
-                    return Err(Stop::Connection(e));
+                if attempt == TRIES || e.lasting {
+                    return Err(Stop::Connection(e.text));
                 }
-                last = e;
+                last = e.text;
                 continue;
             }
             let mut retry = Vec::new();
@@ -628,7 +636,7 @@ impl Sender<'_> {
     /// `--test-to`: one try, a `test` record after it.
     fn test_once(&mut self, msg: &Outgoing) -> (Kind, String) {
         let (kind, reply) = match self.client.ensure() {
-            Err(e) => (Kind::NotSent, e),
+            Err(e) => (Kind::NotSent, e.text),
             Ok(()) => {
                 let reply = match self.client.mail(&msg.from, &msg.to, &msg.bytes) {
                     Reply::Ok(_) => msg
