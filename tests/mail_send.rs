@@ -75,7 +75,11 @@ fn check_with_mail_parser(r: &Received, pdf_name: &str, pdf: &[u8]) -> String {
         .iter()
         .filter_map(|a| a.address().map(str::to_lowercase))
         .collect();
-    assert_eq!(&to, &[own.clone()], "To names only its own recipient");
+    assert_eq!(
+        &to,
+        std::slice::from_ref(own),
+        "To names only its own recipient"
+    );
     assert!(m.cc().is_none() && m.bcc().is_none());
     let body = m.body_text(0).unwrap_or_default();
     assert!(body.contains(SUMMARY), "summary in the body:\n{body}");
