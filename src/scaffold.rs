@@ -461,6 +461,8 @@ sessions:
 apply_by: {apply_by}
 # 定員（人数）
 capacity: 50
+# tsushin mail で送るグループ（recipients.yaml のグループ名）。書かなければ site.yaml の newsletter.recipients
+# recipients: [相談支援室, 区役所担当部署]
 # 書きかけで公開したくないときは、次の行の先頭の # を消します
 # draft: true
 ---

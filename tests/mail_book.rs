@@ -347,7 +347,7 @@ fn the_address_book_never_reaches_the_output_or_a_publish_folder() {
         ("recipients.yaml", &yaml),
         (
             "content/newsletters/2021-06-vol01.md",
-            "---\ntitle: 第１号\ndate: 2021-06-30\nnumber: 1\nsummary: 名簿の話\nrecipients: [受託法人, 区役所担当部署]\n---\n\n## 配信について\n\n配信先は名簿のとおりです。\n",
+            "---\ntitle: 第１号\ndate: 2021-06-30\nnumber: 1\nsummary: 名簿の話\nrecipients: [受託法人, 区役所担当部署]\n---\n\n## 配信について\n\n配信先は名簿のとおりです。問い合わせは toiawase@example.lg.jp へ。\n",
         ),
         (
             "content/events/2021-11-kenshu.md",
@@ -359,9 +359,29 @@ fn the_address_book_never_reaches_the_output_or_a_publish_folder() {
     needles.push("secret-book".into());
     needles.push("職員1の7番".into());
 
+    // The search finds what is there: the book in the site, the page's own address in the
+    // HTML and in the PDF's text.
+    assert!(
+        files_holding(&f.root(), &needles)
+            .iter()
+            .any(|h| h.starts_with("recipients.yaml: person2x029@")),
+        "{:?}",
+        files_holding(&f.root(), &needles)
+    );
     let built = f.run(TODAY, &[]);
     assert!(built.status.success(), "{}", text(&built));
     assert!(f.exists("newsletters/2021-06-vol01.html"));
+    let own = files_holding(&f.out(), &["toiawase@example.lg.jp".to_owned()]);
+    assert!(
+        own.iter()
+            .any(|h| h.ends_with(".pdf: toiawase@example.lg.jp")),
+        "{own:?}"
+    );
+    assert!(
+        own.iter()
+            .any(|h| h.ends_with(".html: toiawase@example.lg.jp")),
+        "{own:?}"
+    );
     assert!(
         !pdf_files(&f.out()).is_empty(),
         "PDFs were made and searched"
@@ -608,6 +628,23 @@ fn mail_settings_are_read_with_their_defaults() {
             .unwrap_or_else(|| panic!("{security} {host}: {errors:?}"));
         assert_eq!(smtp.port, port, "{security}");
     }
+    // One address, in `Name <address>` form or alone; a quoted name may hold a comma.
+    for from in [
+        "a@example.lg.jp, b@example.lg.jp",
+        "係 <a@example.lg.jp> x",
+        "係 a@example.lg.jp",
+    ] {
+        let (mail, errors) = parse(&format!("title: t\nmail:\n  from: \"{from}\"\n"));
+        assert!(mail.is_none(), "{from}");
+        assert!(
+            errors[0].starts_with("site.yaml:3:9: error: `from` is not a usable address"),
+            "{errors:?}"
+        );
+    }
+    let (mail, errors) =
+        parse("title: t\nmail:\n  from: '\"山田, 花子\" <yamada@example.lg.jp>'\n");
+    let from = mail.unwrap_or_else(|| panic!("{errors:?}")).from;
+    assert_eq!(from.name.as_deref(), Some("山田, 花子"));
     let (mail, errors) = parse(
         "title: t\nmail:\n  from: a@example.lg.jp\n  smtp: {host: 10.0.0.1, security: none}\n",
     );
@@ -716,4 +753,34 @@ fn the_example_site_has_a_book_for_its_groups() {
         "every group of the example exists: {}",
         text(&check)
     );
+}
+
+#[test]
+fn serve_reports_an_unknown_group_after_an_edit() {
+    let f = Fixture::new(&[
+        ("recipients.yaml", BOOK),
+        ("content/newsletters/2021-06-vol01.md", ISSUE),
+    ]);
+    let server = serve(&f.root());
+    let page = "/newsletters/2021-06-vol01.html";
+    assert_eq!(get(&server.1, page).0, 200);
+    // The preview re-reads only the edited page: it must check its groups as `build` does.
+    f.write(
+        "content/newsletters/2021-06-vol01.md",
+        &ISSUE.replace("number: 1\n", "number: 1\nrecipients: [受託法人, 区役所]\n"),
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let (status, reply) = loop {
+        let (status, reply) = get(&server.1, page);
+        if status != 200 || std::time::Instant::now() > deadline {
+            break (status, reply);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(status, 500, "{reply}");
+    assert!(
+        reply.contains("content/newsletters/2021-06-vol01.md:5:20"),
+        "{reply}"
+    );
+    assert!(reply.contains("names the group `区役所`"), "{reply}");
 }

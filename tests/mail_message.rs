@@ -137,7 +137,10 @@ fn addresses(a: Option<&Address>) -> Vec<String> {
 }
 
 fn text_body(m: &mail_parser::Message) -> String {
-    m.body_text(0).map(|t| t.into_owned()).unwrap_or_default()
+    // Text travels with CRLF line ends, as MIME wants.
+    m.body_text(0)
+        .map(|t| t.replace("\r\n", "\n"))
+        .unwrap_or_default()
 }
 
 #[test]
@@ -266,10 +269,11 @@ for path in sys.argv[1:]:
         name = str(email.header.make_header(email.header.decode_header(raw_name)))
         atts.append({"filename": part.get_filename(), "name": name,
                      "type": part.get_content_type(),
-                     "sha256": hashlib.sha256(part.get_content()).hexdigest()})
+                     "sha256": hashlib.sha256(part.get_payload(decode=True)).hexdigest()})
     out.append({"unsent": m["X-Unsent"], "subject": str(m["Subject"]),
                 "to": [a.addr_spec for a in m["To"].addresses], "bcc": m["Bcc"],
-                "attachments": atts, "body": m.get_body(("plain",)).get_content()})
+                "attachments": atts,
+                "body": m.get_body(("plain",)).get_content().replace("\r\n", "\n")})
 print(json.dumps(out, ensure_ascii=False))
 "#;
 
@@ -481,43 +485,41 @@ fn plan_counts_groups_and_domains_flags_external_and_writes_nothing() {
 fn pages_that_cannot_be_mailed_are_refused_where_they_are_written() {
     let draft = "---\ntitle: 下書き\ndate: 2021-07-30\nnumber: 6\ndraft: true\n---\n\n本文。\n";
     let unknown_group = "---\ntitle: 第７号\ndate: 2021-08-30\nnumber: 7\nrecipients: [受託法人, 存在しない係]\n---\n\n本文。\n";
-    let f = site_with(
-        &site_yaml(true, ""),
-        &[
-            ("content/newsletters/2021-07-vol06.md", draft),
-            ("content/newsletters/2021-08-vol07.md", unknown_group),
-        ],
-    );
-    let plan = |args: &[&str]| {
+    let plan = |f: &Fixture, args: &[&str]| {
         let mut all = vec!["plan"];
         all.extend_from_slice(args);
-        let o = mail(&f, &all);
-        assert_eq!(
-            o.status.code(),
-            Some(1),
-            "not refused: {args:?}\n{}",
-            stderr(&o)
-        );
-        stderr(&o)
+        let o = mail(f, &all);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "not refused: {args:?}\n{err}");
+        err
     };
-    let err = plan(&["content/newsletters/2021-07-vol06.md"]);
+    let f = site_with(
+        &site_yaml(true, ""),
+        &[("content/newsletters/2021-07-vol06.md", draft)],
+    );
+    let err = plan(&f, &["content/newsletters/2021-07-vol06.md"]);
     assert!(
         err.contains("content/newsletters/2021-07-vol06.md") && err.contains("draft"),
         "{err}"
     );
-    let err = plan(&["--number", "6"]);
+    let err = plan(&f, &["--number", "6"]);
     assert!(err.contains("no published issue has the number 6"), "{err}");
-    let err = plan(&["content/about.md"]);
+    let err = plan(&f, &["content/about.md"]);
     assert!(
         err.contains("content/about.md") && err.contains("no PDF"),
         "{err}"
     );
-    let err = plan(&["content/newsletters/nothing.md"]);
+    let err = plan(&f, &["content/newsletters/nothing.md"]);
     assert!(err.contains("no such page"), "{err}");
-    let err = plan(&["--number", "7"]);
+    // A group the book lacks: located at the page's `recipients:` line.
+    let f = site_with(
+        &site_yaml(true, ""),
+        &[("content/newsletters/2021-08-vol07.md", unknown_group)],
+    );
+    let err = plan(&f, &["--number", "7"]);
     assert!(err.contains("存在しない係"), "{err}");
     assert!(
-        err.contains("content/newsletters/2021-08-vol07.md:4:"),
+        err.contains("content/newsletters/2021-08-vol07.md:5:"),
         "{err}"
     );
     // No mail: section, no address book.
@@ -553,4 +555,142 @@ fn eml_refuses_a_folder_inside_the_site_or_one_not_empty() {
         .filter(|n| n.starts_with(".tsushin-eml"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// The test SMTP server (tests/mail/smtp_server.py, aiosmtpd) on a free port; stopped on drop.
+struct Server {
+    child: std::process::Child,
+    port: u16,
+    store: PathBuf,
+}
+
+impl Server {
+    fn start(store: PathBuf) -> Server {
+        use std::io::BufRead;
+        let script = common::repo_root().join("tests/mail/smtp_server.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg("--out")
+            .arg(&store)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the test SMTP server (python3 with aiosmtpd on PATH)");
+        let mut line = String::new();
+        let stdout = child.stdout.take().unwrap();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .strip_prefix("PORT ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| {
+                panic!("the SMTP server did not start (aiosmtpd installed?): {line:?}")
+            });
+        Server { child, port, store }
+    }
+
+    /// Every stored message: (envelope recipients, bytes), in arrival order.
+    fn received(&self) -> Vec<(Vec<String>, Vec<u8>)> {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(&self.store)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .map(|eml| {
+                let envelope: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(eml.with_extension("json")).unwrap())
+                        .unwrap();
+                let to = envelope["rcpt_tos"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.as_str().unwrap().to_lowercase())
+                    .collect();
+                (to, std::fs::read(eml).unwrap())
+            })
+            .collect()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn bcc_mode_sends_chunks_naming_nobody_and_plan_then_shows_who_received() {
+    let store = tempfile::tempdir().unwrap();
+    let server = Server::start(store.path().to_path_buf());
+    let smtp = format!(
+        "  mode: bcc\n  bcc_chunk: 2\n  smtp:\n    host: 127.0.0.1\n    port: {}\n    security: none\n",
+        server.port
+    );
+    let f = site_with(&site_yaml(true, &smtp), &[]);
+    build(&f);
+    let o = mail(&f, &["send", "--number", "5", "--yes", "3"]);
+    assert!(o.status.success(), "send failed:\n{}", stderr(&o));
+    let received = server.received();
+    assert_eq!(received.len(), 2, "three people, two a message");
+    let mut reached = BTreeSet::new();
+    let built = std::fs::read(f.out().join(PDF)).unwrap();
+    for (envelope, bytes) in &received {
+        reached.extend(envelope.iter().cloned());
+        // The people are only in the envelope: no header and no text names any of them.
+        let raw = String::from_utf8_lossy(bytes).to_lowercase();
+        for a in EVERYONE {
+            assert!(!raw.contains(a), "a bcc message shows {a}");
+        }
+        assert!(!raw.contains("\nbcc:"));
+        let m = MessageParser::default().parse(bytes).unwrap();
+        assert_eq!(addresses(m.to()), vec![FROM]);
+        assert!(m.attachment(0).unwrap().contents() == built.as_slice());
+    }
+    let expected: BTreeSet<String> = EVERYONE.iter().map(|s| s.to_string()).collect();
+    assert_eq!(reached, expected);
+    // A test message: the identical mail once, to the tester only, subject 【テスト】.
+    let tester = "tester@city.example.lg.jp";
+    let o = mail(&f, &["send", "--number", "5", "--test-to", tester]);
+    assert!(o.status.success(), "send --test-to failed:\n{}", stderr(&o));
+    let received = server.received();
+    assert_eq!(received.len(), 3);
+    let (envelope, bytes) = &received[2];
+    assert_eq!(envelope, &vec![tester.to_owned()]);
+    let m = MessageParser::default().parse(bytes).unwrap();
+    assert_eq!(
+        m.subject(),
+        Some("【テスト】コーディネーター連絡会通信 第５号の送付について")
+    );
+    assert!(m.attachment(0).unwrap().contents() == built.as_slice());
+    // The plan now lists who already has this page.
+    let o = mail(&f, &["plan", ISSUE]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.contains("Already received: 3"), "{out}");
+    for a in EVERYONE {
+        assert!(
+            out.lines()
+                .any(|l| l.contains(a) && l.contains("sent") && !l.contains("earlier")),
+            "{a} not shown as received:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn an_address_inside_another_is_not_taken_for_a_leak() {
+    // `kita@…` is the tail of `minamikita@…`: the message to the latter names only itself.
+    let book = "受託法人:\n  - {name: 北区, email: kita@city.example.lg.jp}\n\
+                相談支援室:\n  - {name: 南北区, email: minamikita@city.example.lg.jp}\n";
+    let f = site_with(&site_yaml(true, ""), &[("recipients.yaml", book)]);
+    let drafts = eml_ok(&f, ISSUE, "drafts", &[]);
+    assert_eq!(drafts.len(), 2);
+    for bytes in drafts.values() {
+        let m = MessageParser::default().parse(bytes).unwrap();
+        assert_eq!(addresses(m.to()).len(), 1);
+    }
 }

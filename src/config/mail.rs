@@ -102,22 +102,21 @@ pub const PASSWORD_VARIABLE: &str = "TSUSHIN_SMTP_PASSWORD";
 
 const FROM_EXAMPLE: &str = "from: \"在宅医療係 <zaitaku@example.lg.jp>\"";
 
-/// Parses `text` as `Name <address>` or a bare address.
+/// Parses `text` as `Name <address>` or a bare address, with lettre's `Mailbox`.
 pub fn parse_mailbox(text: &str) -> Result<MailAddress, String> {
     let t = text.trim();
-    let (name, addr) = match t.strip_suffix('>').and_then(|s| s.rsplit_once('<')) {
-        Some((name, addr)) => {
-            let name = name.trim().trim_matches('"').trim();
-            if name.contains(['<', '>', '"']) {
-                return Err("the name before `<` contains `<`, `>` or `\"`".into());
-            }
-            ((!name.is_empty()).then(|| name.to_owned()), addr.trim())
-        }
-        None => (None, t),
-    };
-    check_address(addr).map(|email| MailAddress {
-        name,
-        email: email.to_string(),
+    // The address alone first, for a reason an author can act on (全角, two addresses…).
+    let addr = t
+        .strip_suffix('>')
+        .and_then(|s| s.rsplit_once('<'))
+        .map_or(t, |(_, a)| a.trim());
+    check_address(addr)?;
+    let mailbox: lettre::message::Mailbox = t.parse().map_err(|_| {
+        "it is neither `名前 <address>` nor an address alone (quote a name that holds `<`, `>`, `,` or `\"`)".to_owned()
+    })?;
+    Ok(MailAddress {
+        name: mailbox.name.filter(|n| !n.trim().is_empty()),
+        email: mailbox.email.to_string(),
     })
 }
 

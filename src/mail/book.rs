@@ -247,25 +247,25 @@ fn group(
         diags.push(unknown_key(key, &["members", "include"], "a group", at));
     }
     let mut members: Vec<Member> = Vec::new();
+    // Lower-cased address → where it is first listed in this group.
+    let mut seen: HashMap<String, Location> = HashMap::new();
     for m in raw.members {
         let Some(member) = member(m, at, diags) else {
             continue;
         };
         let lower = member.email.to_string().to_lowercase();
-        if let Some(first) = members
-            .iter()
-            .find(|o| o.email.to_string().to_lowercase() == lower)
-        {
+        if let Some(first) = seen.get(&lower) {
             diags.push(
                 Diagnostic::error(
                     member.at.clone(),
                     format!("`{}` is listed twice in group `{name}`", member.email),
                 )
                 .help("remove one of the two entries (addresses are compared ignoring upper and lower case)")
-                .related(first.at.clone()),
+                .related(first.clone()),
             );
             continue;
         }
+        seen.insert(lower, member.at.clone());
         members.push(member);
     }
     let include = raw
@@ -455,36 +455,57 @@ pub fn check_site(
     if !checked.parsed {
         return;
     }
-    let book = &checked.book;
-    let names: Vec<&str> = book.groups.iter().map(|g| g.name.as_str()).collect();
-    let unknown = |name: &str, at: &Location, key: &str| {
-        let d = Diagnostic::error(
-            at.clone(),
-            format!("`{key}` names the group `{name}`, which recipients.yaml does not have"),
-        );
-        match crate::yaml::suggest(name, &names) {
-            Some(s) => d.help(format!("did you mean `{s}`?")),
-            None => d.help(format!(
-                "use one of the groups of recipients.yaml ({}), or add `{name}:` with its members there",
-                names.join(", ")
-            )),
-        }
-    };
+    let names = checked.book.group_names();
     for (name, at) in config.recipients.iter().zip(&config.recipients_at) {
-        if !book.has_group(name) {
-            diags.push(unknown(name, at, "newsletter.recipients"));
+        if !names.contains(name) {
+            diags.push(unknown_group(name, at, "newsletter.recipients", &names));
         }
     }
     for page in pages {
-        let (names, ats) = match (page.newsletter(), page.event()) {
-            (Some(n), _) => (&n.recipients, &n.recipients_at),
-            (_, Some(e)) => (&e.recipients, &e.recipients_at),
-            _ => continue,
-        };
-        for (name, at) in names.iter().zip(ats) {
-            if !book.has_group(name) {
-                diags.push(unknown(name, at, "recipients"));
-            }
+        check_page(page, &names, diags);
+    }
+}
+
+impl AddressBook {
+    /// The names of every group, in the order of the file.
+    pub fn group_names(&self) -> Vec<String> {
+        self.groups.iter().map(|g| g.name.clone()).collect()
+    }
+}
+
+/// The group names of the site's address book, for checking pages one at a time (`serve`);
+/// `None` when the site has no book or it cannot be read (`check_site` reports why).
+pub fn group_names(root: &Path) -> Option<Vec<String>> {
+    read(root)
+        .filter(|c| c.parsed)
+        .map(|c| c.book.group_names())
+}
+
+/// Every group a page's `recipients:` names must be one of `names` (the book's groups).
+pub fn check_page(page: &Page, names: &[String], diags: &mut Diagnostics) {
+    let (groups, ats) = match (page.newsletter(), page.event()) {
+        (Some(n), _) => (&n.recipients, &n.recipients_at),
+        (_, Some(e)) => (&e.recipients, &e.recipients_at),
+        _ => return,
+    };
+    for (name, at) in groups.iter().zip(ats) {
+        if !names.contains(name) {
+            diags.push(unknown_group(name, at, "recipients", names));
         }
+    }
+}
+
+fn unknown_group(name: &str, at: &Location, key: &str, names: &[String]) -> Diagnostic {
+    let d = Diagnostic::error(
+        at.clone(),
+        format!("`{key}` names the group `{name}`, which recipients.yaml does not have"),
+    );
+    let known: Vec<&str> = names.iter().map(String::as_str).collect();
+    match crate::yaml::suggest(name, &known) {
+        Some(s) => d.help(format!("did you mean `{s}`?")),
+        None => d.help(format!(
+            "use one of the groups of recipients.yaml ({}), or add `{name}:` with its members there",
+            known.join(", ")
+        )),
     }
 }

@@ -1,5 +1,6 @@
 //! `tsushin mail eml`: one unsent Outlook draft (`X-Unsent: 1`) per message, for offices where
-//! a program may not use SMTP. The drafts are written into a new folder beside DIR and renamed
+//! a program may not use SMTP. A draft has no envelope, so there is one per recipient, To only
+//! them, even in `bcc` mode. The drafts are written into a new folder beside DIR and renamed
 //! into place, so DIR is either complete or absent, never half written.
 
 use std::path::{Path, PathBuf};
@@ -23,7 +24,7 @@ pub fn run(
         compose: compose.clone(),
         test_to: None,
     };
-    let Some(prepared) = message::prepare(page, &opts, diags) else {
+    let Some(prepared) = message::prepare_individual(page, &opts, diags) else {
         return ExitCode::from(1);
     };
     match write_all(out, &prepared.messages) {

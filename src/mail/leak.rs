@@ -142,10 +142,10 @@ pub fn check(bytes: &[u8], allowed: &Allowed) -> Result<(), String> {
             return Err(format!("a header shows the address {bad}"));
         }
     }
-    for text in texts.iter().chain(&bodies) {
-        let text = lower(text);
-        if let Some(bad) = others.iter().find(|o| text.contains(o.as_str())) {
-            return Err(format!("it shows the address {bad}"));
+    // Whole addresses, not substrings: `kita@…` is not in `minamikita@…`.
+    for text in &bodies {
+        if let Some(bad) = addresses_in(text).into_iter().find(|a| others.contains(a)) {
+            return Err(format!("its text shows the address {bad}"));
         }
     }
     let expected: BTreeSet<String> = allowed.to.iter().map(|s| lower(s)).collect();
@@ -180,5 +180,9 @@ mod tests {
         );
         assert!(addresses_in("午後２時 @ 会議室").is_empty());
         assert!(addresses_in("user@localhost").is_empty());
+        assert_eq!(
+            addresses_in("<minamikita@city.jp>"),
+            vec!["minamikita@city.jp"]
+        );
     }
 }

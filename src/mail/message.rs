@@ -66,6 +66,25 @@ pub struct Options {
 /// `diags`) when anything is wrong. Every message is leak-checked and size-checked here, so
 /// nothing that fails either is ever written or sent.
 pub fn prepare(page: &PageArgs, opts: &Options, diags: &mut Diagnostics) -> Option<Prepared> {
+    prepare_as(page, opts, false, diags)
+}
+
+/// `prepare` with one message per recipient whatever `mode` says: an `.eml` draft has no
+/// envelope, so a `bcc` draft would reach nobody.
+pub fn prepare_individual(
+    page: &PageArgs,
+    opts: &Options,
+    diags: &mut Diagnostics,
+) -> Option<Prepared> {
+    prepare_as(page, opts, true, diags)
+}
+
+fn prepare_as(
+    page: &PageArgs,
+    opts: &Options,
+    individual: bool,
+    diags: &mut Diagnostics,
+) -> Option<Prepared> {
     let root = page.root.clone();
     let mut loaded = Diagnostics::new();
     let site = site::load(&root, false, &mut loaded);
@@ -73,7 +92,7 @@ pub fn prepare(page: &PageArgs, opts: &Options, diags: &mut Diagnostics) -> Opti
     diags.extend(loaded);
     let site = site.filter(|_| !failed)?;
     let p = find_page(&site, page, diags)?;
-    let Some(settings) = site.config.mail.clone() else {
+    let Some(mut settings) = site.config.mail.clone() else {
         diags.push(
             Diagnostic::error(
                 Location::file(crate::config::FILE_NAME),
@@ -83,6 +102,9 @@ pub fn prepare(page: &PageArgs, opts: &Options, diags: &mut Diagnostics) -> Opti
         );
         return None;
     };
+    if individual {
+        settings.mode = Mode::Individual;
+    }
     let from = mailbox(&settings.from, "from", &settings, diags)?;
     let reply_to = match &settings.reply_to {
         Some(r) => Some(mailbox(r, "reply_to", &settings, diags)?),

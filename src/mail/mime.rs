@@ -7,7 +7,9 @@
 
 use lettre::Message;
 use lettre::address::Envelope;
-use lettre::message::header::{ContentTransferEncoding, Header, HeaderName, HeaderValue};
+use lettre::message::header::{
+    ContentDisposition, ContentTransferEncoding, Header, HeaderName, HeaderValue,
+};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use sha2::{Digest, Sha256};
 
@@ -112,6 +114,9 @@ impl Header for AttachmentDisposition {
     }
 }
 
+/// The longest line a message may have (RFC 5322: 998), less room for the parameter's name.
+const LONGEST_LINE: usize = 980;
+
 fn attachment(file: &File) -> SinglePart {
     // Only ASCII printable characters and folds at spaces, as `dangerous_new_pre_encoded`
     // requires: the name is base64 or percent-encoded, the type a constant.
@@ -120,20 +125,26 @@ fn attachment(file: &File) -> SinglePart {
         file.content_type,
         encoded_words(&file.name)
     );
-    let disposition = format!("attachment;\r\n filename*={}", rfc2231(&file.name));
-    SinglePart::builder()
-        .header(AttachmentType(HeaderValue::dangerous_new_pre_encoded(
+    let builder =
+        SinglePart::builder().header(AttachmentType(HeaderValue::dangerous_new_pre_encoded(
             AttachmentType::name(),
             format!("{}; name=\"{}\"", file.content_type, file.name),
             content_type,
-        )))
-        .header(AttachmentDisposition(
+        )));
+    let filename = rfc2231(&file.name);
+    let builder = if filename.len() < LONGEST_LINE {
+        builder.header(AttachmentDisposition(
             HeaderValue::dangerous_new_pre_encoded(
                 AttachmentDisposition::name(),
                 format!("attachment; filename=\"{}\"", file.name),
-                disposition,
+                format!("attachment;\r\n filename*={filename}"),
             ),
         ))
+    } else {
+        // Too long for one line: lettre's RFC 2231 continuations (`filename*0*=`, …).
+        builder.header(ContentDisposition::attachment(&file.name))
+    };
+    builder
         .header(ContentTransferEncoding::Base64)
         .body(file.bytes.clone())
 }

@@ -381,11 +381,18 @@ impl State {
         // A `build` since the last update may have recorded new calendar SEQUENCE numbers: then
         // every calendar file is made again (an unreadable file needs the full load's report).
         let sequences = super::ics::Sequences::load(&opts.root).ok()?;
+        // The groups `recipients:` may name, as `load` checks them.
+        let groups = crate::mail::book::group_names(&opts.root);
         let parsed: Vec<(String, Option<Page>, Diagnostics)> = reparse
             .par_iter()
             .map(|rel| {
                 let mut d = Diagnostics::new();
                 let page = content::load(&content_dir.join(rel), rel, &mut d);
+                if let (Some(p), Some(names)) = (&page, &groups)
+                    && (opts.drafts || !p.meta.draft)
+                {
+                    crate::mail::book::check_page(p, names, &mut d);
+                }
                 (rel.clone(), page, d)
             })
             .collect();
