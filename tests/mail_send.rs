@@ -190,6 +190,16 @@ fn each_recipient_gets_one_message_with_the_built_pdf_and_only_their_address() {
         );
     }
 
+    // The page named by its file (with or without content/), or every page: the same lines.
+    for args in [
+        vec!["log", "content/newsletters/2021-06-vol05.md"],
+        vec!["log", "newsletters/2021-06-vol05.md"],
+        vec!["log"],
+    ] {
+        let other = mail(&f, &args);
+        assert_eq!(stdout(&other), stdout(&log), "{args:?}");
+    }
+
     // Message-IDs are the same on another run (fresh log, another server).
     std::fs::remove_file(f.root().join(".tsushin/mail-log.jsonl")).unwrap();
     let srv2 = server(&f, "smtp2", &[]);
@@ -688,5 +698,67 @@ fn rate_per_minute_spaces_the_messages() {
     assert!(
         times[4] - times[0] >= 1.8,
         "four intervals of 0.5 s: {times:?}"
+    );
+}
+
+#[test]
+fn the_sending_record_is_fsynced_before_each_data_and_the_outcome_after() {
+    let tmp = scratch();
+    let srv = SmtpServer::start(&tmp.path().join("smtp"), &[]);
+    let f = site(&srv);
+    let trace = f.dir.path().join("trace.txt");
+    let o = Command::new("strace")
+        .args([
+            "-f",
+            "-qq",
+            "-y",
+            "-s",
+            "16",
+            "-e",
+            "trace=write,sendto,fsync,fdatasync",
+            "-o",
+        ])
+        .arg(&trace)
+        .arg(env!("CARGO_BIN_EXE_tsushin"))
+        .args(["mail", "send", "--number", "5", "--yes", "5", "--root"])
+        .arg(f.root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("strace (apt package strace) runs");
+    assert!(o.status.success(), "{}", show(&o));
+    assert!(all_once(&srv));
+    // The log's syncs and the DATA commands on the socket, in order.
+    let events: Vec<&str> = std::fs::read_to_string(&trace)
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            if l.contains("sync(") && l.contains("mail-log.jsonl") {
+                Some("sync")
+            } else if l.contains("\"DATA\\r\\n\"") {
+                Some("DATA")
+            } else {
+                None
+            }
+        })
+        .collect();
+    let datas = events.iter().filter(|e| **e == "DATA").count();
+    assert_eq!(datas, 5, "{events:?}");
+    // sync (sending) DATA sync (sent), then the same for the next message.
+    let mut previous: Option<usize> = None;
+    for (i, _) in events.iter().enumerate().filter(|(_, e)| **e == "DATA") {
+        assert!(
+            i > 0 && events[i - 1] == "sync",
+            "synced right before DATA: {events:?}"
+        );
+        if let Some(p) = previous {
+            let syncs = events[p + 1..i].iter().filter(|e| **e == "sync").count();
+            assert!(syncs >= 2, "`sent`, then the next `sending`: {events:?}");
+        }
+        previous = Some(i);
+    }
+    assert_eq!(
+        events.last(),
+        Some(&"sync"),
+        "the last outcome is synced: {events:?}"
     );
 }
