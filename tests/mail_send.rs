@@ -75,7 +75,11 @@ fn check_with_mail_parser(r: &Received, pdf_name: &str, pdf: &[u8]) -> String {
         .iter()
         .filter_map(|a| a.address().map(str::to_lowercase))
         .collect();
-    assert_eq!(&to, &[own.clone()], "To names only its own recipient");
+    assert_eq!(
+        &to,
+        std::slice::from_ref(own),
+        "To names only its own recipient"
+    );
     assert!(m.cc().is_none() && m.bcc().is_none());
     let body = m.body_text(0).unwrap_or_default();
     assert!(body.contains(SUMMARY), "summary in the body:\n{body}");
@@ -184,6 +188,16 @@ fn each_recipient_gets_one_message_with_the_built_pdf_and_only_their_address() {
             "{}",
             show(&log)
         );
+    }
+
+    // The page named by its file (with or without content/), or every page: the same lines.
+    for args in [
+        vec!["log", "content/newsletters/2021-06-vol05.md"],
+        vec!["log", "newsletters/2021-06-vol05.md"],
+        vec!["log"],
+    ] {
+        let other = mail(&f, &args);
+        assert_eq!(stdout(&other), stdout(&log), "{args:?}");
     }
 
     // Message-IDs are the same on another run (fresh log, another server).
@@ -526,4 +540,225 @@ fn sigterm_between_messages_leaves_the_log_consistent() {
     let again = send(&f, &["--yes", &rest]);
     assert!(again.status.success(), "{}", show(&again));
     assert!(all_once(&srv), "{:?}", srv.copies());
+}
+
+#[test]
+fn smtp_login_takes_the_password_from_the_environment_and_a_refused_login_sends_nothing() {
+    let tmp = scratch();
+    let srv = SmtpServer::start(&tmp.path().join("smtp"), &["--auth", "zaitaku:s3cret"]);
+    let f = site(&srv);
+    f.write(
+        "site.yaml",
+        &site_yaml_with(srv.port, "", "    user: zaitaku\n"),
+    );
+
+    let started = std::time::Instant::now();
+    let wrong = send_env(&f, &["--yes", "5"], &[("TSUSHIN_SMTP_PASSWORD", "wrong")]);
+    assert_eq!(wrong.status.code(), Some(1), "{}", show(&wrong));
+    assert!(
+        common::stderr(&wrong).contains("535"),
+        "the server's refusal is shown: {}",
+        show(&wrong)
+    );
+    assert!(
+        started.elapsed().as_secs() < 8,
+        "a refused login is not retried"
+    );
+    assert!(srv.messages().is_empty());
+    let st = states(&wrong);
+    assert!(
+        ADDRESSES
+            .iter()
+            .all(|a| st.get(*a).map(String::as_str) == Some("not-sent")),
+        "{}",
+        show(&wrong)
+    );
+    let log = std::fs::read_to_string(f.root().join(".tsushin/mail-log.jsonl")).unwrap_or_default();
+    assert!(!log.contains("\"sending\""), "nothing was attempted: {log}");
+
+    let right = send_env(&f, &["--yes", "5"], &[("TSUSHIN_SMTP_PASSWORD", "s3cret")]);
+    assert!(right.status.success(), "{}", show(&right));
+    assert!(all_once(&srv), "{:?}", srv.copies());
+}
+
+#[test]
+fn an_unreachable_server_is_retried_then_nothing_is_recorded_as_sent() {
+    let tmp = scratch();
+    let port = {
+        let gone = SmtpServer::start(&tmp.path().join("gone"), &[]);
+        gone.port
+    };
+    let srv = SmtpServer::start(&tmp.path().join("smtp"), &[]);
+    let f = site(&srv);
+    f.write("site.yaml", &site_yaml(port));
+    let o = send(&f, &["--yes", "5"]);
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    assert!(
+        common::stderr(&o).contains("cannot connect"),
+        "{}",
+        show(&o)
+    );
+    let st = states(&o);
+    assert!(
+        ADDRESSES
+            .iter()
+            .all(|a| st.get(*a).map(String::as_str) == Some("not-sent")),
+        "{}",
+        show(&o)
+    );
+
+    // The server is back: the rerun sends to all five.
+    f.write("site.yaml", &site_yaml(srv.port));
+    let again = send(&f, &["--yes", "5"]);
+    assert!(again.status.success(), "{}", show(&again));
+    assert!(all_once(&srv));
+}
+
+#[test]
+fn bcc_mode_sends_chunks_without_any_recipient_address_in_the_message() {
+    let tmp = scratch();
+    let srv = SmtpServer::start(
+        &tmp.path().join("smtp"),
+        &["--refuse", "shiro@soudan.example.lg.jp"],
+    );
+    let f = site(&srv);
+    f.write(
+        "site.yaml",
+        &site_yaml_with(srv.port, "  mode: bcc\n  bcc_chunk: 2\n", ""),
+    );
+    let first = send(&f, &["--yes", "5"]);
+    assert_eq!(first.status.code(), Some(1), "{}", show(&first));
+    assert_eq!(
+        states(&first)["shiro@soudan.example.lg.jp"],
+        "failed",
+        "{}",
+        show(&first)
+    );
+    let got = srv.messages();
+    let sizes: Vec<usize> = got.iter().map(|r| r.rcpt_tos.len()).collect();
+    assert_eq!(
+        sizes.iter().sum::<usize>(),
+        4,
+        "everyone but the refused one: {got:?}"
+    );
+    assert!(
+        sizes.iter().all(|n| *n <= 2),
+        "chunks of two at most: {sizes:?}"
+    );
+    for r in &got {
+        let raw = String::from_utf8_lossy(&r.bytes).to_lowercase();
+        assert!(
+            ADDRESSES.iter().all(|a| !raw.contains(a)),
+            "a recipient address in a bcc message"
+        );
+        let m = mail_parser::MessageParser::default()
+            .parse(&r.bytes)
+            .unwrap();
+        let to = m
+            .to()
+            .unwrap()
+            .first()
+            .unwrap()
+            .address()
+            .unwrap()
+            .to_lowercase();
+        assert_eq!(to, "zaitaku@example.lg.jp", "To is the sender");
+    }
+
+    // The rerun tries only the refused one.
+    let again = send(&f, &["--yes", "1"]);
+    assert_eq!(again.status.code(), Some(1), "{}", show(&again));
+    let copies = srv.copies();
+    for a in ADDRESSES {
+        let want = usize::from(a != "shiro@soudan.example.lg.jp");
+        assert_eq!(copies.get(a).copied().unwrap_or(0), want, "{a}: {copies:?}");
+    }
+}
+
+#[test]
+fn rate_per_minute_spaces_the_messages() {
+    let tmp = scratch();
+    let srv = SmtpServer::start(&tmp.path().join("smtp"), &[]);
+    let f = site(&srv);
+    f.write(
+        "site.yaml",
+        &site_yaml_with(srv.port, "  rate_per_minute: 120\n", ""),
+    );
+    let o = send(&f, &["--yes", "5"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let times: Vec<f64> = srv.messages().iter().map(|r| r.received_at).collect();
+    assert_eq!(times.len(), 5);
+    // Starts are 0.5 s apart; the server notes when each one ends, which varies a little.
+    for w in times.windows(2) {
+        assert!(
+            w[1] - w[0] >= 0.3,
+            "120 a minute: about 0.5 s apart: {times:?}"
+        );
+    }
+    assert!(
+        times[4] - times[0] >= 1.8,
+        "four intervals of 0.5 s: {times:?}"
+    );
+}
+
+#[test]
+fn the_sending_record_is_fsynced_before_each_data_and_the_outcome_after() {
+    let tmp = scratch();
+    let srv = SmtpServer::start(&tmp.path().join("smtp"), &[]);
+    let f = site(&srv);
+    let trace = f.dir.path().join("trace.txt");
+    let o = Command::new("strace")
+        .args([
+            "-f",
+            "-qq",
+            "-y",
+            "-s",
+            "16",
+            "-e",
+            "trace=write,sendto,fsync,fdatasync",
+            "-o",
+        ])
+        .arg(&trace)
+        .arg(env!("CARGO_BIN_EXE_tsushin"))
+        .args(["mail", "send", "--number", "5", "--yes", "5", "--root"])
+        .arg(f.root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("strace (apt package strace) runs");
+    assert!(o.status.success(), "{}", show(&o));
+    assert!(all_once(&srv));
+    // The log's syncs and the DATA commands on the socket, in order.
+    let events: Vec<&str> = std::fs::read_to_string(&trace)
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            if l.contains("sync(") && l.contains("mail-log.jsonl") {
+                Some("sync")
+            } else if l.contains("\"DATA\\r\\n\"") {
+                Some("DATA")
+            } else {
+                None
+            }
+        })
+        .collect();
+    let datas = events.iter().filter(|e| **e == "DATA").count();
+    assert_eq!(datas, 5, "{events:?}");
+    // sync (sending) DATA sync (sent), then the same for the next message.
+    let mut previous: Option<usize> = None;
+    for (i, _) in events.iter().enumerate().filter(|(_, e)| **e == "DATA") {
+        assert!(
+            i > 0 && events[i - 1] == "sync",
+            "synced right before DATA: {events:?}"
+        );
+        if let Some(p) = previous {
+            let syncs = events[p + 1..i].iter().filter(|e| **e == "sync").count();
+            assert!(syncs >= 2, "`sent`, then the next `sending`: {events:?}");
+        }
+        previous = Some(i);
+    }
+    assert_eq!(
+        events.last(),
+        Some(&"sync"),
+        "the last outcome is synced: {events:?}"
+    );
 }

@@ -8,10 +8,12 @@
 //!   templates; `mime`: the wire form; `leak`: the check).
 //! - `plan`, `eml`: `mail plan` and `mail eml` (nothing sent).
 //! - `send`, `log`: `mail send` over SMTP with the delivery log, and `mail log`;
-//!   `smtp` drives one SMTP connection step by step, `report` prints plans and outcomes.
+//!   `deliver` is the sending loop, `smtp` drives one SMTP connection step by step,
+//!   `report` prints plans and outcomes.
 
 pub mod book;
 pub mod compose;
+pub mod deliver;
 pub mod eml;
 pub mod leak;
 pub mod log;

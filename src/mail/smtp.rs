@@ -61,6 +61,14 @@ fn error_text(e: &SmtpError) -> String {
     }
 }
 
+/// Why no connection could be opened.
+#[derive(Debug, Clone)]
+pub struct ConnectError {
+    pub text: String,
+    /// Trying again cannot help (login refused, TLS failed).
+    pub lasting: bool,
+}
+
 /// The server settings and credentials, and the open connection, if any.
 pub struct Client {
     smtp: Smtp,
@@ -81,19 +89,21 @@ impl Client {
         }
     }
 
-    /// Connects (TLS and login as the settings say) unless a connection is open.
-    pub fn ensure(&mut self) -> Result<(), String> {
+    /// Connects (TLS and login as the settings say) unless a connection is open. `Err`
+    /// says why, and whether trying again can help (not after a refused login or TLS).
+    pub fn ensure(&mut self) -> Result<(), ConnectError> {
         if self.conn.as_ref().is_some_and(|c| !c.has_broken()) {
             return Ok(());
         }
         self.conn = None;
-        let conn = self.connect().map_err(|e| {
-            format!(
+        let conn = self.connect().map_err(|e| ConnectError {
+            text: format!(
                 "cannot connect to {}:{}: {}",
                 self.smtp.host,
                 self.smtp.port,
                 error_text(&e)
-            )
+            ),
+            lasting: e.is_permanent() || e.is_tls() || e.is_client(),
         })?;
         self.conn = Some(conn);
         Ok(())

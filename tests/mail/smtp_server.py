@@ -16,6 +16,7 @@ Faults (counters run over the server's whole life, all connections):
                          a reply (the client cannot know it arrived)
   --drop-at-mail N       the N-th MAIL FROM: the connection is closed without a reply
   --slow SECONDS         wait this long before storing each message and again before replying
+  --auth USER:PASSWORD   require AUTH (PLAIN or LOGIN, without TLS) with these credentials
 """
 
 import argparse
@@ -23,8 +24,9 @@ import asyncio
 import json
 import os
 import sys
+import time
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Faults:
@@ -74,7 +76,11 @@ class Handler:
             await asyncio.sleep(f.args.slow)
         f.stored += 1
         name = os.path.join(self.out, f"{f.stored:04d}")
-        envelope_json = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos}
+        envelope_json = {
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": envelope.rcpt_tos,
+            "received_at": time.time(),
+        }
         write_atomic(name + ".json", json.dumps(envelope_json).encode())
         write_atomic(name + ".eml", bytes(envelope.original_content))
         if f.args.drop_after_store == f.stored:
@@ -83,6 +89,20 @@ class Handler:
         if f.args.slow:
             await asyncio.sleep(f.args.slow)
         return f"250 2.0.0 Ok: queued as T{f.stored:04d}"
+
+
+class Authenticator:
+    def __init__(self, credentials):
+        user, _, password = credentials.partition(":")
+        self.user, self.password = user.encode(), password.encode()
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login == self.user
+            and auth_data.password == self.password
+        )
+        return AuthResult(success=ok, handled=False)
 
 
 def write_atomic(path, data):
@@ -124,13 +144,21 @@ async def main():
     p.add_argument("--drop-after-store", type=int, default=0)
     p.add_argument("--drop-at-mail", type=int, default=0)
     p.add_argument("--slow", type=float, default=0.0)
+    p.add_argument("--auth", default=None)
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
     faults = Faults(args)
     handler = Handler(args.out, faults)
+    options = {"hostname": "test.invalid", "enable_SMTPUTF8": True}
+    if args.auth:
+        options.update(
+            authenticator=Authenticator(args.auth),
+            auth_required=True,
+            auth_require_tls=False,
+        )
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: FaultySMTP(handler, faults, hostname="test.invalid", enable_SMTPUTF8=True),
+        lambda: FaultySMTP(handler, faults, **options),
         host="127.0.0.1",
         port=0,
     )

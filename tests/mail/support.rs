@@ -21,6 +21,8 @@ pub struct SmtpServer {
 pub struct Received {
     pub mail_from: String,
     pub rcpt_tos: Vec<String>,
+    /// When the server stored it (seconds since the epoch).
+    pub received_at: f64,
     pub bytes: Vec<u8>,
 }
 
@@ -84,6 +86,7 @@ impl SmtpServer {
                         .iter()
                         .map(|v| v.as_str().unwrap().to_lowercase())
                         .collect(),
+                    received_at: env["received_at"].as_f64().unwrap(),
                     bytes: std::fs::read(eml).unwrap(),
                 }
             })
@@ -128,8 +131,13 @@ pub const ADDRESSES: [&str; 5] = [
 ];
 
 pub fn site_yaml(port: u16) -> String {
+    site_yaml_with(port, "", "")
+}
+
+/// site.yaml with more `mail:` lines (indented two spaces) and more `smtp:` lines (four).
+pub fn site_yaml_with(port: u16, mail_extra: &str, smtp_extra: &str) -> String {
     format!(
-        "title: テスト用 連絡会サイト\nbase_url: {BASE_URL}\nnewsletter:\n  name: コーディネーター連絡会通信\n  recipients: [受託法人, 相談支援室]\nmail:\n  from: \"在宅医療係 <zaitaku@example.lg.jp>\"\n  signature: |\n    大阪市 健康局 在宅医療係\n    電話 06-0000-0000\n  internal_domains: [example.lg.jp]\n  smtp:\n    host: 127.0.0.1\n    port: {port}\n    security: none\n"
+        "title: テスト用 連絡会サイト\nbase_url: {BASE_URL}\nnewsletter:\n  name: コーディネーター連絡会通信\n  recipients: [受託法人, 相談支援室]\nmail:\n  from: \"在宅医療係 <zaitaku@example.lg.jp>\"\n  signature: |\n    大阪市 健康局 在宅医療係\n    電話 06-0000-0000\n  internal_domains: [example.lg.jp]\n{mail_extra}  smtp:\n    host: 127.0.0.1\n    port: {port}\n    security: none\n{smtp_extra}"
     )
 }
 
@@ -169,7 +177,26 @@ pub fn mail(f: &Fixture, args: &[&str]) -> Output {
     common::run_bin(&all, f.dir.path())
 }
 
-/// `mail send --number 5 --yes 5` plus `extra`.
+/// `mail send --number 5` plus `args`, with environment variables.
+pub fn send_env(f: &Fixture, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let root = f.root();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tsushin"));
+    cmd.args(["mail", "send", "--number", "5"])
+        .args(args)
+        .arg("--root")
+        .arg(&root)
+        .current_dir(f.dir.path())
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "400")
+        .env_remove("TSUSHIN_SMTP_PASSWORD")
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run tsushin")
+}
+
+/// `mail send --number 5` plus `extra`.
 pub fn send(f: &Fixture, extra: &[&str]) -> Output {
     let mut args = vec!["send", "--number", "5"];
     args.extend_from_slice(extra);
