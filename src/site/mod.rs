@@ -11,6 +11,7 @@ pub mod output;
 mod pages;
 pub mod pdfs;
 pub mod resolve;
+pub mod search;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -253,6 +254,7 @@ const RESERVED: &[&str] = &[
     "events/index.html",
     "tags/index.html",
     "feed.xml",
+    search::PAGE,
 ];
 
 fn check_unique(pages: &[Page], assets: &[String], diags: &mut Diagnostics) {

@@ -100,6 +100,14 @@ pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files
             files.insert(path.clone(), bytes);
         }
     }
+    for (path, result) in super::search::files(site, today) {
+        match result {
+            Ok(bytes) => {
+                files.insert(path, bytes);
+            }
+            Err(e) => diags.push(e),
+        }
+    }
     Some(files)
 }
 
