@@ -62,7 +62,11 @@ function check(ok, label, detail = '') {
 
 function watch(page, errors) {
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console error on ${page.url()}: ${m.text()}`);
+    if (m.type() !== 'error') return;
+    const from = (m.location() && m.location().url) || '';
+    // Chromium asks a web server for /favicon.ico on its own; the site has none (not a page error).
+    if (from.endsWith('/favicon.ico')) return;
+    errors.push(`console error on ${page.url()}: ${m.text()} ${from}`);
   });
   page.on('pageerror', (e) => errors.push(`page error on ${page.url()}: ${e.message}`));
 }
