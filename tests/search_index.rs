@@ -200,6 +200,23 @@ fn wards_lecturers_and_survey_answers_are_searched() {
 }
 
 #[test]
+fn hostile_text_stays_data_in_the_index_files() {
+    let title = "\"]);alert(1);//</script><script>alert(2)</script>\\危険な題名";
+    let f = Fixture::new(&[(
+        "content/newsletters/2021-06-vol01.md",
+        &format!(
+            "---\ntitle: '{title}'\ndate: 2021-06-30\nnumber: 1\n---\n\n本文の`</script>`と`\"]`。\n"
+        ),
+    )]);
+    built(&f, &[]);
+    // search.js loads every file it needs as a script (a syntax error would fail the run).
+    let answers = search(&f.out(), &["危険な題名", "script"]);
+    assert_eq!(answers[0].len(), 1);
+    assert_eq!(answers[0][0]["title"], title);
+    assert_eq!(answers[1].len(), 1);
+}
+
+#[test]
 fn drafts_are_never_indexed() {
     let f = site();
     built(&f, &["--drafts"]);
