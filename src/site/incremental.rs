@@ -649,7 +649,10 @@ impl State {
                 .cloned()
                 .collect(),
         };
-        files.extend(search_files);
+        // Only the index files whose bytes changed count as rendered.
+        files.extend(search_files.into_iter().filter(|(path, result)| {
+            !matches!((result, self.files.get(path)), (Ok(new), Some(old)) if new[..] == old[..])
+        }));
 
         for (out, result) in files {
             match result {
