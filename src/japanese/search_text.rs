@@ -70,35 +70,44 @@ pub fn normalize(text: &str) -> String {
 /// the word. `text` must be normalised.
 pub fn terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut run: Vec<char> = Vec::new();
-    let mut run_class = CharClass::Other;
-    let flush = |run: &mut Vec<char>, class: CharClass, out: &mut Vec<String>| {
-        match class {
-            CharClass::Cjk => {
-                for pair in run.windows(2) {
-                    out.push(pair.iter().collect());
-                }
-                if let Some(last) = run.last() {
-                    out.push(last.to_string());
-                }
-            }
-            CharClass::Word if !run.is_empty() => out.push(run.iter().collect()),
-            _ => {}
-        }
-        run.clear();
-    };
-    for c in text.chars() {
+    for_each_term(text, |t| out.push(t.to_owned()));
+    out
+}
+
+/// `terms` without allocating: `f` gets each term as a slice of `text`.
+pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
+    // The current run: (byte start, byte start of its last character, class).
+    let mut run: Option<(usize, usize, CharClass)> = None;
+    for (i, c) in text.char_indices() {
         let k = class(c);
-        if k != run_class {
-            flush(&mut run, run_class, &mut out);
-            run_class = k;
-        }
-        if k != CharClass::Other {
-            run.push(c);
+        match run {
+            Some((start, last, rk)) if rk == k => {
+                if k == CharClass::Cjk {
+                    f(&text[last..i + c.len_utf8()]);
+                }
+                run = Some((start, i, k));
+            }
+            _ => {
+                end_run(text, run, i, &mut f);
+                run = (k != CharClass::Other).then_some((i, i, k));
+            }
         }
     }
-    flush(&mut run, run_class, &mut out);
-    out
+    end_run(text, run, text.len(), &mut f);
+}
+
+/// The term a run gives at its end: its last kanji/kana alone, or the whole word.
+fn end_run(
+    text: &str,
+    run: Option<(usize, usize, CharClass)>,
+    end: usize,
+    f: &mut impl FnMut(&str),
+) {
+    match run {
+        Some((_, last, CharClass::Cjk)) => f(&text[last..end]),
+        Some((start, _, CharClass::Word)) => f(&text[start..end]),
+        _ => {}
+    }
 }
 
 /// The tables above as a JavaScript object literal, for the query side in the browser.

@@ -34,20 +34,21 @@ const load = (name) => {
 
 const answers = [];
 for (const query of queries) {
-  const found = await core.search(query, load);
+  const found = await core.search(query, load, 0);
   answers.push({
     query,
     results: found.results.map((r) => {
       const d = found.meta.docs[r.doc];
-      const s = core.snippet(r, found.words, core.docFields(found.meta, r.doc));
+      const v = core.view(found.meta, r, found.words);
       return {
         url: d[0],
         title: d[1],
         kind: d[2],
         date: d[3],
         status: d[4],
-        snippet: s.text,
-        marks: s.marks.map(([a, b]) => s.text.slice(a, b)),
+        snippet: v.text,
+        marks: v.marks.map(([a, b]) => v.text.slice(a, b)),
+        titleMarks: v.titleMarks.map(([a, b]) => v.title.slice(a, b)),
       };
     }),
   });

@@ -9,7 +9,7 @@
 mod text;
 mod write;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -51,7 +51,7 @@ pub struct Doc {
 pub struct Index {
     pub docs: Vec<Doc>,
     /// Term → (document number, where) in ascending document order.
-    pub postings: BTreeMap<String, Vec<(u32, u8)>>,
+    pub postings: HashMap<String, Vec<(u32, u8)>>,
 }
 
 /// The search page and index files of the site, or nothing when `search: false`.
@@ -77,6 +77,7 @@ pub fn files(site: &Site, today: Date) -> Vec<(String, Result<Vec<u8>, Diagnosti
 /// Indexes every published page except drafts (even when `--drafts` renders them).
 pub fn build_index(site: &Site) -> Index {
     let pages: Vec<&Page> = site.pages.iter().filter(|p| !p.meta.draft).collect();
+    let progress = crate::progress::phase("search index", pages.len());
     let docs_terms: Vec<(Doc, HashMap<String, u8>)> = pages
         .par_iter()
         .map(|p| {
@@ -87,15 +88,21 @@ pub fn build_index(site: &Site) -> Index {
                 (&doc.meta, IN_META),
                 (&doc.body, IN_BODY),
             ] {
-                for t in search_text::terms(&search_text::normalize(text)) {
-                    *terms.entry(t).or_default() |= bit;
-                }
+                search_text::for_each_term(&search_text::normalize(text), |t| {
+                    match terms.get_mut(t) {
+                        Some(m) => *m |= bit,
+                        None => {
+                            terms.insert(t.to_owned(), bit);
+                        }
+                    }
+                });
             }
+            progress.inc();
             (doc, terms)
         })
         .collect();
     let mut docs = Vec::with_capacity(docs_terms.len());
-    let mut postings: BTreeMap<String, Vec<(u32, u8)>> = BTreeMap::new();
+    let mut postings: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
     for (i, (doc, terms)) in docs_terms.into_iter().enumerate() {
         docs.push(doc);
         for (term, mask) in terms {

@@ -26,8 +26,8 @@ fn shard_count(postings: usize) -> usize {
         .min(256)
 }
 
-fn js(name: &str, value: &Value) -> Vec<u8> {
-    format!("(globalThis.TSUSHIN_SEARCH=globalThis.TSUSHIN_SEARCH||{{}})[\"{name}\"]={value};\n")
+fn js(name: &str, json: &str) -> Vec<u8> {
+    format!("(globalThis.TSUSHIN_SEARCH=globalThis.TSUSHIN_SEARCH||{{}})[\"{name}\"]={json};\n")
         .into_bytes()
 }
 
@@ -59,30 +59,49 @@ pub fn files(index: &Index) -> Vec<(String, Vec<u8>)> {
         "chunk": TEXT_CHUNK,
         "docs": docs,
     });
-    out.push((format!("{DIR}index-meta.js"), js("index-meta", &meta)));
+    out.push((
+        format!("{DIR}index-meta.js"),
+        js("index-meta", &meta.to_string()),
+    ));
 
-    let mut parts: Vec<serde_json::Map<String, Value>> = vec![Default::default(); shards];
+    // Terms sorted within each shard, so that builds are reproducible.
+    let mut parts: Vec<Vec<(&String, &Vec<(u32, u8)>)>> = vec![Vec::new(); shards];
     for (term, list) in &index.postings {
-        // Delta-coded: (document − previous document) × 8 + where.
-        let mut prev = 0u32;
-        let coded: Vec<Value> = list
-            .iter()
-            .map(|&(doc, mask)| {
-                let v = u64::from(doc - prev) * 8 + u64::from(mask);
-                prev = doc;
-                Value::from(v)
-            })
-            .collect();
-        parts[shard_of(term, shards)].insert(term.clone(), Value::Array(coded));
+        parts[shard_of(term, shards)].push((term, list));
     }
-    for (i, part) in parts.into_iter().enumerate() {
+    for (i, mut part) in parts.into_iter().enumerate() {
+        part.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut json = String::with_capacity(part.len() * 24);
+        json.push('{');
+        for (n, (term, list)) in part.iter().enumerate() {
+            if n > 0 {
+                json.push(',');
+            }
+            json.push_str(&Value::from(term.as_str()).to_string());
+            json.push_str(":[");
+            // Delta-coded: (document − previous document) × 8 + where.
+            let mut prev = 0u32;
+            for (k, &(doc, mask)) in list.iter().enumerate() {
+                if k > 0 {
+                    json.push(',');
+                }
+                let v = u64::from(doc - prev) * 8 + u64::from(mask);
+                json.push_str(&v.to_string());
+                prev = doc;
+            }
+            json.push(']');
+        }
+        json.push('}');
         let name = format!("shard-{i:02x}");
-        out.push((format!("{DIR}{name}.js"), js(&name, &Value::Object(part))));
+        out.push((format!("{DIR}{name}.js"), js(&name, &json)));
     }
     for (i, chunk) in index.docs.chunks(TEXT_CHUNK).enumerate() {
         let texts: Vec<Value> = chunk.iter().map(|d| json!([d.meta, d.body])).collect();
         let name = format!("text-{i:02x}");
-        out.push((format!("{DIR}{name}.js"), js(&name, &Value::Array(texts))));
+        out.push((
+            format!("{DIR}{name}.js"),
+            js(&name, &Value::Array(texts).to_string()),
+        ));
     }
     out
 }

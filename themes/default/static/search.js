@@ -75,8 +75,20 @@
     return { s: s, map: map };
   }
 
+  /* The same as normalizeMapped(text).s, fast: NFKC of the whole text, then the kana fold. */
   function normalize(text, rules) {
-    return normalizeMapped(text, rules).s;
+    if (!rules.foldRe) {
+      var cls = rules.fold.map(function (f) {
+        return '\\u{' + f[0].toString(16) + '}-\\u{' + f[1].toString(16) + '}';
+      });
+      rules.foldRe = new RegExp('[' + cls.join('') + ']', 'gu');
+    }
+    return text
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(rules.foldRe, function (ch) {
+        return foldChar(ch, rules);
+      });
   }
 
   /* The terms to look up for one normalised query word: bigrams of kanji/kana runs (exact), a
@@ -136,14 +148,72 @@
     return found;
   }
 
+  function textsOf(meta, d) {
+    return DATA['text-' + hex2(Math.floor(d / meta.chunk))][d % meta.chunk];
+  }
+
+  /* Title, details and body of document d as written (its text file must be loaded). */
   function docFields(meta, d) {
-    var texts = DATA['text-' + hex2(Math.floor(d / meta.chunk))][d % meta.chunk];
+    var texts = textsOf(meta, d);
     return [meta.docs[d][1], texts[0], texts[1]];
   }
 
+  var normalized = new Map();
+  function normalizedFields(meta, d) {
+    var n = normalized.get(d);
+    if (!n) {
+      n = docFields(meta, d).map(function (f) {
+        return normalize(f, meta.rules);
+      });
+      normalized.set(d, n);
+    }
+    return n;
+  }
+
+  function loadTexts(meta, docs, load) {
+    var chunks = {};
+    docs.forEach(function (d) {
+      chunks['text-' + hex2(Math.floor(d / meta.chunk))] = true;
+    });
+    return Promise.all(Object.keys(chunks).map(load));
+  }
+
+  /* Documents holding every term of every word: doc → [where bits of each word]. */
+  function candidates(meta, words) {
+    var found = null;
+    words.forEach(function (w, wi) {
+      w.terms.forEach(function (t) {
+        var docs = postings(t, DATA['shard-' + hex2(shardOf(t.t, meta.shards))]);
+        if (found === null) {
+          found = new Map();
+          docs.forEach(function (mask, d) {
+            var masks = words.map(function () {
+              return 7;
+            });
+            masks[wi] = mask;
+            found.set(d, masks);
+          });
+          return;
+        }
+        found.forEach(function (masks, d) {
+          if (!docs.has(d)) found.delete(d);
+          else masks[wi] &= docs.get(d);
+        });
+      });
+    });
+    return found || new Map();
+  }
+
+  function lowestField(mask) {
+    return mask & 1 ? 0 : mask & 2 ? 1 : 2;
+  }
+
   /* Searches `query`; `load(name)` must resolve once DATA[name] is there. Resolves to
-   * {words, results: [{doc, fields, hits}]}, best first. */
-  function search(query, load) {
+   * {meta, words, results: [{doc, hits}]}, best first, where hits[w] is the first field
+   * (0 title, 1 details, 2 body) holding word w as written. The texts of the first `limit`
+   * results (all when 0) are loaded. A word that is one bigram or one word is confirmed by
+   * the index alone; a longer one against the stored text. */
+  function search(query, load, limit) {
     var meta;
     var words;
     return load('index-meta')
@@ -167,46 +237,35 @@
         return Promise.all(Object.keys(shards).map(load));
       })
       .then(function () {
-        var candidates = null;
-        words.forEach(function (w) {
-          w.terms.forEach(function (t) {
-            var shard = DATA['shard-' + hex2(shardOf(t.t, meta.shards))];
-            var docs = postings(t, shard);
-            if (candidates === null) candidates = docs;
-            else {
-              candidates.forEach(function (_, d) {
-                if (!docs.has(d)) candidates.delete(d);
-              });
-            }
+        var found = candidates(meta, words);
+        var docs = Array.from(found.keys());
+        var exact = words.every(function (w) {
+          return w.terms.length === 1 && w.terms[0].t === w.norm;
+        });
+        if (exact) {
+          return docs.map(function (d) {
+            return { doc: d, hits: found.get(d).map(lowestField) };
           });
-        });
-        var docs = candidates ? Array.from(candidates.keys()) : [];
-        var chunks = {};
-        docs.forEach(function (d) {
-          chunks['text-' + hex2(Math.floor(d / meta.chunk))] = true;
-        });
-        return Promise.all(Object.keys(chunks).map(load)).then(function () {
-          return docs;
+        }
+        return loadTexts(meta, docs, load).then(function () {
+          var results = [];
+          docs.forEach(function (d) {
+            var fields = normalizedFields(meta, d);
+            var hits = [];
+            for (var i = 0; i < words.length; i++) {
+              var at = -1;
+              for (var f = 0; f < 3 && at < 0; f++) {
+                if (fields[f].indexOf(words[i].norm) >= 0) at = f;
+              }
+              if (at < 0) return;
+              hits.push(at);
+            }
+            results.push({ doc: d, hits: hits });
+          });
+          return results;
         });
       })
-      .then(function (docs) {
-        var results = [];
-        docs.forEach(function (d) {
-          var fields = docFields(meta, d).map(function (f) {
-            return normalizeMapped(f, meta.rules);
-          });
-          // hits[w] = the first field (0 title, 1 details, 2 body) that holds word w as written.
-          var hits = [];
-          for (var i = 0; i < words.length; i++) {
-            var at = -1;
-            for (var f = 0; f < 3 && at < 0; f++) {
-              if (fields[f].s.indexOf(words[i].norm) >= 0) at = f;
-            }
-            if (at < 0) return;
-            hits.push(at);
-          }
-          results.push({ doc: d, fields: fields, hits: hits });
-        });
+      .then(function (results) {
         function count(r, field) {
           return r.hits.filter(function (h) {
             return h === field;
@@ -220,7 +279,16 @@
             a.doc - b.doc
           );
         });
-        return { meta: meta, words: words, results: results };
+        var shown = limit ? results.slice(0, limit) : results;
+        return loadTexts(
+          meta,
+          shown.map(function (r) {
+            return r.doc;
+          }),
+          load
+        ).then(function () {
+          return { meta: meta, words: words, results: results };
+        });
       });
   }
 
@@ -244,11 +312,15 @@
     });
   }
 
-  /* A snippet of the body (or of the details) around the first hit: {text, marks, before,
-   * after} where marks are offsets into text. */
-  function snippet(result, words, original) {
+  /* What a result shows: the title with its hits, and a snippet of the body (or of the
+   * details) around the first hit: {title, titleMarks, text, marks, before, after}. */
+  function view(meta, result, words) {
+    var original = docFields(meta, result.doc);
+    var fields = original.map(function (t) {
+      return normalizeMapped(t, meta.rules);
+    });
     var f = result.hits.indexOf(2) >= 0 ? 2 : result.hits.indexOf(1) >= 0 ? 1 : 2;
-    var field = result.fields[f];
+    var field = fields[f];
     var text = original[f];
     var first = text.length;
     words.forEach(function (w) {
@@ -258,12 +330,13 @@
     if (first === text.length) first = 0;
     var from = Math.max(0, first - 30);
     var to = Math.min(text.length, from + 110);
-    var found = marks(field, words, from, to).map(function (m) {
-      return [m[0] - from, m[1] - from];
-    });
     return {
+      title: original[0],
+      titleMarks: marks(fields[0], words, 0, original[0].length),
       text: text.slice(from, to).replace(/\s/g, ' '),
-      marks: found,
+      marks: marks(field, words, from, to).map(function (m) {
+        return [m[0] - from, m[1] - from];
+      }),
       before: from > 0,
       after: to < text.length,
     };
@@ -275,9 +348,7 @@
     queryTerms: queryTerms,
     shardOf: shardOf,
     search: search,
-    snippet: snippet,
-    marks: marks,
-    docFields: docFields,
+    view: view,
   };
   G.TsushinSearch = core;
   if (typeof document === 'undefined') return;
@@ -330,6 +401,7 @@
 
   function resultItem(root, meta, r, words) {
     var d = meta.docs[r.doc];
+    var v = view(meta, r, words);
     var li = el('li', 'search-result');
     var head = el('p', 'search-result-meta');
     head.appendChild(el('span', 'search-kind', d[2]));
@@ -345,16 +417,14 @@
     var title = el('p', 'search-result-title');
     var a = el('a', 'search-result-link');
     a.href = root + d[0];
-    appendMarked(a, d[1], marks(r.fields[0], words, 0, d[1].length));
+    appendMarked(a, v.title, v.titleMarks);
     title.appendChild(a);
     li.appendChild(title);
-    var original = docFields(meta, r.doc);
-    var snip = snippet(r, words, original);
-    if (snip.text) {
+    if (v.text) {
       var p = el('p', 'search-snippet');
-      if (snip.before) p.appendChild(document.createTextNode('…'));
-      appendMarked(p, snip.text, snip.marks);
-      if (snip.after) p.appendChild(document.createTextNode('…'));
+      if (v.before) p.appendChild(document.createTextNode('…'));
+      appendMarked(p, v.text, v.marks);
+      if (v.after) p.appendChild(document.createTextNode('…'));
       li.appendChild(p);
     }
     return li;
@@ -427,7 +497,7 @@
       this.close();
       return;
     }
-    search(query, this.load).then(
+    search(query, this.load, this.limit).then(
       function (found) {
         if (seq !== self.seq) return;
         self.show(query.trim(), found);
