@@ -8,7 +8,7 @@ use super::{DIR, Index};
 use crate::japanese::search_text;
 
 /// Documents whose stored texts share one `text-XX.js` file.
-pub const TEXT_CHUNK: usize = 16;
+pub const TEXT_CHUNK: usize = 4;
 /// Postings per shard the shard count aims at (a shard of about 30 KB).
 const POSTINGS_PER_SHARD: usize = 6000;
 
