@@ -75,7 +75,7 @@ pub fn terms(text: &str) -> Vec<String> {
 }
 
 /// `terms` without allocating: `f` gets each term as a slice of `text`.
-pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
+pub fn for_each_term<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
     // The current run: (byte start, byte start of its last character, class).
     let mut run: Option<(usize, usize, CharClass)> = None;
     for (i, c) in text.char_indices() {
@@ -97,11 +97,11 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
 }
 
 /// The term a run gives at its end: its last kanji/kana alone, or the whole word.
-fn end_run(
-    text: &str,
+fn end_run<'a>(
+    text: &'a str,
     run: Option<(usize, usize, CharClass)>,
     end: usize,
-    f: &mut impl FnMut(&str),
+    f: &mut impl FnMut(&'a str),
 ) {
     match run {
         Some((_, last, CharClass::Cjk)) => f(&text[last..end]),

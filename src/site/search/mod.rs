@@ -9,8 +9,6 @@
 mod text;
 mod write;
 
-use std::collections::HashMap;
-
 use jiff::civil::Date;
 use rayon::prelude::*;
 
@@ -50,8 +48,8 @@ pub struct Doc {
 /// The whole index in memory.
 pub struct Index {
     pub docs: Vec<Doc>,
-    /// Term → (document number, where) in ascending document order.
-    pub postings: HashMap<String, Vec<(u32, u8)>>,
+    /// (term, [(document number, where)]) sorted by term, documents in ascending order.
+    pub postings: Vec<(String, Vec<(u32, u8)>)>,
 }
 
 /// The search page and index files of the site, or nothing when `search: false`.
@@ -78,38 +76,53 @@ pub fn files(site: &Site, today: Date) -> Vec<(String, Result<Vec<u8>, Diagnosti
 pub fn build_index(site: &Site) -> Index {
     let pages: Vec<&Page> = site.pages.iter().filter(|p| !p.meta.draft).collect();
     let progress = crate::progress::phase("search index", pages.len());
-    let docs_terms: Vec<(Doc, HashMap<String, u8>)> = pages
+    let docs_terms: Vec<(Doc, Vec<(String, u8)>)> = pages
         .par_iter()
         .map(|p| {
             let doc = doc(site, p);
-            let mut terms: HashMap<String, u8> = HashMap::new();
-            for (text, bit) in [
-                (doc.title.as_str(), IN_TITLE),
-                (&doc.meta, IN_META),
-                (&doc.body, IN_BODY),
-            ] {
-                search_text::for_each_term(&search_text::normalize(text), |t| {
-                    match terms.get_mut(t) {
-                        Some(m) => *m |= bit,
-                        None => {
-                            terms.insert(t.to_owned(), bit);
-                        }
-                    }
-                });
-            }
+            let terms = doc_terms(&doc);
             progress.inc();
             (doc, terms)
         })
         .collect();
     let mut docs = Vec::with_capacity(docs_terms.len());
-    let mut postings: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
+    let mut all: Vec<(String, u32, u8)> = Vec::new();
     for (i, (doc, terms)) in docs_terms.into_iter().enumerate() {
         docs.push(doc);
-        for (term, mask) in terms {
-            postings.entry(term).or_default().push((i as u32, mask));
+        all.extend(terms.into_iter().map(|(t, m)| (t, i as u32, m)));
+    }
+    // Sorted by term, then document: the postings come out grouped and in order.
+    all.par_sort_unstable();
+    let mut postings: Vec<(String, Vec<(u32, u8)>)> = Vec::new();
+    for (term, doc, mask) in all {
+        match postings.last_mut() {
+            Some((t, list)) if *t == term => list.push((doc, mask)),
+            _ => postings.push((term, vec![(doc, mask)])),
         }
     }
     Index { docs, postings }
+}
+
+/// The distinct terms of a document with where they occur (sorted, without hashing).
+fn doc_terms(doc: &Doc) -> Vec<(String, u8)> {
+    let texts = [
+        (search_text::normalize(&doc.title), IN_TITLE),
+        (search_text::normalize(&doc.meta), IN_META),
+        (search_text::normalize(&doc.body), IN_BODY),
+    ];
+    let mut found: Vec<(&str, u8)> = Vec::new();
+    for (text, bit) in &texts {
+        search_text::for_each_term(text, |t| found.push((t, *bit)));
+    }
+    found.sort_unstable();
+    let mut out: Vec<(String, u8)> = Vec::new();
+    for (t, bit) in found {
+        match out.last_mut() {
+            Some((last, mask)) if last == t => *mask |= bit,
+            _ => out.push((t.to_owned(), bit)),
+        }
+    }
+    out
 }
 
 fn doc(site: &Site, p: &Page) -> Doc {

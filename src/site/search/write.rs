@@ -33,7 +33,7 @@ fn js(name: &str, json: &str) -> Vec<u8> {
 
 /// Output path → bytes of every index file.
 pub fn files(index: &Index) -> Vec<(String, Vec<u8>)> {
-    let total: usize = index.postings.values().map(Vec::len).sum();
+    let total: usize = index.postings.iter().map(|(_, l)| l.len()).sum();
     let shards = shard_count(total);
     let mut out = Vec::new();
     let docs: Vec<Value> = index
@@ -64,13 +64,12 @@ pub fn files(index: &Index) -> Vec<(String, Vec<u8>)> {
         js("index-meta", &meta.to_string()),
     ));
 
-    // Terms sorted within each shard, so that builds are reproducible.
+    // Terms stay sorted within each shard, so that builds are reproducible.
     let mut parts: Vec<Vec<(&String, &Vec<(u32, u8)>)>> = vec![Vec::new(); shards];
     for (term, list) in &index.postings {
         parts[shard_of(term, shards)].push((term, list));
     }
-    for (i, mut part) in parts.into_iter().enumerate() {
-        part.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (i, part) in parts.into_iter().enumerate() {
         let mut json = String::with_capacity(part.len() * 24);
         json.push('{');
         for (n, (term, list)) in part.iter().enumerate() {
