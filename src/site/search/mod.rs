@@ -45,11 +45,14 @@ pub struct Doc {
     pub body: String,
 }
 
+/// A term and the documents holding it: (document number, where), in ascending order.
+pub type Posting = (String, Vec<(u32, u8)>);
+
 /// The whole index in memory.
 pub struct Index {
     pub docs: Vec<Doc>,
-    /// (term, [(document number, where)]) sorted by term, documents in ascending order.
-    pub postings: Vec<(String, Vec<(u32, u8)>)>,
+    /// Sorted by term.
+    pub postings: Vec<Posting>,
 }
 
 /// The search page and index files of the site, or nothing when `search: false`.
@@ -93,7 +96,7 @@ pub fn build_index(site: &Site) -> Index {
     }
     // Sorted by term, then document: the postings come out grouped and in order.
     all.par_sort_unstable();
-    let mut postings: Vec<(String, Vec<(u32, u8)>)> = Vec::new();
+    let mut postings: Vec<Posting> = Vec::new();
     for (term, doc, mask) in all {
         match postings.last_mut() {
             Some((t, list)) if *t == term => list.push((doc, mask)),

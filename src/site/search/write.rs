@@ -65,9 +65,9 @@ pub fn files(index: &Index) -> Vec<(String, Vec<u8>)> {
     ));
 
     // Terms stay sorted within each shard, so that builds are reproducible.
-    let mut parts: Vec<Vec<(&String, &Vec<(u32, u8)>)>> = vec![Vec::new(); shards];
-    for (term, list) in &index.postings {
-        parts[shard_of(term, shards)].push((term, list));
+    let mut parts: Vec<Vec<&super::Posting>> = vec![Vec::new(); shards];
+    for posting in &index.postings {
+        parts[shard_of(&posting.0, shards)].push(posting);
     }
     for (i, part) in parts.into_iter().enumerate() {
         let mut json = String::with_capacity(part.len() * 24);
