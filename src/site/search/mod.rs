@@ -79,7 +79,7 @@ pub fn files(site: &Site, today: Date) -> Vec<(String, Result<Vec<u8>, Diagnosti
 pub fn build_index(site: &Site) -> Index {
     let pages: Vec<&Page> = site.pages.iter().filter(|p| !p.meta.draft).collect();
     let progress = crate::progress::phase("search index", pages.len());
-    let docs_terms: Vec<(Doc, Vec<(String, u8)>)> = pages
+    let mut docs_terms: Vec<(Doc, Vec<(String, u8)>)> = pages
         .par_iter()
         .map(|p| {
             let doc = doc(site, p);
@@ -88,6 +88,8 @@ pub fn build_index(site: &Site) -> Index {
             (doc, terms)
         })
         .collect();
+    // Newest first, so that the first results (newer before older) share text files.
+    docs_terms.sort_by(|(a, _), (b, _)| b.order.cmp(&a.order).then_with(|| a.url.cmp(&b.url)));
     let mut docs = Vec::with_capacity(docs_terms.len());
     let mut all: Vec<(String, u32, u8)> = Vec::new();
     for (i, (doc, terms)) in docs_terms.into_iter().enumerate() {

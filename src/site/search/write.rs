@@ -8,9 +8,10 @@ use super::{DIR, Index};
 use crate::japanese::search_text;
 
 /// Documents whose stored texts share one `text-XX.js` file.
-pub const TEXT_CHUNK: usize = 4;
-/// Postings per shard the shard count aims at (a shard of about 30 KB).
-const POSTINGS_PER_SHARD: usize = 6000;
+pub const TEXT_CHUNK: usize = 8;
+/// Postings per shard the shard count aims at (a shard of about 50 KB): every file costs
+/// the build a file creation, so not too many.
+const POSTINGS_PER_SHARD: usize = 12000;
 
 /// The shard of a term: a hash of its first character, so that every term starting with a
 /// character (the prefix a one-character query or a half-typed word looks for) is in one shard.
