@@ -373,7 +373,14 @@ fn edits_reload_the_browser_and_errors_show_until_fixed() {
         .collect();
     // Incremental: a change in the body re-renders that page only; the listings show only
     // titles and summaries, so they, the other issue and the training stay as they were.
+    // (The search index follows the body: its files that changed are named too.)
+    let (search, changed): (Vec<&str>, Vec<&str>) =
+        changed.into_iter().partition(|c| c.starts_with("search/"));
     assert_eq!(changed, ["newsletters/2021-06-vol01.html"]);
+    assert!(
+        !search.is_empty() && search.iter().all(|s| s.ends_with(".js")),
+        "{search:?}"
+    );
     assert_eq!(json["errors"], 0);
     let after = server.get(issue_url);
     assert_eq!(after.status, 200);

@@ -31,6 +31,8 @@ pub struct Config {
     pub date_style: DigitStyle,
     /// Raw HTML in Markdown is sanitised unless this is true.
     pub allow_raw_html: bool,
+    /// `search: false` leaves out the search box, the search page and the index.
+    pub search: bool,
     /// `publish: {to: …}`: the default folder of `tsushin publish`, as written, and where.
     #[serde(skip)]
     pub publish_to: Option<(String, Location)>,
@@ -48,6 +50,7 @@ struct Raw {
     newsletter: Option<RawNewsletter>,
     date_style: Option<serde_saphyr::Spanned<String>>,
     allow_raw_html: Option<bool>,
+    search: Option<bool>,
     publish: Option<RawPublish>,
     mail: Option<mail::RawMail>,
 }
@@ -74,6 +77,7 @@ const SCHEMA: yaml::Schema = &[
             "newsletter",
             "date_style",
             "allow_raw_html",
+            "search",
             "publish",
             "mail",
         ],
@@ -202,6 +206,7 @@ pub fn parse(text: &str, display: &Path, diags: &mut Diagnostics) -> Option<Conf
         recipients_at,
         date_style,
         allow_raw_html: raw.allow_raw_html.unwrap_or(false),
+        search: raw.search.unwrap_or(true),
         publish_to: raw.publish.and_then(|p| p.to).map(|t| {
             let at = Location::new(
                 display,

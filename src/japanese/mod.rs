@@ -1,8 +1,10 @@
-//! Japanese conventions of public documents: era dates, fiscal years, times and digits.
+//! Japanese conventions of public documents: era dates, fiscal years, times and digits; and the
+//! search's text rules (`search_text`), the only place that knows Japanese characters.
 
 pub mod digits;
 pub mod kinsoku;
 pub mod linebreak;
+pub mod search_text;
 pub mod time;
 pub mod wareki;
 

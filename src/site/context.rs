@@ -13,6 +13,8 @@ pub struct SiteView<'a> {
     pub base_url: Option<&'a str>,
     pub newsletter_name: &'a str,
     pub recipients: &'a [String],
+    /// Whether the site has a search (`search: false` in site.yaml turns it off).
+    pub search: bool,
 }
 
 impl<'a> SiteView<'a> {
@@ -23,6 +25,7 @@ impl<'a> SiteView<'a> {
             base_url: c.base_url.as_deref(),
             newsletter_name: &c.newsletter_name,
             recipients: &c.recipients,
+            search: c.search,
         }
     }
 }

@@ -651,6 +651,25 @@ impl State {
             })
             .collect();
         files.extend(rendered_jobs);
+        // The search index depends on every page's text: made again whenever a page changed.
+        let search_redone = all || listings_needed || !todo.is_empty();
+        let search_files = match search_redone {
+            true => super::search::files(site, today),
+            false => Vec::new(),
+        };
+        let search_paths: Vec<String> = match search_redone {
+            true => search_files.iter().map(|(p, _)| p.clone()).collect(),
+            false => self
+                .files
+                .keys()
+                .filter(|k| is_search_file(k))
+                .cloned()
+                .collect(),
+        };
+        // Only the index files whose bytes changed count as rendered.
+        files.extend(search_files.into_iter().filter(|(path, result)| {
+            !matches!((result, self.files.get(path)), (Ok(new), Some(old)) if new[..] == old[..])
+        }));
 
         for (out, result) in files {
             match result {
@@ -673,6 +692,7 @@ impl State {
         expected.extend(site.pages.iter().map(|p| p.out_path.as_str()));
         expected.extend(site.tag_files.values().map(String::as_str));
         expected.extend(site.ics_paths.values().map(String::as_str));
+        expected.extend(search_paths.iter().map(String::as_str));
         self.files.retain(|k, _| expected.contains(k.as_str()));
         self.render_diags
             .retain(|k, _| expected.contains(k.as_str()));
@@ -683,4 +703,9 @@ impl State {
         rendered.dedup();
         rendered
     }
+}
+
+/// The search page and index files (`site::search`).
+fn is_search_file(path: &str) -> bool {
+    path == super::search::PAGE || path.starts_with(super::search::DIR)
 }

@@ -12,6 +12,7 @@ mod pages;
 pub mod pdfs;
 pub mod resolve;
 pub mod volumes;
+pub mod search;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -255,6 +256,7 @@ const RESERVED: &[&str] = &[
     "events/index.html",
     "tags/index.html",
     "feed.xml",
+    search::PAGE,
 ];
 
 fn check_unique(pages: &[Page], assets: &[String], diags: &mut Diagnostics) {

@@ -42,18 +42,24 @@ pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files
     };
 
     let progress = crate::progress::phase("pages", pages.len());
-    let rendered: Vec<(String, Result<String, Diagnostic>, Vec<Diagnostic>)> = pages
-        .par_iter()
-        .map(|page| {
-            progress.inc();
-            let (map, problems) = links::resolve_page(page, &targets);
-            (
-                page.out_path.clone(),
-                render_page(site, page, &map, today),
-                problems,
-            )
-        })
-        .collect();
+    // The search index is built beside the pages (it needs only the parsed pages).
+    let (rendered, search_files) = rayon::join(
+        || -> Vec<(String, Result<String, Diagnostic>, Vec<Diagnostic>)> {
+            pages
+                .par_iter()
+                .map(|page| {
+                    progress.inc();
+                    let (map, problems) = links::resolve_page(page, &targets);
+                    (
+                        page.out_path.clone(),
+                        render_page(site, page, &map, today),
+                        problems,
+                    )
+                })
+                .collect()
+        },
+        || super::search::files(site, today),
+    );
     let mut files = Files::new();
     for (path, result, problems) in rendered {
         diags.extend(problems);
@@ -98,6 +104,14 @@ pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files
             super::ics::render(site, page),
         ) {
             files.insert(path.clone(), bytes);
+        }
+    }
+    for (path, result) in search_files {
+        match result {
+            Ok(bytes) => {
+                files.insert(path, bytes);
+            }
+            Err(e) => diags.push(e),
         }
     }
     Some(files)

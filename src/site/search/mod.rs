@@ -1,0 +1,161 @@
+//! The site search: an index written as plain JavaScript files that `<script>` tags load, so
+//! that searching works from a file share (`file://`) as well as from a web server, with
+//! nothing fetched from outside. `search/index-meta.js` holds the documents (title, kind,
+//! wareki date, status) and the text rules; `search/shard-XX.js` the postings of the terms
+//! whose first character hashes to XX; `search/text-XX.js` the stored texts used to confirm a
+//! phrase and cut a snippet. The browser loads them only when the reader starts searching
+//! (`themes/default/static/search.js`). The text rules live in `japanese::search_text`.
+
+mod text;
+mod write;
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use super::Site;
+use crate::content::Page;
+use crate::diag::Diagnostic;
+use crate::japanese::{self, search_text};
+
+/// Where a term was found in a document: bits of the posting.
+pub const IN_TITLE: u8 = 1;
+pub const IN_META: u8 = 2;
+pub const IN_BODY: u8 = 4;
+
+/// The search page, written at the output root.
+pub const PAGE: &str = "search.html";
+/// The folder of the index files.
+pub const DIR: &str = "search/";
+
+/// One searchable page.
+pub struct Doc {
+    /// Output path relative to the site root.
+    pub url: String,
+    pub title: String,
+    /// 通信, 研修会 or ページ.
+    pub kind: &'static str,
+    /// The date in the site's wareki style, or "" when the page has none.
+    pub date: String,
+    /// A training's status label and key (for the badge), else "".
+    pub status_label: &'static str,
+    pub status: &'static str,
+    /// The date as YYYYMMDD for ordering, newest first; 0 when none.
+    pub order: i64,
+    pub meta: String,
+    pub body: String,
+}
+
+/// A term and the documents holding it: (document number, where), in ascending order.
+pub type Posting = (String, Vec<(u32, u8)>);
+
+/// The whole index in memory.
+pub struct Index {
+    pub docs: Vec<Doc>,
+    /// Sorted by term.
+    pub postings: Vec<Posting>,
+}
+
+/// The search page and index files of the site, or nothing when `search: false`.
+pub fn files(site: &Site, today: Date) -> Vec<(String, Result<Vec<u8>, Diagnostic>)> {
+    if !site.config.search {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let ctx = super::pages::base_context(site, PAGE, "search", today);
+    out.push((
+        PAGE.to_owned(),
+        site.theme.render(PAGE, &ctx).map(String::into_bytes),
+    ));
+    let index = build_index(site);
+    out.extend(
+        write::files(&index)
+            .into_iter()
+            .map(|(path, bytes)| (path, Ok(bytes))),
+    );
+    out
+}
+
+/// Indexes every published page except drafts (even when `--drafts` renders them).
+pub fn build_index(site: &Site) -> Index {
+    let pages: Vec<&Page> = site.pages.iter().filter(|p| !p.meta.draft).collect();
+    let progress = crate::progress::phase("search index", pages.len());
+    let mut docs_terms: Vec<(Doc, Vec<(String, u8)>)> = pages
+        .par_iter()
+        .map(|p| {
+            let doc = doc(site, p);
+            let terms = doc_terms(&doc);
+            progress.inc();
+            (doc, terms)
+        })
+        .collect();
+    // Newest first, so that the first results (newer before older) share text files.
+    docs_terms.sort_by(|(a, _), (b, _)| b.order.cmp(&a.order).then_with(|| a.url.cmp(&b.url)));
+    let mut docs = Vec::with_capacity(docs_terms.len());
+    let mut all: Vec<(String, u32, u8)> = Vec::new();
+    for (i, (doc, terms)) in docs_terms.into_iter().enumerate() {
+        docs.push(doc);
+        all.extend(terms.into_iter().map(|(t, m)| (t, i as u32, m)));
+    }
+    // Sorted by term, then document: the postings come out grouped and in order.
+    all.par_sort_unstable();
+    let mut postings: Vec<Posting> = Vec::new();
+    for (term, doc, mask) in all {
+        match postings.last_mut() {
+            Some((t, list)) if *t == term => list.push((doc, mask)),
+            _ => postings.push((term, vec![(doc, mask)])),
+        }
+    }
+    Index { docs, postings }
+}
+
+/// The distinct terms of a document with where they occur (sorted, without hashing).
+fn doc_terms(doc: &Doc) -> Vec<(String, u8)> {
+    let texts = [
+        (search_text::normalize(&doc.title), IN_TITLE),
+        (search_text::normalize(&doc.meta), IN_META),
+        (search_text::normalize(&doc.body), IN_BODY),
+    ];
+    let mut found: Vec<(&str, u8)> = Vec::new();
+    for (text, bit) in &texts {
+        search_text::for_each_term(text, |t| found.push((t, *bit)));
+    }
+    found.sort_unstable();
+    let mut out: Vec<(String, u8)> = Vec::new();
+    for (t, bit) in found {
+        match out.last_mut() {
+            Some((last, mask)) if last == t => *mask |= bit,
+            _ => out.push((t.to_owned(), bit)),
+        }
+    }
+    out
+}
+
+fn doc(site: &Site, p: &Page) -> Doc {
+    let style = site.config.date_style;
+    let (kind, date, status_label, status) = match (p.newsletter(), p.event()) {
+        (Some(_), _) => ("通信", p.meta.date, "", ""),
+        (None, Some(e)) => (
+            "研修会",
+            e.first_date().or(p.meta.date),
+            e.status.label(),
+            e.status.key(),
+        ),
+        _ => ("ページ", p.meta.date, "", ""),
+    };
+    let date = date.and_then(|d| japanese::check_era(d).ok());
+    Doc {
+        url: p.out_path.clone(),
+        title: p.meta.title.clone(),
+        kind,
+        date: date
+            .map(|d| japanese::wareki_date(d, style, false))
+            .unwrap_or_default(),
+        status_label,
+        status,
+        order: date.map_or(0, |d| {
+            i64::from(d.year()) * 10000 + i64::from(d.month()) * 100 + i64::from(d.day())
+        }),
+        meta: text::meta(p),
+        body: text::body(p),
+    }
+}

@@ -1,0 +1,555 @@
+/* tsushin site search.
+ *
+ * The index is plain JavaScript written by `tsushin build` under search/ (index-meta.js,
+ * shard-XX.js, text-XX.js); each file stores one value in globalThis.TSUSHIN_SEARCH. They are
+ * loaded with <script> tags, which work from file:// where fetch does not, and only once the
+ * reader starts searching. The text rules (which characters are kanji or kana, the kana
+ * folding) come from the index, where the Rust build wrote them: the query is normalised the
+ * same way as the pages were.
+ *
+ * Without a DOM (node), only the core is defined, as globalThis.TsushinSearch, for tests.
+ */
+(function () {
+  'use strict';
+  var G = globalThis;
+  var DATA = (G.TSUSHIN_SEARCH = G.TSUSHIN_SEARCH || {});
+  var WORD = /[\p{Alphabetic}\p{N}]/u;
+  var CJK = 1;
+  var WORDCLASS = 2;
+
+  // ---- text rules ---------------------------------------------------------------------------
+
+  function inRanges(cp, ranges) {
+    for (var i = 0; i < ranges.length; i++) {
+      if (cp >= ranges[i][0] && cp <= ranges[i][1]) return true;
+    }
+    return false;
+  }
+
+  function classOf(ch, rules) {
+    if (inRanges(ch.codePointAt(0), rules.cjk)) return CJK;
+    return WORD.test(ch) ? WORDCLASS : 0;
+  }
+
+  function foldChar(ch, rules) {
+    var cp = ch.codePointAt(0);
+    for (var i = 0; i < rules.fold.length; i++) {
+      var f = rules.fold[i];
+      if (cp >= f[0] && cp <= f[1]) return String.fromCodePoint(cp + f[2]);
+    }
+    return ch;
+  }
+
+  /* Normalises `text` (NFKC, lower case, katakana → hiragana) code point by code point and
+   * returns {s, map}: map[i] is the index in `text` where the character at s[i] came from. */
+  function normalizeMapped(text, rules) {
+    var s = '';
+    var map = [];
+    var i = 0;
+    while (i < text.length) {
+      var cp = text.codePointAt(i);
+      var ch = String.fromCodePoint(cp);
+      var n = ch.normalize('NFKC').toLowerCase();
+      var first = true;
+      for (var part of n) {
+        if (first && (part === '\u3099' || part === '\u309a') && s.length > 0) {
+          // A half-width voiced mark joins the kana before it, as NFKC of the whole text does.
+          var lastCp = s.codePointAt(s.length - 1);
+          if (lastCp < 0x10000) {
+            var joined = foldChar((s[s.length - 1] + part).normalize('NFC'), rules);
+            if (joined.length === 1) {
+              s = s.slice(0, -1) + joined;
+              first = false;
+              continue;
+            }
+          }
+        }
+        first = false;
+        var f = foldChar(part, rules);
+        for (var k = 0; k < f.length; k++) map.push(i);
+        s += f;
+      }
+      i += ch.length;
+    }
+    map.push(text.length);
+    return { s: s, map: map };
+  }
+
+  /* The same as normalizeMapped(text).s, fast: NFKC of the whole text, then the kana fold. */
+  function normalize(text, rules) {
+    if (!rules.foldRe) {
+      var cls = rules.fold.map(function (f) {
+        return '\\u{' + f[0].toString(16) + '}-\\u{' + f[1].toString(16) + '}';
+      });
+      rules.foldRe = new RegExp('[' + cls.join('') + ']', 'gu');
+    }
+    return text
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(rules.foldRe, function (ch) {
+        return foldChar(ch, rules);
+      });
+  }
+
+  /* The terms to look up for one normalised query word: bigrams of kanji/kana runs (exact), a
+   * lone kanji/kana character or a word (by prefix). */
+  function queryTerms(norm, rules) {
+    var out = [];
+    var run = [];
+    var runClass = 0;
+    function flush() {
+      if (runClass === CJK) {
+        if (run.length === 1) out.push({ t: run[0], prefix: true });
+        for (var i = 0; i + 1 < run.length; i++) out.push({ t: run[i] + run[i + 1], prefix: false });
+      } else if (runClass === WORDCLASS && run.length) {
+        out.push({ t: run.join(''), prefix: true });
+      }
+      run = [];
+    }
+    for (var ch of norm) {
+      var k = classOf(ch, rules);
+      if (k !== runClass) {
+        flush();
+        runClass = k;
+      }
+      if (k) run.push(ch);
+    }
+    flush();
+    return out;
+  }
+
+  function shardOf(term, shards) {
+    return (Math.imul(term.codePointAt(0), 0x9e3779b1) >>> 0) % shards;
+  }
+
+  function hex2(n) {
+    return (n < 16 ? '0' : '') + n.toString(16);
+  }
+
+  // ---- search -------------------------------------------------------------------------------
+
+  /* Documents (number → where bits) holding `term`, from its shard. */
+  function postings(term, shard) {
+    var found = new Map();
+    function add(list) {
+      var doc = 0;
+      for (var i = 0; i < list.length; i++) {
+        doc += Math.floor(list[i] / 8);
+        found.set(doc, (found.get(doc) || 0) | list[i] % 8);
+      }
+    }
+    if (!term.prefix) {
+      if (Object.prototype.hasOwnProperty.call(shard, term.t)) add(shard[term.t]);
+      return found;
+    }
+    for (var key in shard) {
+      if (key.lastIndexOf(term.t, 0) === 0) add(shard[key]);
+    }
+    return found;
+  }
+
+  function textsOf(meta, d) {
+    return DATA['text-' + hex2(Math.floor(d / meta.chunk))][d % meta.chunk];
+  }
+
+  /* Title, details and body of document d as written (its text file must be loaded). */
+  function docFields(meta, d) {
+    var texts = textsOf(meta, d);
+    return [meta.docs[d][1], texts[0], texts[1]];
+  }
+
+  var normalized = new Map();
+  function normalizedFields(meta, d) {
+    var n = normalized.get(d);
+    if (!n) {
+      n = docFields(meta, d).map(function (f) {
+        return normalize(f, meta.rules);
+      });
+      normalized.set(d, n);
+    }
+    return n;
+  }
+
+  function loadTexts(meta, docs, load) {
+    var chunks = {};
+    docs.forEach(function (d) {
+      chunks['text-' + hex2(Math.floor(d / meta.chunk))] = true;
+    });
+    return Promise.all(Object.keys(chunks).map(load));
+  }
+
+  /* Documents holding every term of every word: doc → [where bits of each word]. */
+  function candidates(meta, words) {
+    var found = null;
+    words.forEach(function (w, wi) {
+      w.terms.forEach(function (t) {
+        var docs = postings(t, DATA['shard-' + hex2(shardOf(t.t, meta.shards))]);
+        if (found === null) {
+          found = new Map();
+          docs.forEach(function (mask, d) {
+            var masks = words.map(function () {
+              return 7;
+            });
+            masks[wi] = mask;
+            found.set(d, masks);
+          });
+          return;
+        }
+        found.forEach(function (masks, d) {
+          if (!docs.has(d)) found.delete(d);
+          else masks[wi] &= docs.get(d);
+        });
+      });
+    });
+    return found || new Map();
+  }
+
+  function lowestField(mask) {
+    return mask & 1 ? 0 : mask & 2 ? 1 : 2;
+  }
+
+  /* Searches `query`; `load(name)` must resolve once DATA[name] is there. Resolves to
+   * {meta, words, results: [{doc, hits}]}, best first, where hits[w] is the first field
+   * (0 title, 1 details, 2 body) holding word w as written. The texts of the first `limit`
+   * results (all when 0) are loaded. A word that is one bigram or one word is confirmed by
+   * the index alone; a longer one against the stored text. */
+  function search(query, load, limit) {
+    var meta;
+    var words;
+    return load('index-meta')
+      .then(function () {
+        meta = DATA['index-meta'];
+        words = query
+          .split(/\s+/)
+          .map(function (w) {
+            var norm = normalize(w, meta.rules);
+            return { raw: w, norm: norm, terms: queryTerms(norm, meta.rules) };
+          })
+          .filter(function (w) {
+            return w.terms.length > 0;
+          });
+        var shards = {};
+        words.forEach(function (w) {
+          w.terms.forEach(function (t) {
+            shards['shard-' + hex2(shardOf(t.t, meta.shards))] = true;
+          });
+        });
+        return Promise.all(Object.keys(shards).map(load));
+      })
+      .then(function () {
+        var found = candidates(meta, words);
+        var docs = Array.from(found.keys());
+        var exact = words.every(function (w) {
+          return w.terms.length === 1 && w.terms[0].t === w.norm;
+        });
+        if (exact) {
+          return docs.map(function (d) {
+            return { doc: d, hits: found.get(d).map(lowestField) };
+          });
+        }
+        return loadTexts(meta, docs, load).then(function () {
+          var results = [];
+          docs.forEach(function (d) {
+            var fields = normalizedFields(meta, d);
+            var hits = [];
+            for (var i = 0; i < words.length; i++) {
+              var at = -1;
+              for (var f = 0; f < 3 && at < 0; f++) {
+                if (fields[f].indexOf(words[i].norm) >= 0) at = f;
+              }
+              if (at < 0) return;
+              hits.push(at);
+            }
+            results.push({ doc: d, hits: hits });
+          });
+          return results;
+        });
+      })
+      .then(function (results) {
+        function count(r, field) {
+          return r.hits.filter(function (h) {
+            return h === field;
+          }).length;
+        }
+        results.sort(function (a, b) {
+          return (
+            count(b, 0) - count(a, 0) ||
+            count(b, 1) - count(a, 1) ||
+            meta.docs[b.doc][6] - meta.docs[a.doc][6] ||
+            a.doc - b.doc
+          );
+        });
+        var shown = limit ? results.slice(0, limit) : results;
+        return loadTexts(
+          meta,
+          shown.map(function (r) {
+            return r.doc;
+          }),
+          load
+        ).then(function () {
+          return { meta: meta, words: words, results: results };
+        });
+      });
+  }
+
+  /* Where the words occur in a normalised field, as [start, end) in the original text. */
+  function marks(field, words, from, to) {
+    var out = [];
+    words.forEach(function (w) {
+      var i = field.s.indexOf(w.norm);
+      while (i >= 0) {
+        var start = field.map[i];
+        var end = field.map[i + w.norm.length];
+        if (start >= from && end <= to) out.push([start, end]);
+        i = field.s.indexOf(w.norm, i + Math.max(1, w.norm.length));
+      }
+    });
+    out.sort(function (a, b) {
+      return a[0] - b[0];
+    });
+    return out.filter(function (m, k) {
+      return k === 0 || m[0] >= out[k - 1][1];
+    });
+  }
+
+  /* What a result shows: the title with its hits, and a snippet of the body (or of the
+   * details) around the first hit: {title, titleMarks, text, marks, before, after}. */
+  function view(meta, result, words) {
+    var original = docFields(meta, result.doc);
+    var fields = original.map(function (t) {
+      return normalizeMapped(t, meta.rules);
+    });
+    var f = result.hits.indexOf(2) >= 0 ? 2 : result.hits.indexOf(1) >= 0 ? 1 : 2;
+    var field = fields[f];
+    var text = original[f];
+    var first = text.length;
+    words.forEach(function (w) {
+      var i = field.s.indexOf(w.norm);
+      if (i >= 0) first = Math.min(first, field.map[i]);
+    });
+    if (first === text.length) first = 0;
+    var from = Math.max(0, first - 30);
+    var to = Math.min(text.length, from + 110);
+    return {
+      title: original[0],
+      titleMarks: marks(fields[0], words, 0, original[0].length),
+      text: text.slice(from, to).replace(/\s/g, ' '),
+      marks: marks(field, words, from, to).map(function (m) {
+        return [m[0] - from, m[1] - from];
+      }),
+      before: from > 0,
+      after: to < text.length,
+    };
+  }
+
+  var core = {
+    normalize: normalize,
+    normalizeMapped: normalizeMapped,
+    queryTerms: queryTerms,
+    shardOf: shardOf,
+    search: search,
+    view: view,
+  };
+  G.TsushinSearch = core;
+  if (typeof document === 'undefined') return;
+
+  // ---- user interface -----------------------------------------------------------------------
+
+  function loader(root) {
+    var pending = {};
+    return function (name) {
+      if (DATA[name]) return Promise.resolve();
+      if (!pending[name]) {
+        pending[name] = new Promise(function (ok, fail) {
+          var s = document.createElement('script');
+          s.src = root + 'search/' + name + '.js';
+          s.async = true;
+          s.onload = function () {
+            if (DATA[name]) ok();
+            else fail(new Error(name));
+          };
+          s.onerror = function () {
+            delete pending[name];
+            fail(new Error(name));
+          };
+          document.head.appendChild(s);
+        });
+      }
+      return pending[name];
+    };
+  }
+
+  /* Text with the [start, end) ranges wrapped in <mark>, appended to `parent`. */
+  function appendMarked(parent, text, ranges) {
+    var at = 0;
+    ranges.forEach(function (r) {
+      parent.appendChild(document.createTextNode(text.slice(at, r[0])));
+      var m = document.createElement('mark');
+      m.textContent = text.slice(r[0], r[1]);
+      parent.appendChild(m);
+      at = r[1];
+    });
+    parent.appendChild(document.createTextNode(text.slice(at)));
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  function resultItem(root, meta, r, words) {
+    var d = meta.docs[r.doc];
+    var v = view(meta, r, words);
+    var li = el('li', 'search-result');
+    var head = el('p', 'search-result-meta');
+    head.appendChild(el('span', 'search-kind', d[2]));
+    if (d[4]) {
+      head.appendChild(document.createTextNode(' '));
+      head.appendChild(el('span', 'status-badge status-' + d[5], d[4]));
+    }
+    if (d[3]) {
+      head.appendChild(document.createTextNode(' '));
+      head.appendChild(el('span', 'search-date', d[3]));
+    }
+    li.appendChild(head);
+    var title = el('p', 'search-result-title');
+    var a = el('a', 'search-result-link');
+    a.href = root + d[0];
+    appendMarked(a, v.title, v.titleMarks);
+    title.appendChild(a);
+    li.appendChild(title);
+    if (v.text) {
+      var p = el('p', 'search-snippet');
+      if (v.before) p.appendChild(document.createTextNode('…'));
+      appendMarked(p, v.text, v.marks);
+      if (v.after) p.appendChild(document.createTextNode('…'));
+      li.appendChild(p);
+    }
+    return li;
+  }
+
+  function Widget(box) {
+    this.box = box;
+    this.root = box.getAttribute('data-root') || '';
+    this.form = box.querySelector('form');
+    this.input = box.querySelector('input[type=search]');
+    this.status = box.querySelector('.search-status');
+    this.list = box.querySelector('.search-results');
+    this.panel = box.querySelector('.search-panel');
+    this.limit = parseInt(box.getAttribute('data-limit') || '0', 10);
+    this.load = loader(this.root);
+    this.seq = 0;
+    var fallback = box.querySelector('.site-search-fallback');
+    if (fallback) fallback.hidden = true;
+    this.form.hidden = false;
+    var self = this;
+    this.input.addEventListener('focus', function () {
+      self.load('index-meta').catch(function () {});
+    });
+    this.input.addEventListener('input', function () {
+      self.run(self.input.value);
+    });
+    this.form.addEventListener('submit', function (e) {
+      if (!self.panel) {
+        e.preventDefault();
+        self.run(self.input.value);
+      } else if (!self.input.value.trim()) {
+        e.preventDefault();
+      }
+    });
+    box.addEventListener('keydown', function (e) {
+      self.key(e);
+    });
+  }
+
+  Widget.prototype.links = function () {
+    return Array.prototype.slice.call(this.list.querySelectorAll('a'));
+  };
+
+  Widget.prototype.key = function (e) {
+    var links = this.links();
+    var i = links.indexOf(document.activeElement);
+    if (e.key === 'ArrowDown' && links.length) {
+      links[Math.min(i + 1, links.length - 1)].focus();
+      e.preventDefault();
+    } else if (e.key === 'ArrowUp' && i >= 0) {
+      (i === 0 ? this.input : links[i - 1]).focus();
+      e.preventDefault();
+    } else if (e.key === 'Escape' && this.panel) {
+      this.close();
+      this.input.focus();
+    }
+  };
+
+  Widget.prototype.close = function () {
+    if (this.panel) this.panel.hidden = true;
+  };
+
+  Widget.prototype.run = function (query) {
+    var self = this;
+    var seq = ++this.seq;
+    var started = performance.now();
+    if (!query.trim()) {
+      this.list.textContent = '';
+      this.status.textContent = '';
+      this.close();
+      return;
+    }
+    search(query, this.load, this.limit).then(
+      function (found) {
+        if (seq !== self.seq) return;
+        self.show(query.trim(), found);
+        self.box.setAttribute('data-search-ms', String(Math.round(performance.now() - started)));
+      },
+      function () {
+        if (seq !== self.seq) return;
+        self.status.textContent = '検索の準備ができませんでした。ページを読み込み直してください。';
+      }
+    );
+  };
+
+  Widget.prototype.show = function (query, found) {
+    var list = this.list;
+    list.textContent = '';
+    if (this.panel) this.panel.hidden = false;
+    var results = found.results;
+    if (!results.length) {
+      this.status.textContent = '「' + query + '」に一致する記事は見つかりませんでした。';
+      // The header's status is for screen readers only: say it in the list too.
+      if (this.panel) list.appendChild(el('li', 'search-none', this.status.textContent));
+      return;
+    }
+    this.status.textContent = '「' + query + '」の検索結果：' + results.length + '件';
+    var shown = this.limit ? results.slice(0, this.limit) : results;
+    var root = this.root;
+    shown.forEach(function (r) {
+      list.appendChild(resultItem(root, found.meta, r, found.words));
+    });
+    if (shown.length < results.length) {
+      var li = el('li', 'search-more');
+      var a = el('a', null, 'すべての結果（' + results.length + '件）を見る');
+      a.href = root + 'search.html?q=' + encodeURIComponent(query);
+      li.appendChild(a);
+      list.appendChild(li);
+    }
+  };
+
+  function init() {
+    var boxes = document.querySelectorAll('[data-search]');
+    for (var i = 0; i < boxes.length; i++) {
+      var w = new Widget(boxes[i]);
+      if (!w.panel) {
+        var q = new URLSearchParams(location.search).get('q');
+        if (q) {
+          w.input.value = q;
+          w.run(q);
+        }
+      }
+    }
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();
