@@ -242,6 +242,7 @@ impl Engine<'_> {
                 w: w - indent,
                 h: c.h,
                 target: PdfLink::Uri(contents_link(i)),
+                node: None,
             });
             // An issue's row stays with its first section.
             c.keep_with_next = !entry.section;
