@@ -95,15 +95,12 @@ pub fn page_marked_content(doc: &Document) -> (BTreeMap<ObjectId, Vec<i64>>, Vec
                     }
                     open.push((artifact, mcid));
                 }
-                "EMC" => {
-                    if open.pop().is_none() {
-                        problems.push(format!("page {n}: EMC without BMC/BDC"));
-                    }
+                // The guard closes the sequence; an EMC with nothing open is reported.
+                "EMC" if open.pop().is_none() => {
+                    problems.push(format!("page {n}: EMC without BMC/BDC"));
                 }
-                op if PAINTING.contains(&op) => {
-                    if !open.iter().any(|(a, m)| *a || m.is_some()) {
-                        outside += 1;
-                    }
+                op if PAINTING.contains(&op) && !open.iter().any(|(a, m)| *a || m.is_some()) => {
+                    outside += 1;
                 }
                 _ => {}
             }
