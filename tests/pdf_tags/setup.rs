@@ -196,7 +196,7 @@ pub fn typst_pdf() -> &'static Path {
 /// The source whose title is the PDF's H1.
 pub fn source_of(trees: &Trees, candidates: &[PathBuf]) -> Option<Source> {
     let h1 = trees
-        .pdfium
+        .poppler
         .walk()
         .into_iter()
         .find(|(_, e)| e.role == "H1")

@@ -26,16 +26,32 @@ pub fn source(path: &Path) -> Source {
     let text = std::fs::read_to_string(path).unwrap();
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("---"), "{}", path.display());
+    // Top-level keys with a value: a scalar or flow list without its `# comment`, or "items"
+    // for a block list; empty values and `[]` are left out.
     let mut front = BTreeMap::new();
+    let mut last_key: Option<String> = None;
     for l in lines.by_ref() {
         if l.trim_end() == "---" {
             break;
         }
+        if l.starts_with(' ') {
+            if let Some(k) = last_key.take() {
+                front.insert(k, "items".to_owned());
+            }
+            continue;
+        }
         if let Some((k, v)) = l.split_once(':')
-            && !l.starts_with(' ')
             && !l.starts_with('#')
         {
-            front.insert(k.trim().to_owned(), v.trim().to_owned());
+            let v = v.split(" #").next().unwrap_or("").trim();
+            last_key = None;
+            match v {
+                "" => last_key = Some(k.trim().to_owned()),
+                "[]" | "null" | "~" => {}
+                v => {
+                    front.insert(k.trim().to_owned(), v.to_owned());
+                }
+            }
         }
     }
     let body: Vec<&str> = lines.collect();
