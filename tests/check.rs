@@ -99,6 +99,13 @@ const EXPECTED: &[Expected] = &[
     ),
     (
         "content/newsletters/2021-06-vol01.md",
+        11,
+        1,
+        "error",
+        "image `images/ok.png` has no alternative text, which the PDF needs",
+    ),
+    (
+        "content/newsletters/2021-06-vol01.md",
         13,
         4,
         "error",
@@ -152,7 +159,7 @@ fn finds_every_seeded_mistake_where_it_is() {
     assert!(problems >= EXPECTED.len(), "{text}");
     assert_eq!(problems, fixes, "a problem without a fix:\n{text}");
     assert!(
-        text.contains("check failed: 9 errors, 2 warnings"),
+        text.contains("check failed: 10 errors, 2 warnings"),
         "{text}"
     );
     // Nothing was written.
@@ -169,7 +176,7 @@ fn json_output_parses_and_matches() {
         .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", stdout(&out)));
     assert_eq!(v["version"], 1);
     assert_eq!(v["ok"], false);
-    assert_eq!(v["errors"], 9);
+    assert_eq!(v["errors"], 10);
     assert_eq!(v["warnings"], 2);
     assert_eq!(v["files"], 5);
     let diags = v["diagnostics"].as_array().unwrap();

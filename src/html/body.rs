@@ -235,7 +235,10 @@ impl Renderer<'_, '_> {
                     self.out.push_str("<img src=\"");
                     escape_into(&mut self.out, &src);
                     self.out.push_str("\" alt=\"");
-                    escape_into(&mut self.out, alt);
+                    // `![-](x.png)`: decorative, which HTML says with an empty alt.
+                    if !crate::pdf::tags::is_decorative(alt) {
+                        escape_into(&mut self.out, alt);
+                    }
                     self.out.push('"');
                     self.title(title);
                     self.out.push_str(" loading=\"lazy\">");

@@ -48,6 +48,7 @@ pub enum Item {
         color: Rgb,
         baseline: f32,
         glyphs: Vec<PlacedGlyph>,
+        tag: Tag,
     },
     Rect {
         x: f32,
@@ -72,7 +73,70 @@ pub enum Item {
         y: f32,
         w: f32,
         h: f32,
+        tag: Tag,
     },
+}
+
+/// What a glyph run or an image is to assistive technology (tagged PDF). Rectangles and
+/// lines are always decoration (artifacts).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Tag {
+    /// Decoration, or a table header row repeated after a page break: not read.
+    #[default]
+    Artifact,
+    /// Running header and footer, page numbers.
+    Pagination,
+    /// Content of structure element `node` (an index into `Document::structure`); `order`
+    /// places it in reading order among the element's other kids.
+    Content { node: usize, order: u32 },
+}
+
+/// Scope of a table header cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Column,
+    Row,
+}
+
+/// Standard structure types of PDF 1.7 that tsushin writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Document,
+    /// H1..H6.
+    H(u8),
+    P,
+    L,
+    LI,
+    Lbl,
+    LBody,
+    BlockQuote,
+    Table,
+    THead,
+    TBody,
+    TR,
+    TH(Scope),
+    TD,
+    Figure,
+    Caption,
+    Link,
+    Note,
+    Code,
+}
+
+/// One element of the structure tree: the document model (headings, paragraphs, lists,
+/// tables, figures, links, notes) in reading order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructNode {
+    pub role: Role,
+    /// Index of the parent; `None` for the root (`Document`, always node 0).
+    pub parent: Option<usize>,
+    /// Position in reading order among its siblings (from the same counter as
+    /// `Tag::Content::order`).
+    pub order: u32,
+    /// An inline element (a link) is read where its first content is, whenever it was made.
+    pub inline: bool,
+    /// Alternative text (`Figure`).
+    pub alt: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +156,8 @@ pub struct Link {
     pub w: f32,
     pub h: f32,
     pub target: LinkTarget,
+    /// The `Link` structure element of the annotation.
+    pub node: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -142,6 +208,9 @@ pub struct Info {
     pub language: String,
     /// Creation date of the document (publication date), written as local Japanese time.
     pub created: Option<jiff::civil::DateTime>,
+    /// Who publishes the document (the site's title): the XMP creator when there is no
+    /// author.
+    pub publisher: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -150,4 +219,6 @@ pub struct Document {
     pub outline: Vec<OutlineEntry>,
     pub images: Vec<Image>,
     pub info: Info,
+    /// The structure tree (empty: the writer makes a bare `Document`).
+    pub structure: Vec<StructNode>,
 }

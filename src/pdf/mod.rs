@@ -12,6 +12,7 @@ pub mod raster;
 pub mod shrink;
 pub mod style;
 pub mod svg;
+pub mod tags;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -276,6 +277,11 @@ pub fn render(
     if let Some(d) = problems.into_iter().next() {
         return Err(vec![d]);
     }
+    // A screen reader needs every image described (or marked decorative).
+    let undescribed = tags::alt::missing(page);
+    if !undescribed.is_empty() {
+        return Err(undescribed);
+    }
     let header = header_template(page);
     // The layout never draws an image taller than the text column.
     let (_, _, body_width, body_height) = ctx.style.body_box();
@@ -402,7 +408,7 @@ fn load_image(
 /// `tsushin check`). Missing files are left to the link check.
 pub fn check_images(page: &Page, ctx: &PdfContext, image_file: &ImageFile) -> Vec<Diagnostic> {
     let (_, _, body_width, body_height) = ctx.style.body_box();
-    let mut out = Vec::new();
+    let mut out = tags::alt::missing(page);
     for url in image_urls(page) {
         let local = url.trim();
         let web =

@@ -20,6 +20,7 @@ use printpdf::{
 use crate::pdf::draw::{self, Document, FontIndex, Item, LinkTarget};
 use crate::pdf::fonts::FontSet;
 use crate::pdf::image::Filter;
+use crate::pdf::tags;
 
 pub fn write(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, String> {
     if doc.pages.is_empty() {
@@ -54,9 +55,20 @@ pub fn write(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, String> {
         }
     }
 
+    let mut marks = Vec::with_capacity(doc.pages.len());
     for (n, page) in doc.pages.iter().enumerate() {
-        let ops = page_ops(page, doc.pages.len(), fonts, &glyphs, &font_ids, &image_ids)
-            .map_err(|e| format!("page {}: {e}", n + 1))?;
+        let mut marker = tags::Marker::new(&doc.structure);
+        let ops = page_ops(
+            page,
+            doc.pages.len(),
+            fonts,
+            &glyphs,
+            &font_ids,
+            &image_ids,
+            &mut marker,
+        )
+        .map_err(|e| format!("page {}: {e}", n + 1))?;
+        marks.push(marker.mcids);
         let page_rect = rect(0.0, 0.0, page.width, page.height, None);
         pdf.pages.push(PdfPage {
             media_box: page_rect.clone(),
@@ -84,7 +96,7 @@ pub fn write(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, String> {
         return Err(format!("printpdf: {}", errors.join("; ")));
     }
 
-    finish(&mut lo, doc)?;
+    finish(&mut lo, doc, &marks)?;
     lo.compress();
     save_with_stable_id(&mut lo)
 }
@@ -214,10 +226,24 @@ fn page_ops(
     glyphs: &BTreeMap<FontIndex, BTreeMap<u16, String>>,
     font_ids: &BTreeMap<FontIndex, FontId>,
     image_ids: &BTreeMap<usize, XObjectId>,
+    marker: &mut tags::Marker,
 ) -> Result<Vec<Op>, String> {
     let mut ops = Vec::new();
-    let spans = TextSpans::of(page, fonts);
+    let spans = TextSpans::of(page, fonts, marker.structure());
     for (index, item) in page.items.iter().enumerate() {
+        if !drawn(item) {
+            continue;
+        }
+        // Each text group is one marked-content sequence with its ActualText span inside
+        // (PDFium reads ActualText only from the innermost marks; poppler reads one span per
+        // sequence).
+        if spans.opening.contains_key(&index) {
+            marker.end(&mut ops);
+        }
+        marker.before(item, spans.owner.get(&index).copied(), &mut ops)?;
+        if let Some(text) = spans.opening.get(&index) {
+            ops.push(actual_text_span(text));
+        }
         match item {
             Item::Glyphs {
                 font,
@@ -225,10 +251,8 @@ fn page_ops(
                 color,
                 baseline,
                 glyphs: placed,
+                ..
             } => {
-                if placed.is_empty() {
-                    continue;
-                }
                 if !(size.is_finite() && *size > 0.0 && baseline.is_finite())
                     || placed.iter().any(|g| !g.x.is_finite())
                 {
@@ -236,9 +260,6 @@ fn page_ops(
                 }
                 let texts = &glyphs[font];
                 let codepoints = positioned(fonts, *font, *size, placed, texts);
-                if let Some(text) = spans.opening.get(&index) {
-                    ops.push(actual_text_span(text));
-                }
                 ops.push(Op::StartTextSection);
                 ops.push(Op::SetFont {
                     font: PdfFontHandle::External(font_ids[font].clone()),
@@ -254,6 +275,7 @@ fn page_ops(
                 ops.push(Op::EndTextSection);
                 if spans.closing.contains(&index) {
                     ops.push(Op::EndMarkedContent);
+                    marker.end(&mut ops);
                 }
             }
             Item::Rect {
@@ -265,7 +287,7 @@ fn page_ops(
                 stroke,
             } => {
                 let mode = match (fill, stroke) {
-                    (None, None) => continue,
+                    (None, None) => PaintMode::Stroke,
                     (Some(_), None) => PaintMode::Fill,
                     (None, Some(_)) => PaintMode::Stroke,
                     (Some(_), Some(_)) => PaintMode::FillStroke,
@@ -305,7 +327,9 @@ fn page_ops(
                     },
                 });
             }
-            Item::Image { image, x, y, w, h } => {
+            Item::Image {
+                image, x, y, w, h, ..
+            } => {
                 ops.push(Op::UseXobject {
                     id: image_ids[image].clone(),
                     // cm = [w 0 0 h x y]: the image's unit square onto the box.
@@ -321,6 +345,7 @@ fn page_ops(
             }
         }
     }
+    marker.end(&mut ops);
     for link in &page.links {
         let actions = match &link.target {
             LinkTarget::Uri(uri) => Actions::Uri(ascii_uri(uri)),
@@ -363,14 +388,23 @@ struct TextSpans {
     opening: BTreeMap<usize, String>,
     /// Item indexes of groups' last runs.
     closing: std::collections::BTreeSet<usize>,
+    /// Runs of groups that mix structure elements (a link inside a sentence): the element
+    /// that holds them all, whose marked content they become. One sequence cannot belong to
+    /// two elements, and splitting the group would let extractors see a seam (a space
+    /// invented at a 和欧間 gap); the link keeps its annotation and `/Contents`.
+    owner: BTreeMap<usize, usize>,
 }
 
 impl TextSpans {
-    fn of(page: &draw::Page, fonts: &FontSet) -> TextSpans {
+    fn of(page: &draw::Page, fonts: &FontSet, structure: &[draw::StructNode]) -> TextSpans {
         let mut groups: Vec<(usize, usize, String)> = Vec::new();
-        // (baseline, end x, size) of the previous run.
-        let mut prev: Option<(f32, f32, f32)> = None;
+        // (baseline, end x, size, index) of the previous run, while nothing else was drawn
+        // after it: a group stays inside one marked-content sequence.
+        let mut prev: Option<(f32, f32, f32, usize)> = None;
         for (i, item) in page.items.iter().enumerate() {
+            if !drawn(item) {
+                continue;
+            }
             let Item::Glyphs {
                 font,
                 size,
@@ -379,6 +413,7 @@ impl TextSpans {
                 ..
             } = item
             else {
+                prev = None;
                 continue;
             };
             let (Some(first), Some(last)) = (glyphs.first(), glyphs.last()) else {
@@ -388,9 +423,12 @@ impl TextSpans {
                 f32::from(fonts.glyph_advance(*font, last.gid)) * size / fonts.units_per_em(*font);
             let end = last.x + advance;
             let text: String = glyphs.iter().map(|g| g.text.as_str()).collect();
-            let joins = prev.is_some_and(|(b, e, s)| {
+            let joins = prev.is_some_and(|(b, e, s, p)| {
                 let gap = first.x - e;
-                (b - baseline).abs() < 0.01 && gap > -0.5 && gap < 0.6 * s.max(*size)
+                (b - baseline).abs() < 0.01
+                    && gap > -0.5
+                    && gap < 0.6 * s.max(*size)
+                    && tags::can_share_span(&page.items[p], item)
             });
             match groups.last_mut() {
                 Some(g) if joins => {
@@ -399,12 +437,39 @@ impl TextSpans {
                 }
                 _ => groups.push((i, i, text)),
             }
-            prev = Some((*baseline, end, *size));
+            prev = Some((*baseline, end, *size, i));
+        }
+        let mut owner = BTreeMap::new();
+        for (a, b, _) in &groups {
+            let mut nodes = (*a..=*b).filter_map(|i| match page.items[i] {
+                Item::Glyphs {
+                    tag: draw::Tag::Content { node, .. },
+                    ..
+                } => Some(node),
+                _ => None,
+            });
+            let Some(first) = nodes.next() else { continue };
+            let common = nodes.fold(first, |c, n| tags::common_ancestor(structure, c, n));
+            if (*a..=*b).any(|i| {
+                matches!(page.items[i], Item::Glyphs { tag: draw::Tag::Content { node, .. }, .. } if node != common)
+            }) {
+                owner.extend((*a..=*b).map(|i| (i, common)));
+            }
         }
         TextSpans {
             opening: groups.iter().map(|(a, _, t)| (*a, t.clone())).collect(),
             closing: groups.iter().map(|(_, b, _)| *b).collect(),
+            owner,
         }
+    }
+}
+
+/// Whether an item puts anything on the page (empty runs and unpainted boxes do not).
+fn drawn(item: &Item) -> bool {
+    match item {
+        Item::Glyphs { glyphs, .. } => !glyphs.is_empty(),
+        Item::Rect { fill, stroke, .. } => fill.is_some() || stroke.is_some(),
+        Item::Line { .. } | Item::Image { .. } => true,
     }
 }
 
@@ -496,12 +561,17 @@ fn ascii_uri(uri: &str) -> String {
 }
 
 /// lopdf post-processing: catalog entries, outline, Info.
-fn finish(lo: &mut lopdf::Document, doc: &Document) -> Result<(), String> {
+fn finish(
+    lo: &mut lopdf::Document,
+    doc: &Document,
+    marks: &[Vec<tags::Mcid>],
+) -> Result<(), String> {
     // /Lang, SMask and UTF-16 text strings need more than printpdf's "1.3".
     lo.version = "1.7".into();
     let pages: Vec<ObjectId> = lo.get_pages().into_values().collect();
 
     let outline = outline(lo, &doc.outline, &pages)?;
+    tags::tree::build(lo, doc, marks, &tags::content_of(doc), &pages)?;
 
     let info = info_dict(&doc.info);
     match lo.trailer.get(b"Info").and_then(Object::as_reference) {
@@ -524,6 +594,7 @@ fn finish(lo: &mut lopdf::Document, doc: &Document) -> Result<(), String> {
         &doc.info.language
     };
     catalog.set("Lang", Object::string_literal(lang));
+    let lang = lang.to_owned();
     catalog.set(
         "ViewerPreferences",
         Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]),
@@ -538,6 +609,10 @@ fn finish(lo: &mut lopdf::Document, doc: &Document) -> Result<(), String> {
             catalog.set("PageMode", Object::Name(b"UseNone".to_vec()));
         }
     }
+    let xmp = lo.add_object(tags::xmp::metadata(&doc.info, &lang));
+    lo.catalog_mut()
+        .map_err(|e| format!("lopdf: {e}"))?
+        .set("Metadata", xmp);
     Ok(())
 }
 
@@ -662,7 +737,7 @@ fn info_dict(info: &draw::Info) -> Dictionary {
 
 /// A PDF text string: UTF-16BE with a byte order mark (readers take anything else as
 /// PDFDocEncoding).
-fn text_string(s: &str) -> Object {
+pub(crate) fn text_string(s: &str) -> Object {
     let mut bytes = Vec::with_capacity(2 + s.len() * 2);
     bytes.extend_from_slice(&[0xFE, 0xFF]);
     for unit in s.encode_utf16() {
@@ -672,11 +747,21 @@ fn text_string(s: &str) -> Object {
 }
 
 /// printpdf puts random strings into the file ID. Replace them with a hash of the file
-/// written without an ID, so equal input gives equal bytes.
+/// written without an ID, so equal input gives equal bytes. Objects go into compressed
+/// object streams: the structure tree is hundreds of small dictionaries.
 fn save_with_stable_id(lo: &mut lopdf::Document) -> Result<Vec<u8>, String> {
+    let options = || {
+        lopdf::SaveOptions::builder()
+            .use_object_streams(true)
+            .use_xref_streams(true)
+            .max_objects_per_stream(200)
+            .compression_level(9)
+            .build()
+    };
     lo.trailer.remove(b"ID");
     let mut first = Vec::new();
-    lo.save_to(&mut first).map_err(|e| format!("lopdf: {e}"))?;
+    lo.save_with_options(&mut first, options())
+        .map_err(|e| format!("lopdf: {e}"))?;
     let mut a = Fnv::new();
     a.write(&first);
     let mut b = Fnv::with_basis(a.finish());
@@ -686,7 +771,8 @@ fn save_with_stable_id(lo: &mut lopdf::Document) -> Result<Vec<u8>, String> {
     let id = Object::String(id, StringFormat::Hexadecimal);
     lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
     let mut out = Vec::with_capacity(first.len() + 80);
-    lo.save_to(&mut out).map_err(|e| format!("lopdf: {e}"))?;
+    lo.save_with_options(&mut out, options())
+        .map_err(|e| format!("lopdf: {e}"))?;
     Ok(out)
 }
 
@@ -741,6 +827,7 @@ mod tests {
             color: Rgb::BLACK,
             baseline,
             glyphs,
+            tag: draw::Tag::Artifact,
         }
     }
 
@@ -764,6 +851,7 @@ mod tests {
                 })
                 .collect(),
             images: Vec::new(),
+            structure: Vec::new(),
             info: Info {
                 title: "題名".into(),
                 language: "ja".into(),
@@ -907,6 +995,7 @@ mod tests {
             w: 1.0,
             h: 1.0,
             target: LinkTarget::Internal { page: 5, y: 0.0 },
+            node: None,
         });
         assert!(write(&d, fonts()).is_err());
         d.pages[0].links.clear();
@@ -916,6 +1005,7 @@ mod tests {
             y: 0.0,
             w: 1.0,
             h: 1.0,
+            tag: draw::Tag::Artifact,
         });
         assert!(write(&d, fonts()).unwrap_err().contains("image 0"));
         d.images.push(draw::Image {

@@ -3,11 +3,12 @@
 //! spans that may cross pages), rules, images and the footnotes at the end.
 
 use crate::content::model::{Block, Inline, ListItem};
-use crate::pdf::draw::Item;
+use crate::pdf::draw::{Item, Role};
 
 use super::Engine;
 use super::flow::{Chunk, SpanDeco, fill_rect, hline, stroke_rect};
 use super::inline::{Align, LineBox, Para, Piece, Run, RunStyle, footnote_id, footnote_ref_id};
+use super::tags::Current;
 
 impl Engine<'_> {
     /// Asks for at least `space` above the next chunk (collapsing with the space already asked).
@@ -78,6 +79,13 @@ impl Engine<'_> {
         match block {
             Block::Heading { level, id, content } => self.heading(*level, id, content, x, w),
             Block::Paragraph(inlines) => {
+                // A paragraph of images only is its figures, not a P around them.
+                let only_images = inlines.iter().all(|i| match i {
+                    Inline::Image { .. } | Inline::HardBreak => true,
+                    Inline::Text(t) => t.trim().is_empty(),
+                    _ => false,
+                });
+                let node = (!only_images).then(|| self.open_node(Role::P));
                 let base = self.body_style();
                 let pieces = self.pieces(inlines, &base);
                 let mut para = self.body_para();
@@ -85,6 +93,9 @@ impl Engine<'_> {
                     para.indent = self.style.text.indent * em;
                 }
                 self.paragraph(pieces, x, w, para, ps);
+                if let Some(n) = node {
+                    self.close_node(n);
+                }
             }
             Block::List {
                 ordered,
@@ -103,14 +114,22 @@ impl Engine<'_> {
                 });
                 self.spacer(em * 0.45, true);
                 self.suppress = true;
+                let node = self.open_node(Role::BlockQuote);
                 self.blocks(inner, x + bar + pad, w - bar - pad * 1.6, depth + 1);
+                self.close_node(node);
                 self.pending = 0.0;
                 self.suppress = false;
                 self.spacer(em * 0.45, false);
                 self.close_span(span);
                 self.gap(ps);
             }
-            Block::Code { text, .. } => self.code(text, x, w),
+            Block::Code { text, .. } => {
+                let p = self.open_node(Role::P);
+                let code = self.open_node(Role::Code);
+                self.code(text, x, w);
+                self.close_node(code);
+                self.close_node(p);
+            }
             Block::Table {
                 align,
                 header,
@@ -194,6 +213,7 @@ impl Engine<'_> {
             _ => (h.h4, em * 1.2, em * 0.3),
         };
         let style = RunStyle::plain(size, self.colors.heading).bold();
+        let node = self.open_node(self.heading_role(level));
         let pieces: Vec<Piece> = self
             .pieces(content, &style)
             .into_iter()
@@ -260,6 +280,7 @@ impl Engine<'_> {
         self.push(c);
         self.pending = after;
         self.suppress = false;
+        self.close_node(node);
     }
 
     fn list(
@@ -295,11 +316,16 @@ impl Engine<'_> {
         };
         self.gap(if depth > 0 && tight { item_gap } else { ps });
         self.list_level += 1;
+        let list = self.open_node(Role::L);
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
                 self.gap(item_gap);
             }
             let first = self.chunks.len();
+            let li = self.open_node(Role::LI);
+            // The label is read before the body, though it is drawn after it.
+            let lbl = self.child_node(Role::Lbl, li);
+            let body = self.open_node(Role::LBody);
             // The item's first block takes the item gap instead of its own.
             self.suppress = true;
             if item.blocks.is_empty() {
@@ -308,78 +334,95 @@ impl Engine<'_> {
                 self.blocks(&item.blocks, x + marker_w, w - marker_w, depth + 1);
             }
             self.suppress = false;
-            if first >= self.chunks.len() {
-                continue;
-            }
-            let pitch = size * self.style.text.line_height;
-            let chunk = &self.chunks[first];
-            let base = chunk.first_baseline().unwrap_or_else(|| {
-                let (a, d) = self.metrics(false, size);
-                (pitch - (a - d)) / 2.0 + a
-            });
-            let mut marks: Vec<Item> = Vec::new();
-            match (item.task, ordered) {
-                (Some(done), _) => {
-                    let b = size * 0.78;
-                    let bx = x + marker_w - em * 0.55 - b;
-                    let top = base - size * 0.76;
-                    marks.push(stroke_rect(bx, top, b, b, self.colors.text, 0.7));
-                    if done {
-                        // A tick: two strokes through three points of the box.
-                        let tick = [(0.2, 0.5), (0.42, 0.78), (0.85, 0.15)];
-                        for w in tick.windows(2) {
-                            marks.push(Item::Line {
-                                x1: bx + b * w[0].0,
-                                y1: top + b * w[0].1,
-                                x2: bx + b * w[1].0,
-                                y2: top + b * w[1].1,
-                                color: self.colors.accent,
-                                width: 1.3,
-                            });
-                        }
-                    }
-                }
-                (None, Some(_)) => {
-                    let label = &labels[i];
-                    let lw = self.measure(label, false, size);
-                    let run = Run {
-                        text: label.clone(),
-                        style: RunStyle::plain(size, self.colors.text),
-                        anchor: None,
-                    };
-                    let (items, _) = self.single_line(&[run], x + marker_w - em * 0.45 - lw, base);
-                    marks.extend(items);
-                }
-                (None, None) => {
-                    // ■ at level 1, □ at level 2, a short dash below.
-                    let level = self.list_level.saturating_sub(1);
-                    let s = size * 0.32;
-                    let mx = x + em * 0.3;
-                    let my = base - size * 0.36 - s / 2.0;
-                    match level {
-                        0 => marks.push(fill_rect(mx, my, s, s, self.colors.accent)),
-                        1 => marks.push(stroke_rect(
-                            mx + 0.35,
-                            my + 0.35,
-                            s - 0.7,
-                            s - 0.7,
-                            self.colors.accent,
-                            0.7,
-                        )),
-                        _ => marks.push(hline(
-                            mx,
-                            mx + s * 1.2,
-                            my + s / 2.0,
-                            self.colors.accent,
-                            0.9,
-                        )),
-                    }
-                }
-            }
-            self.chunks[first].items.extend(marks);
+            self.close_node(body);
+            self.set_current(Current::Node(lbl));
+            self.list_marks(item.task, ordered, &labels[i], first, (x, marker_w), size);
+            self.close_node(li);
         }
+        self.close_node(list);
         self.list_level -= 1;
         self.gap(if depth > 0 && tight { item_gap } else { ps });
+    }
+
+    /// The marker of a list item (number, bullet or task box), beside its first line.
+    fn list_marks(
+        &mut self,
+        task: Option<bool>,
+        ordered: Option<u64>,
+        label: &str,
+        first: usize,
+        (x, marker_w): (f32, f32),
+        size: f32,
+    ) {
+        let em = self.em();
+        if first >= self.chunks.len() {
+            return;
+        }
+        let pitch = size * self.style.text.line_height;
+        let chunk = &self.chunks[first];
+        let base = chunk.first_baseline().unwrap_or_else(|| {
+            let (a, d) = self.metrics(false, size);
+            (pitch - (a - d)) / 2.0 + a
+        });
+        let mut marks: Vec<Item> = Vec::new();
+        match (task, ordered) {
+            (Some(done), _) => {
+                let b = size * 0.78;
+                let bx = x + marker_w - em * 0.55 - b;
+                let top = base - size * 0.76;
+                marks.push(stroke_rect(bx, top, b, b, self.colors.text, 0.7));
+                if done {
+                    // A tick: two strokes through three points of the box.
+                    let tick = [(0.2, 0.5), (0.42, 0.78), (0.85, 0.15)];
+                    for w in tick.windows(2) {
+                        marks.push(Item::Line {
+                            x1: bx + b * w[0].0,
+                            y1: top + b * w[0].1,
+                            x2: bx + b * w[1].0,
+                            y2: top + b * w[1].1,
+                            color: self.colors.accent,
+                            width: 1.3,
+                        });
+                    }
+                }
+            }
+            (None, Some(_)) => {
+                let lw = self.measure(label, false, size);
+                let run = Run {
+                    text: label.to_owned(),
+                    style: RunStyle::plain(size, self.colors.text),
+                    anchor: None,
+                };
+                let (items, _) = self.single_line(&[run], x + marker_w - em * 0.45 - lw, base);
+                marks.extend(items);
+            }
+            (None, None) => {
+                // ■ at level 1, □ at level 2, a short dash below.
+                let level = self.list_level.saturating_sub(1);
+                let s = size * 0.32;
+                let mx = x + em * 0.3;
+                let my = base - size * 0.36 - s / 2.0;
+                match level {
+                    0 => marks.push(fill_rect(mx, my, s, s, self.colors.accent)),
+                    1 => marks.push(stroke_rect(
+                        mx + 0.35,
+                        my + 0.35,
+                        s - 0.7,
+                        s - 0.7,
+                        self.colors.accent,
+                        0.7,
+                    )),
+                    _ => marks.push(hline(
+                        mx,
+                        mx + s * 1.2,
+                        my + s / 2.0,
+                        self.colors.accent,
+                        0.9,
+                    )),
+                }
+            }
+        }
+        self.chunks[first].items.extend(marks);
     }
 
     fn code(&mut self, text: &str, x: f32, w: f32) {
@@ -429,12 +472,23 @@ impl Engine<'_> {
                 self.images.push(img);
                 let mut c = Chunk::new(ih);
                 let ix = x + ((w - iw) / 2.0).max(0.0);
+                // A decorative image is an artifact; any other is a Figure saying its alt text.
+                let tag = if crate::pdf::tags::is_decorative(alt) {
+                    crate::pdf::draw::Tag::Artifact
+                } else {
+                    let figure = self.open_node(Role::Figure);
+                    self.set_alt(figure, alt.trim().to_owned());
+                    let tag = self.content_tag(None);
+                    self.close_node(figure);
+                    tag
+                };
                 c.items.push(Item::Image {
                     image: self.images.len() - 1,
                     x: ix,
                     y: 0.0,
                     w: iw,
                     h: ih,
+                    tag,
                 });
                 let caption = if !title.trim().is_empty() { title } else { "" };
                 if !caption.is_empty() {
@@ -448,6 +502,7 @@ impl Engine<'_> {
             _ => {
                 // Missing or broken image: say so where it would have been.
                 let label = if alt.trim().is_empty() { url } else { alt };
+                let node = self.open_node(Role::P);
                 let size = self.style.text.small_size;
                 let style = RunStyle::plain(size, self.colors.muted);
                 let pieces = vec![Piece::run(format!("［画像：{label}］"), style)];
@@ -465,6 +520,7 @@ impl Engine<'_> {
                 c.items
                     .insert(0, stroke_rect(x, 0.0, w, c.h, self.colors.rule, 0.6));
                 self.push(c);
+                self.close_node(node);
             }
         }
         self.gap(self.style.text.paragraph_space * em);
@@ -482,7 +538,9 @@ impl Engine<'_> {
             indent: 0.0,
             bold: false,
         };
+        let node = self.open_node(Role::Caption);
         let lines = self.lines(&pieces, x, w, para);
+        self.close_node(node);
         self.gap(size * 0.3);
         self.push_lines(lines);
     }
@@ -516,9 +574,12 @@ impl Engine<'_> {
             let first = self.chunks.len();
             self.pending = 0.0;
             self.suppress = false;
+            let note_node = self.open_node(Role::Note);
+            let lbl = self.child_node(Role::Lbl, note_node);
             for (bi, b) in note.blocks.iter().enumerate() {
                 match b {
                     Block::Paragraph(inl) => {
+                        let p = self.open_node(Role::P);
                         let base = RunStyle::plain(size, self.colors.text);
                         let pieces = self.pieces(inl, &base);
                         let para = Para {
@@ -536,6 +597,7 @@ impl Engine<'_> {
                             para,
                             if bi == 0 { 0.0 } else { size * 0.4 },
                         );
+                        self.close_node(p);
                     }
                     other => self.block(other, x + label_w, w - label_w, 1),
                 }
@@ -556,8 +618,11 @@ impl Engine<'_> {
                     self.colors.muted
                 },
             );
+            self.set_current(Current::Node(lbl));
+            let link = back.then(|| self.inline_node(Role::Link));
             if back {
                 style.link = Some(super::PdfLink::Anchor(footnote_ref_id(n)));
+                style.node = link;
             }
             let run = Run {
                 text: format!("注{n}"),
@@ -565,6 +630,7 @@ impl Engine<'_> {
                 anchor: None,
             };
             let (items, right) = self.single_line(&[run], x, base);
+            self.close_node(note_node);
             let c = &mut self.chunks[first];
             c.items.extend(items);
             if back {
@@ -574,6 +640,7 @@ impl Engine<'_> {
                     w: right - x,
                     h: size * 1.6,
                     target: super::PdfLink::Anchor(footnote_ref_id(n)),
+                    node: link,
                 });
             }
             c.anchors.push((footnote_id(n), 0.0));

@@ -18,6 +18,8 @@ pub(crate) struct RelLink {
     pub w: f32,
     pub h: f32,
     pub target: PdfLink,
+    /// The `Link` structure element.
+    pub node: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -250,12 +252,14 @@ pub(crate) fn place(item: &Item, top: f32) -> Item {
             color,
             baseline,
             glyphs,
+            tag,
         } => Item::Glyphs {
             font,
             size,
             color,
             baseline: top - baseline,
             glyphs,
+            tag,
         },
         Item::Rect {
             x,
@@ -287,12 +291,20 @@ pub(crate) fn place(item: &Item, top: f32) -> Item {
             color,
             width,
         },
-        Item::Image { image, x, y, w, h } => Item::Image {
+        Item::Image {
+            image,
+            x,
+            y,
+            w,
+            h,
+            tag,
+        } => Item::Image {
             image,
             x,
             y: top - y - h,
             w,
             h,
+            tag,
         },
     }
 }

@@ -6,11 +6,12 @@
 use crate::content::event::{Event, Status};
 use crate::content::frontmatter::Newsletter;
 use crate::japanese::{digits, issue_number, time_range, wareki_date};
-use crate::pdf::draw::Rgb;
+use crate::pdf::draw::{Rgb, Role, Scope};
 
 use super::Engine;
 use super::flow::{Chunk, fill_rect, hline, stroke_rect, vline};
 use super::inline::{Align, LineBox, Para, Piece, Run, RunStyle};
+use super::tags::Current;
 
 /// Colours of the status badges and banners (the HTML theme's).
 struct StatusLook {
@@ -116,9 +117,30 @@ impl Engine<'_> {
         let cfg = self.ctx.config;
         let ds = cfg.date_style;
         let (x, w) = (self.left, self.width);
+        // The title, when it says more than the name and number.
+        let title = self.page.meta.title.trim().to_owned();
+        let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let redundant = [
+            format!(
+                "{}{}",
+                cfg.newsletter_name,
+                issue_number(n.number, crate::japanese::DigitStyle::Official)
+            ),
+            format!(
+                "{}{}",
+                cfg.newsletter_name,
+                issue_number(n.number, crate::japanese::DigitStyle::Plain)
+            ),
+        ]
+        .iter()
+        .any(|r| squash(r) == squash(&title));
+        let shows_title = !redundant && !title.is_empty();
+        let p = self.open_node(Role::P);
         let mut c = self.publisher(cfg.title.clone(), w * 0.75);
+        self.close_node(p);
 
-        // Name and issue badge.
+        // Name and issue badge: the document's H1 unless the title is shown below.
+        let name_node = self.open_node(if shows_title { Role::P } else { Role::H(1) });
         let name_size = self.style.headings.title + 5.0;
         let number = issue_number(n.number, ds);
         let badge_size = (self.style.headings.title * 0.72).max(10.0);
@@ -147,6 +169,7 @@ impl Engine<'_> {
         };
         let (items, _) = self.single_line(&[run], x + w - bw + badge_size * 0.65, bbase);
         c.items.extend(items);
+        self.close_node(name_node);
         self.double_rule(&mut c);
 
         // 発行日・担当・配信先
@@ -179,29 +202,14 @@ impl Engine<'_> {
             pairs.push(("配信先", parts));
         }
         if !pairs.is_empty() {
+            let p = self.open_node(Role::P);
             let lines = self.meta_line(&pairs);
+            self.close_node(p);
             self.append(&mut c, lines);
         }
         self.push(c);
 
-        // The title, when it says more than the name and number.
-        let title = self.page.meta.title.trim().to_owned();
-        let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-        let redundant = [
-            format!(
-                "{}{}",
-                cfg.newsletter_name,
-                issue_number(n.number, crate::japanese::DigitStyle::Official)
-            ),
-            format!(
-                "{}{}",
-                cfg.newsletter_name,
-                issue_number(n.number, crate::japanese::DigitStyle::Plain)
-            ),
-        ]
-        .iter()
-        .any(|r| squash(r) == squash(&title));
-        if !redundant && !title.is_empty() {
+        if shows_title {
             self.gap(self.em() * 1.0);
             self.title_lines(&title);
         }
@@ -220,6 +228,13 @@ impl Engine<'_> {
 
     /// The page title (h1), left-aligned, wrapped, as a new chunk.
     fn title_chunk(&self, title: &str) -> Chunk {
+        let node = self.open_node(Role::H(1));
+        let c = self.title_chunk_inner(title);
+        self.close_node(node);
+        c
+    }
+
+    fn title_chunk_inner(&self, title: &str) -> Chunk {
         let size = self.style.headings.title;
         let para = Para::left(size, size * 1.45, true);
         let pieces = vec![Piece::run(
@@ -246,10 +261,12 @@ impl Engine<'_> {
         self.double_rule(&mut c);
         if let Some(d) = self.page.meta.date {
             c.h += 4.0;
+            let p = self.open_node(Role::P);
             let lines = self.meta_line(&[(
                 "更新日",
                 vec![wareki_date(d, self.ctx.config.date_style, true)],
             )]);
+            self.close_node(p);
             self.append(&mut c, lines);
         }
         self.push(c);
@@ -262,7 +279,11 @@ impl Engine<'_> {
         let em = self.em();
 
         // Publisher line, then the status badge and the format chip.
+        let p = self.open_node(Role::P);
         let mut c = self.publisher(format!("{}　研修会のご案内", cfg.title), w);
+        self.close_node(p);
+        // The badge and the chip are read as one line of text: 「延期 集合研修」.
+        let p = self.open_node(Role::P);
         c.h += 3.0;
         let bsize = self.style.text.table_size + 0.5;
         let bh = bsize * 1.75;
@@ -307,9 +328,11 @@ impl Engine<'_> {
             let (items, _) = self.single_line(&[run], fx + fsize * 0.6, base);
             c.items.extend(items);
         }
+        self.close_node(p);
         c.h += bh + em * 0.5;
 
         // Title.
+        let h1 = self.open_node(Role::H(1));
         let size = self.style.headings.title;
         let para = Para::left(size, size * 1.45, true);
         let pieces = vec![Piece::run(
@@ -317,6 +340,7 @@ impl Engine<'_> {
             RunStyle::plain(size, self.colors.heading).bold(),
         )];
         let lines = self.lines(&pieces, x, w, para);
+        self.close_node(h1);
         self.append(&mut c, lines);
         self.double_rule(&mut c);
         c.keep_with_next = true;
@@ -347,6 +371,7 @@ impl Engine<'_> {
             let tx = x + bar + pad;
             let tw = w - bar - pad * 2.0;
             let hp = Para::left(hsize, hsize * 1.5, true);
+            let p = self.open_node(Role::P);
             let lines = self.lines(
                 &[Piece::run(head, RunStyle::plain(hsize, ink).bold())],
                 tx,
@@ -362,7 +387,10 @@ impl Engine<'_> {
                 indent: 0.0,
                 bold: false,
             };
+            self.close_node(p);
+            let p = self.open_node(Role::P);
             let lines = self.lines(&[Piece::run(text, RunStyle::plain(em, ink))], tx, tw, bp);
+            self.close_node(p);
             self.append(&mut b, lines);
             b.h += pad * 0.8;
             let light = match ev.status {
@@ -494,6 +522,9 @@ impl Engine<'_> {
         let vx = x + label_w + pad_x;
         let vw = w - label_w - pad_x * 2.0;
         let mut c = Chunk::new(0.0);
+        // A table whose row headers are 日時, 場所, 講師…, captioned 開催概要.
+        let table = self.open_node(Role::Table);
+        let caption = self.open_node(Role::Caption);
 
         // Caption tab: 開催概要
         let csize = self.style.headings.h3;
@@ -509,6 +540,7 @@ impl Engine<'_> {
             anchor: None,
         };
         let (items, _) = self.single_line(&[run], x + csize * 0.8, cbase);
+        self.close_node(caption);
         c.items.extend(items);
         c.h = tab_h;
         let table_top = c.h;
@@ -517,6 +549,10 @@ impl Engine<'_> {
         let mut backgrounds = Vec::new();
         let mut rules = Vec::new();
         for (ri, (label, paras)) in rows.iter().enumerate() {
+            let tr = self.child_node(Role::TR, table);
+            let th = self.child_node(Role::TH(Scope::Row), tr);
+            let td = self.child_node(Role::TD, tr);
+            self.set_current(Current::Node(td));
             let top = c.h;
             let mut y = top + pad_y;
             for (pi, p) in paras.iter().enumerate() {
@@ -528,9 +564,12 @@ impl Engine<'_> {
                     y += if psize < size { 0.0 } else { em * 0.35 };
                 }
                 let para = Para::left(psize, psize * 1.6, false);
+                let node = self.open_node(Role::P);
                 let lines = self.lines(p, vx, vw, para);
+                self.close_node(node);
                 y = self.stack(&mut c, lines, y);
             }
+            self.set_current(Current::Node(th));
             let bottom = y + pad_y;
             let lpara = Para {
                 size,
@@ -557,6 +596,7 @@ impl Engine<'_> {
             c.h = bottom;
             c.cuts.push(bottom);
         }
+        self.close_node(table);
         let border = self.colors.accent;
         rules.push(vline(x + label_w, table_top, c.h, self.colors.rule, 0.6));
         rules.push(stroke_rect(

@@ -6,7 +6,7 @@
 use crate::content::model::Inline;
 use crate::japanese::kinsoku::is_japanese;
 use crate::japanese::linebreak::{self, Cell};
-use crate::pdf::draw::{FontIndex, Item, PlacedGlyph, Rgb};
+use crate::pdf::draw::{FontIndex, Item, PlacedGlyph, Rgb, Role};
 
 use super::flow::{RelLink, fill_rect, hline};
 use super::{Engine, PdfLink};
@@ -26,6 +26,8 @@ pub(crate) struct RunStyle {
     pub link: Option<PdfLink>,
     /// Never broken across lines (a ward name, a recipient), like the HTML's `nowrap`.
     pub nowrap: bool,
+    /// The `Link` structure element this run is the text of.
+    pub node: Option<usize>,
 }
 
 impl RunStyle {
@@ -40,6 +42,7 @@ impl RunStyle {
             rise: 0.0,
             link: None,
             nowrap: false,
+            node: None,
         }
     }
     pub fn bold(mut self) -> RunStyle {
@@ -178,6 +181,7 @@ impl Engine<'_> {
                     Some(link) => {
                         let mut s = base.clone();
                         s.link = Some(link);
+                        s.node = Some(self.inline_node(Role::Link));
                         s.color = self.colors.link;
                         s.underline = true;
                         self.flatten(content, &s, out)
@@ -200,6 +204,7 @@ impl Engine<'_> {
                     s.size = base.size * 0.62;
                     s.rise = base.size * 0.38;
                     s.link = Some(PdfLink::Anchor(footnote_id(n)));
+                    s.node = Some(self.inline_node(Role::Link));
                     s.color = self.colors.link;
                     s.underline = false;
                     s.strike = false;
@@ -442,6 +447,7 @@ impl Engine<'_> {
                             color: run.style.color,
                             baseline: baseline - run.style.rise,
                             glyphs: vec![placed],
+                            tag: self.content_tag(run.style.node),
                         });
                         current = Some(key);
                     }
@@ -497,6 +503,7 @@ impl Engine<'_> {
                     w: (x2 - x1).max(1.0),
                     h: lb.h,
                     target: link.clone(),
+                    node: st.node,
                 });
             }
             if let Some(a) = &run.anchor

@@ -20,6 +20,7 @@ mod inline;
 mod paginate;
 mod survey;
 mod table;
+mod tags;
 
 use crate::content::{Kind, Page};
 use crate::pdf::draw::{self, FontIndex, Rgb};
@@ -103,12 +104,14 @@ pub fn layout(page: &Page, ctx: &LayoutContext) -> draw::Document {
             .meta
             .date
             .map(|d| d.to_datetime(jiff::civil::Time::midnight())),
+        publisher: Some(ctx.config.title.trim().to_owned()).filter(|t| !t.is_empty()),
     };
     draw::Document {
         pages,
         outline,
         images: std::mem::take(&mut engine.images),
         info,
+        structure: engine.take_structure(),
     }
 }
 
@@ -157,6 +160,8 @@ pub(crate) struct Engine<'a> {
     /// Chunks `0..flow_len` are the flow; the page-bottom footnotes' chunks come after.
     pub flow_len: usize,
     pub notes: Vec<Note>,
+    /// The structure tree being built (see `tags`).
+    pub tags: std::cell::RefCell<tags::TagState>,
 }
 
 /// A footnote set at the bottom of the page of its first reference.
@@ -221,6 +226,7 @@ impl<'a> Engine<'a> {
             footnote_refs: Vec::new(),
             flow_len: 0,
             notes: Vec::new(),
+            tags: tags::TagState::new(),
         }
     }
 }

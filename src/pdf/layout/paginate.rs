@@ -12,7 +12,15 @@ use crate::pdf::style::HAlign;
 
 use super::flow::{Chunk, fill_rect, place};
 use super::inline::{Align, Para, Piece, RunStyle};
+use super::tags::Current;
 use super::{Engine, PdfLink};
+
+/// Makes a drawn item decoration.
+fn untag(item: &mut Item) {
+    if let Item::Glyphs { tag, .. } | Item::Image { tag, .. } = item {
+        *tag = draw::Tag::Artifact;
+    }
+}
 
 /// A chunk placed on a page: arena index and its top (offset down from the text area's top).
 #[derive(Debug, Clone, Copy)]
@@ -245,7 +253,7 @@ impl Engine<'_> {
         let mut out = Vec::with_capacity(count);
         let mut anchors: HashMap<String, (usize, f32)> = HashMap::new();
         let mut outline = Vec::new();
-        let mut pending_links: Vec<(usize, f32, f32, f32, f32, PdfLink)> = Vec::new();
+        let mut pending_links: Vec<(usize, [f32; 4], PdfLink, Option<usize>)> = Vec::new();
 
         let size = self.style.text.footnote_size;
         for (pi, po) in pages.iter().enumerate() {
@@ -314,9 +322,18 @@ impl Engine<'_> {
             for pl in placed {
                 let c = &self.chunks[pl.chunk];
                 let top = body_top - pl.top;
-                page.items.extend(c.items.iter().map(|i| place(i, top)));
-                for l in &c.links {
-                    pending_links.push((pi, l.x, top - l.y - l.h, l.w, l.h, l.target.clone()));
+                // A header row repeated after a page break is read once, where it is first.
+                let repeated = pl.pos.is_none() && c.table_header;
+                page.items.extend(c.items.iter().map(|i| {
+                    let mut item = place(i, top);
+                    if repeated {
+                        untag(&mut item);
+                    }
+                    item
+                }));
+                for l in c.links.iter().filter(|_| !repeated) {
+                    let rect = [l.x, top - l.y - l.h, l.w, l.h];
+                    pending_links.push((pi, rect, l.target.clone(), l.node));
                 }
                 for (a, y) in &c.anchors {
                     anchors.entry(a.clone()).or_insert((pi, top - y));
@@ -346,7 +363,7 @@ impl Engine<'_> {
             self.margins(&mut page, pi, count);
             out.push(page);
         }
-        for (pi, x, y, w, h, target) in pending_links {
+        for (pi, [x, y, w, h], target, node) in pending_links {
             let target = match target {
                 PdfLink::Uri(u) => LinkTarget::Uri(u),
                 PdfLink::Anchor(a) => match anchors.get(&a) {
@@ -355,7 +372,14 @@ impl Engine<'_> {
                 },
             };
             if let Some(page) = out.get_mut(pi) {
-                page.links.push(Link { x, y, w, h, target });
+                page.links.push(Link {
+                    x,
+                    y,
+                    w,
+                    h,
+                    target,
+                    node,
+                });
             }
         }
         (out, outline)
@@ -371,6 +395,7 @@ impl Engine<'_> {
             crate::content::Kind::Event(_) => &self.style.header.event,
             crate::content::Kind::Plain => &self.style.header.page,
         };
+        let before = self.set_current(Current::Pagination);
         if pi > 0 || self.style.header.first_page {
             let text = (self.ctx.margin_text)(header_t, pi + 1, count);
             let base = body_top + (self.style.margins.top.pt() * 0.3).clamp(size * 1.2, size * 3.0);
@@ -405,6 +430,7 @@ impl Engine<'_> {
             width,
             size,
         );
+        self.set_current(before);
     }
 
     /// One line of margin text at PDF baseline `base`; false when there is nothing to show.

@@ -2,7 +2,7 @@
 //! bar whose segments carry `12名（48%）` where they are wide enough, and a legend with every
 //! answer below. Colours, label colours and figures are the HTML's (`html::survey`).
 
-use crate::pdf::draw::Rgb;
+use crate::pdf::draw::{Rgb, Role};
 use crate::survey::Survey;
 
 use super::Engine;
@@ -24,6 +24,10 @@ impl Engine<'_> {
         let unit = s.unit.as_str();
         let mut c = Chunk::new(pad * 0.9);
         c.cuts.push(c.h);
+        // One Figure: its alternative text says every figure, so the printed question,
+        // bar labels and legend inside it are not read a second time.
+        let figure = self.open_node(Role::Figure);
+        self.set_alt(figure, survey_alt(s));
 
         // Caption: question（group） 回答数 N名
         let mut pieces = vec![Piece::run(
@@ -160,6 +164,7 @@ impl Engine<'_> {
         c.items
             .insert(0, stroke_rect(x, 0.0, w, c.h, self.colors.rule, 0.75));
         c.cuts.retain(|&y| y > 0.0 && y < c.h);
+        self.close_node(figure);
         self.gap(self.style.text.paragraph_space * em * 1.5);
         self.push(c);
         self.gap(self.style.text.paragraph_space * em * 1.5);
@@ -203,4 +208,21 @@ fn dark_text(fill: Rgb) -> bool {
     let with_white = 1.05 / (l + 0.05);
     let with_dark = (l + 0.05) / (0.0103 + 0.05);
     with_white < with_dark
+}
+
+/// The alternative text of a survey chart: the question, the group, the number of
+/// respondents and every answer with its count and percentage, in the written order:
+/// 「今後の業務に活用できるか（区職員、回答25名）：活かせる12名（48%）、やや活かせる12名（48%）…」.
+pub(crate) fn survey_alt(s: &Survey) -> String {
+    let unit = s.unit.as_str();
+    let who = match s.group.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        Some(g) => format!("{g}、回答{}{unit}", s.total),
+        None => format!("回答{}{unit}", s.total),
+    };
+    let answers: Vec<String> = s
+        .answers
+        .iter()
+        .map(|a| format!("{}{}", a.label.trim(), a.figure(unit)))
+        .collect();
+    format!("{}（{who}）：{}", s.question.trim(), answers.join("、"))
 }

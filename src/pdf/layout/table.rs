@@ -8,6 +8,8 @@ use crate::japanese::kinsoku::{cannot_end_line, cannot_start_line, is_japanese};
 use super::Engine;
 use super::flow::{Chunk, fill_rect, hline, vline};
 use super::inline::{Align, LineBox, Para, Piece, RunStyle};
+use super::tags::Current;
+use crate::pdf::draw::{Role, Scope};
 
 impl Engine<'_> {
     pub(crate) fn table(
@@ -33,8 +35,33 @@ impl Engine<'_> {
         let empty: Vec<Inline> = Vec::new();
         let cell =
             |r: &[Vec<Inline>], c: usize| -> Vec<Inline> { r.get(c).unwrap_or(&empty).clone() };
+        // The structure first (Table, THead/TBody, TR, TH/TD), so that links in the cells
+        // are made inside their cell.
+        let table = self.open_node(Role::Table);
+        let header_nodes: Vec<usize> = if header.iter().any(|c| !c.is_empty()) {
+            let head = self.child_node(Role::THead, table);
+            let tr = self.child_node(Role::TR, head);
+            (0..ncols)
+                .map(|_| self.child_node(Role::TH(Scope::Column), tr))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let tbody = (!rows.is_empty()).then(|| self.child_node(Role::TBody, table));
+        let body_nodes: Vec<Vec<usize>> = rows
+            .iter()
+            .map(|_| {
+                let tr = self.child_node(Role::TR, tbody.unwrap_or(table));
+                (0..ncols).map(|_| self.child_node(Role::TD, tr)).collect()
+            })
+            .collect();
         let header_pieces: Vec<Vec<Piece>> = (0..ncols)
-            .map(|c| self.pieces(&cell(header, c), &head))
+            .map(|c| {
+                if let Some(&n) = header_nodes.get(c) {
+                    self.set_current(Current::Node(n));
+                }
+                self.pieces(&cell(header, c), &head)
+            })
             .collect();
         let mut header_pieces: Vec<Vec<Piece>> = header_pieces
             .into_iter()
@@ -42,9 +69,10 @@ impl Engine<'_> {
             .collect();
         let has_header = header_pieces.iter().any(|p| !p.is_empty());
         let mut body_pieces: Vec<Vec<Vec<Piece>>> = Vec::new();
-        for r in rows {
+        for (ri, r) in rows.iter().enumerate() {
             let row: Vec<Vec<Piece>> = (0..ncols)
                 .map(|c| {
+                    self.set_current(Current::Node(body_nodes[ri][c]));
                     let p = self.pieces(&cell(r, c), &body);
                     self.drop_images(p, size)
                 })
@@ -103,12 +131,15 @@ impl Engine<'_> {
             indent: 0.0,
             bold: false,
         };
-        let row_chunk = |this: &Self, cells: &[Vec<Piece>], header: bool| -> Chunk {
+        let row_chunk = |this: &Self, cells: &[Vec<Piece>], nodes: &[usize], header: bool| {
             let laid: Vec<Vec<LineBox>> = cells
                 .iter()
                 .enumerate()
                 .map(|(c, p)| {
                     let a = if header { Align::Left } else { aligns[c] };
+                    if let Some(&n) = nodes.get(c) {
+                        this.set_current(Current::Node(n));
+                    }
                     this.lines(
                         p,
                         xs[c] + pad_x,
@@ -171,19 +202,20 @@ impl Engine<'_> {
         };
 
         if has_header {
-            let mut hc = row_chunk(self, &header_pieces, true);
+            let mut hc = row_chunk(self, &header_pieces, &header_nodes, true);
             hc.table_header = true;
             hc.keep_with_next = !body_pieces.is_empty();
             self.push(hc);
             self.table_headers[table_id] = Some(self.chunks.len() - 1);
         }
         for (i, row) in body_pieces.iter().enumerate() {
-            let mut rc = row_chunk(self, row, false);
+            let mut rc = row_chunk(self, row, &body_nodes[i], false);
             if !has_header && i == 0 {
                 rc.items.push(hline(x, right, 0.0, self.colors.rule, 0.6));
             }
             self.push(rc);
         }
+        self.close_node(table);
         self.gap(self.style.text.paragraph_space * em);
     }
 
@@ -259,7 +291,9 @@ impl Engine<'_> {
         pieces
             .into_iter()
             .filter_map(|p| match p {
-                Piece::Image { alt, .. } if !alt.is_empty() => {
+                Piece::Image { alt, .. }
+                    if !alt.is_empty() && !crate::pdf::tags::is_decorative(&alt) =>
+                {
                     Some(Piece::Run(super::inline::Run {
                         text: format!("［{alt}］"),
                         style: RunStyle::plain(size, self.colors.muted),
