@@ -37,7 +37,7 @@ python3 "$repo/bench/tags_compare.py" "$out/tsushin.poppler.json" "$out/typst-ua
 # Cost of tagging: the whole example site, PDFs included, built RUNS times by each binary in
 # turn (interleaved, so both see the same machine load); wall time is noisy on a shared machine,
 # CPU time (user + sys, /usr/bin/time) less so.
-runs=${RUNS:-6}
+runs=${RUNS:-20}
 bins=("$bin")
 labels=(tagged)
 if [[ -n ${BASE_BIN:-} ]]; then
@@ -51,9 +51,11 @@ for ((r = 0; r < runs; r++)); do
       "${bins[i]}" build --root "$repo" --output "$out/site-${labels[i]}" --today 2026-11-23 -q
   done
 done
+median() { sort -n | awk '{v[NR] = $1} END {printf "%.3f", (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]) / 2}'; }
 for l in "${labels[@]}"; do
   size=$(find "$out/site-$l" -name '*.pdf' -printf '%s\n' | awk '{s+=$1} END {print s}')
-  awk -v l="$l" -v size="$size" '$1 == l {n++; w += $2; c += $3 + $4; if (!m || $3 + $4 < m) m = $3 + $4}
-    END {printf "%-9s build: wall mean %.3f s, CPU mean %.3f s (min %.3f), n=%d; PDFs %d bytes\n", l, w / n, c / n, m, n, size}' "$out/times.txt"
+  wall=$(awk -v l="$l" '$1 == l {print $2}' "$out/times.txt" | median)
+  cpu=$(awk -v l="$l" '$1 == l {print $3 + $4}' "$out/times.txt" | median)
+  printf '%-9s build: wall median %s s, CPU (user+sys) median %s s, %d runs; PDFs %d bytes\n' "$l" "$wall" "$cpu" "$runs" "$size"
 done
 rm -f "$out/times.txt"
