@@ -45,6 +45,9 @@ fn the_readers_agree_on_typst_pdf_ua_output() {
         t.pdfium.outline()
     );
     assert_none("Typst UA-1 readers", agreement_problems(&t));
+    let (links, problems) = link_problems(&t);
+    assert_eq!(links, 6, "Typst's Link elements");
+    assert_none("Typst UA-1 links", problems);
     let doc = lopdf::Document::load(typst_pdf()).unwrap();
     assert_none("Typst UA-1 objects", objects::parent_tree_problems(&doc));
     assert_none("Typst UA-1 content", objects::page_marked_content(&doc).1);
@@ -445,6 +448,45 @@ fn structure_ordered_text_equals_the_source_paragraphs() {
     }
     assert!(compared >= 13, "only {compared} PDFs compared");
     assert_none("reading order", problems);
+}
+
+/// A Link element holds the link's text and the OBJR of its annotation (ISO 32000-1 14.8.4.4.2,
+/// PDF/UA-1 7.18.5): a screen reader announces the text as the link, and PDFium, which builds
+/// its tree from marked content, sees the element at all.
+fn link_problems(t: &Trees) -> (usize, Vec<String>) {
+    let mut problems = Vec::new();
+    let links: Vec<&El> = t
+        .poppler
+        .walk()
+        .into_iter()
+        .map(|(_, e)| e)
+        .filter(|e| e.role == "Link")
+        .collect();
+    for link in &links {
+        let objr = link.kids.iter().any(|k| matches!(k, trees::Kid::Objr));
+        if link.text().is_empty() || !objr {
+            problems.push(format!(
+                "{}: a Link with text {:?} and {} OBJR",
+                short(&t.file),
+                link.text(),
+                if objr { "an" } else { "no" }
+            ));
+        }
+    }
+    (links.len(), problems)
+}
+
+#[test]
+fn every_link_element_holds_its_text_and_its_annotation() {
+    let mut problems = Vec::new();
+    let mut links = 0;
+    for t in all_trees().values() {
+        let (n, p) = link_problems(t);
+        links += n;
+        problems.extend(p);
+    }
+    assert!(links >= 20, "only {links} Link elements in all PDFs");
+    assert_none("links", problems);
 }
 
 /// The structure did not break the file for any of the four engines.
