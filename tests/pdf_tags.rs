@@ -429,6 +429,13 @@ fn assert_tagged(pdf: &Path) {
         }
     }
     tool_ok("qpdf", ["--check".as_ref(), pdf.as_os_str()]);
+    // MuPDF reads the object streams and says nothing is wrong.
+    let o = tool("mutool", ["info".as_ref(), pdf.as_os_str()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        o.status.success() && !err.contains("error"),
+        "{shown}: mutool: {err}"
+    );
 }
 
 #[test]

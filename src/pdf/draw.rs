@@ -102,6 +102,8 @@ pub enum Scope {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     Document,
+    /// A document bound into another one (an issue in a 合本).
+    Part,
     /// H1..H6.
     H(u8),
     P,
@@ -221,4 +223,96 @@ pub struct Document {
     pub info: Info,
     /// The structure tree (empty: the writer makes a bare `Document`).
     pub structure: Vec<StructNode>,
+}
+
+impl Document {
+    /// Appends `part`, another laid-out document, as the next pages of this one (a bound
+    /// volume): images, internal links and outline entries are renumbered, and the part's
+    /// structure tree becomes a `Part` element read after everything already here.
+    pub fn append(&mut self, part: Document) {
+        let page_offset = self.pages.len();
+        let image_offset = self.images.len();
+        if self.structure.is_empty() {
+            self.structure.push(StructNode {
+                role: Role::Document,
+                parent: None,
+                order: 0,
+                inline: false,
+                alt: None,
+            });
+        }
+        let node_offset = self.structure.len();
+        let order_offset = self.structure.iter().map(|n| n.order).max().unwrap_or(0)
+            + self
+                .pages
+                .iter()
+                .flat_map(|p| &p.items)
+                .filter_map(|i| match i {
+                    Item::Glyphs {
+                        tag: Tag::Content { order, .. },
+                        ..
+                    }
+                    | Item::Image {
+                        tag: Tag::Content { order, .. },
+                        ..
+                    } => Some(*order),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(0)
+            + 1;
+        let renumber = |tag: &mut Tag| {
+            if let Tag::Content { node, order } = tag {
+                *node += node_offset;
+                *order = order.saturating_add(order_offset);
+            }
+        };
+        for mut page in part.pages {
+            for item in &mut page.items {
+                match item {
+                    Item::Image { image, tag, .. } => {
+                        *image += image_offset;
+                        renumber(tag);
+                    }
+                    Item::Glyphs { tag, .. } => renumber(tag),
+                    _ => {}
+                }
+            }
+            for link in &mut page.links {
+                if let LinkTarget::Internal { page, .. } = &mut link.target {
+                    *page += page_offset;
+                }
+                if let Some(n) = &mut link.node {
+                    *n += node_offset;
+                }
+            }
+            self.pages.push(page);
+        }
+        self.images.extend(part.images);
+        self.outline.extend(part.outline.into_iter().map(|mut o| {
+            o.page += page_offset;
+            o
+        }));
+        let mut nodes = part.structure;
+        if nodes.is_empty() {
+            nodes.push(StructNode {
+                role: Role::Document,
+                parent: None,
+                order: 0,
+                inline: false,
+                alt: None,
+            });
+        }
+        for (i, mut n) in nodes.into_iter().enumerate() {
+            n.order = n.order.saturating_add(order_offset);
+            n.parent = match n.parent {
+                Some(p) => Some(p + node_offset),
+                None => Some(0),
+            };
+            if i == 0 {
+                n.role = Role::Part;
+            }
+            self.structure.push(n);
+        }
+    }
 }

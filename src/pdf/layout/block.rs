@@ -538,7 +538,9 @@ impl Engine<'_> {
             indent: 0.0,
             bold: false,
         };
-        let node = self.open_node(Role::Caption);
+        // A paragraph of its own: a Caption inside the Figure would go unread, as its
+        // /Alt stands for everything in it.
+        let node = self.open_node(Role::P);
         let lines = self.lines(&pieces, x, w, para);
         self.close_node(node);
         self.gap(size * 0.3);

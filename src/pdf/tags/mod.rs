@@ -185,6 +185,7 @@ pub(crate) fn union(a: [f32; 4], b: [f32; 4]) -> [f32; 4] {
 pub(crate) fn role_name(role: Role) -> String {
     match role {
         Role::Document => "Document".into(),
+        Role::Part => "Part".into(),
         Role::H(l) => format!("H{}", l.clamp(1, 6)),
         Role::P => "P".into(),
         Role::L => "L".into(),
