@@ -233,10 +233,8 @@ fn marked_content(doc: &Document, page: ObjectId) -> (Vec<i64>, Vec<String>) {
             "EMC" => {
                 assert!(stack.pop().is_some(), "EMC without BMC/BDC");
             }
-            o if painting.contains(&o) => {
-                if !stack.iter().any(|&(a, m)| a || m) {
-                    bad.push(format!("`{o}` outside marked content"));
-                }
+            o if painting.contains(&o) && !stack.iter().any(|&(a, m)| a || m) => {
+                bad.push(format!("`{o}` outside marked content"));
             }
             _ => {}
         }
