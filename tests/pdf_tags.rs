@@ -520,6 +520,8 @@ fn structure_follows_the_markdown() {
         assert!(roles.contains(&role), "no {role} in {roles:?}");
     }
     assert_eq!(texts_of(&lines, "Lbl"), ["1.", "2.", "注1"]);
+    // The footnote reference: a Reference holding the Link to the note.
+    assert_eq!(texts_of(&lines, "Reference"), ["1"]);
     assert!(texts_of(&lines, "BlockQuote")[0].contains("顔を合わせて話ができました。"));
     assert!(texts_of(&lines, "Note")[0].contains("割合は回答者数に対するものです。"));
     // The header row is read once although it is drawn on every page of the table.

@@ -121,6 +121,8 @@ pub enum Role {
     Figure,
     Caption,
     Link,
+    /// A footnote reference (holding the `Link` to the note).
+    Reference,
     Note,
     Code,
 }

@@ -747,21 +747,13 @@ pub(crate) fn text_string(s: &str) -> Object {
 }
 
 /// printpdf puts random strings into the file ID. Replace them with a hash of the file
-/// written without an ID, so equal input gives equal bytes. Objects go into compressed
-/// object streams: the structure tree is hundreds of small dictionaries.
+/// written without an ID (the plain, cheap way), so equal input gives equal bytes. The file
+/// itself puts the objects into compressed object streams: the structure tree is hundreds
+/// of small dictionaries.
 fn save_with_stable_id(lo: &mut lopdf::Document) -> Result<Vec<u8>, String> {
-    let options = || {
-        lopdf::SaveOptions::builder()
-            .use_object_streams(true)
-            .use_xref_streams(true)
-            .max_objects_per_stream(200)
-            .compression_level(9)
-            .build()
-    };
     lo.trailer.remove(b"ID");
     let mut first = Vec::new();
-    lo.save_with_options(&mut first, options())
-        .map_err(|e| format!("lopdf: {e}"))?;
+    lo.save_to(&mut first).map_err(|e| format!("lopdf: {e}"))?;
     let mut a = Fnv::new();
     a.write(&first);
     let mut b = Fnv::with_basis(a.finish());
@@ -770,8 +762,14 @@ fn save_with_stable_id(lo: &mut lopdf::Document) -> Result<Vec<u8>, String> {
     id.extend_from_slice(&b.finish().to_be_bytes());
     let id = Object::String(id, StringFormat::Hexadecimal);
     lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    let mut out = Vec::with_capacity(first.len() + 80);
-    lo.save_with_options(&mut out, options())
+    let options = lopdf::SaveOptions::builder()
+        .use_object_streams(true)
+        .use_xref_streams(true)
+        .max_objects_per_stream(200)
+        .compression_level(6)
+        .build();
+    let mut out = Vec::with_capacity(first.len());
+    lo.save_with_options(&mut out, options)
         .map_err(|e| format!("lopdf: {e}"))?;
     Ok(out)
 }

@@ -204,7 +204,8 @@ impl Engine<'_> {
                     s.size = base.size * 0.62;
                     s.rise = base.size * 0.38;
                     s.link = Some(PdfLink::Anchor(footnote_id(n)));
-                    s.node = Some(self.inline_node(Role::Link));
+                    let reference = self.inline_node(Role::Reference);
+                    s.node = Some(self.inline_child(Role::Link, reference));
                     s.color = self.colors.link;
                     s.underline = false;
                     s.strike = false;

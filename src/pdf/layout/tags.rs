@@ -99,6 +99,11 @@ impl Engine<'_> {
         t.add(role, parent, true)
     }
 
+    /// An inline element inside `parent` (a link inside a footnote reference).
+    pub(crate) fn inline_child(&self, role: Role, parent: usize) -> usize {
+        self.tags.borrow_mut().add(role, parent, true)
+    }
+
     /// Makes `c` current; returns what was.
     pub(crate) fn set_current(&self, c: Current) -> Current {
         std::mem::replace(&mut self.tags.borrow_mut().current, c)

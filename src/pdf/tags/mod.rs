@@ -202,6 +202,7 @@ pub(crate) fn role_name(role: Role) -> String {
         Role::Figure => "Figure".into(),
         Role::Caption => "Caption".into(),
         Role::Link => "Link".into(),
+        Role::Reference => "Reference".into(),
         Role::Note => "Note".into(),
         Role::Code => "Code".into(),
     }

@@ -51,6 +51,16 @@ pub(crate) fn build(
     let mut text: Vec<String> = (0..nodes.len())
         .map(|n| content.get(&n).map(|c| c.1.clone()).unwrap_or_default())
         .collect();
+    // An inline element is read where its first content is, a footnote reference where
+    // its link is (children come after their parents).
+    for i in (1..nodes.len()).rev() {
+        if let (Some(p), Some(f)) = (nodes[i].parent, first[i])
+            && p < i
+            && nodes[p].inline
+        {
+            first[p] = Some(first[p].map_or(f, |g| g.min(f)));
+        }
+    }
     for (p, list) in marks.iter().enumerate() {
         for (m, mc) in list.iter().enumerate() {
             let n = mc.node;
