@@ -194,7 +194,10 @@ pub fn html_paragraphs(html: &scraper::Html) -> Vec<String> {
             })
             .map(|(_, t)| t.to_string())
             .collect();
-        out.push(squeeze(&text));
+        // A paragraph holding only an image is the PDF's Figure, not a P.
+        if !squeeze(&text).is_empty() {
+            out.push(squeeze(&text));
+        }
     }
     out
 }
