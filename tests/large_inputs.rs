@@ -222,7 +222,7 @@ fn pdf_build_of_long_paragraphs_and_a_long_title_is_bounded() {
     assert!(o.status.success(), "{}", stderr(&o));
     let pdfs = common::snapshot(&f.out())
         .into_keys()
-        .filter(|p| p.ends_with(".pdf"))
+        .filter(|p| p.ends_with(".pdf") && !p.ends_with("合本.pdf"))
         .count();
     assert_eq!(pdfs, 1, "{}", stderr(&o));
     assert!(took < BOUND * 4, "build with PDF took {took:?}");
@@ -237,5 +237,7 @@ fn pdf_build_of_eight_thousand_footnotes_is_bounded() {
     let f = site("", &format!("本文{refs}\n\n{}", defs.join("\n")));
     let (o, took) = timed(&f, &["build"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(took < BOUND, "build with PDF took {took:?}");
+    // The issue is typeset three times (its PDF, and twice for its year's bound volume), each
+    // with its structure tree: about 3 s of CPU for the issue alone, linear in the notes.
+    assert!(took < BOUND * 6, "build with PDF took {took:?}");
 }

@@ -22,6 +22,7 @@ fn built_pdf(f: &Fixture) -> (String, Vec<u8>) {
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .filter(|p| !p.to_string_lossy().ends_with("合本.pdf"))
         .collect();
     assert_eq!(pdfs.len(), 1, "one PDF in {}", dir.display());
     let name = pdfs[0].file_name().unwrap().to_string_lossy().into_owned();

@@ -33,7 +33,13 @@ mod tests {
 
     #[test]
     fn soft_breaks_between_japanese_characters() {
-        for (a, b) in [('。', '※'), ('目', '②'), ('野', '𠮷'), ('」', '（'), ('ｱ', 'ｲ')] {
+        for (a, b) in [
+            ('。', '※'),
+            ('目', '②'),
+            ('野', '𠮷'),
+            ('」', '（'),
+            ('ｱ', 'ｲ'),
+        ] {
             assert!(soft_break_vanishes(a, b), "{a}{b}");
         }
         for (a, b) in [('e', '日'), ('日', 'Z'), ('1', '2'), ('。', ' ')] {

@@ -11,8 +11,8 @@ pub mod output;
 mod pages;
 pub mod pdfs;
 pub mod resolve;
-pub mod volumes;
 pub mod search;
+pub mod volumes;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -129,12 +129,14 @@ pub fn fixture() -> &'static Fixture {
 /// Every PDF under test with the Markdown sources it may come from.
 pub fn pdfs() -> Vec<(PathBuf, Vec<PathBuf>)> {
     let mut sources = markdown_files(&repo_root().join("content"));
-    let example: Vec<PathBuf> = pdf_files(example_out());
+    // Bound volumes bind several sources: the readers compare each PDF with one page's
+    // Markdown, so they check the issues' and trainings' own PDFs (volumes: tests/pdf_tags.rs).
+    let example: Vec<PathBuf> = own_pdf_files(example_out());
     assert!(example.len() >= 11, "example PDFs: {example:?}");
     let mut out: Vec<(PathBuf, Vec<PathBuf>)> =
         example.into_iter().map(|p| (p, sources.clone())).collect();
     sources = markdown_files(&fixture().root().join("content"));
-    let fixture_pdfs = pdf_files(&fixture().out());
+    let fixture_pdfs = own_pdf_files(&fixture().out());
     assert_eq!(fixture_pdfs.len(), 2, "fixture PDFs: {fixture_pdfs:?}");
     out.extend(fixture_pdfs.into_iter().map(|p| (p, sources.clone())));
     out
