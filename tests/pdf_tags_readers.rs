@@ -410,7 +410,7 @@ fn structure_ordered_text_equals_the_source_paragraphs() {
                 by_title.insert(squeeze(t), html_paragraphs(&html));
             }
         }
-        for pdf in pdf_files(&out) {
+        for pdf in own_pdf_files(&out) {
             let t = &all_trees()[&pdf];
             let h1 = t
                 .poppler
