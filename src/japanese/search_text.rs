@@ -39,6 +39,13 @@ pub enum CharClass {
 
 pub fn class(c: char) -> CharClass {
     let cp = c as u32;
+    if cp < CJK_RANGES[0].0 {
+        // Latin, digits, punctuation: no range to look at.
+        return match c.is_alphabetic() || c.is_numeric() {
+            true => CharClass::Word,
+            false => CharClass::Other,
+        };
+    }
     if CJK_RANGES.iter().any(|&(a, b)| (a..=b).contains(&cp)) {
         CharClass::Cjk
     } else if c.is_alphabetic() || c.is_numeric() {
@@ -67,6 +74,8 @@ pub fn normalize(text: &str) -> String {
     for line in text.split_inclusive('\n') {
         if line.is_ascii() {
             out.extend(line.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else if push_plain(line, &mut out) {
+            // Only ASCII, kana, common kanji and Japanese punctuation: NFKC leaves them be.
         } else if is_nfkc_quick(line.chars()) == IsNormalized::Yes {
             push_folded(line.chars(), &mut out);
         } else {
@@ -74,6 +83,31 @@ pub fn normalize(text: &str) -> String {
         }
     }
     out
+}
+
+/// Characters that NFKC leaves alone, that never compose with their neighbours and that
+/// have no lower case: hiragana, katakana (ヿ aside), ー, the common kanji, 、。〃々〆〇 and
+/// the Japanese brackets 〈〉《》「」『』【】.
+fn plain(c: char) -> bool {
+    matches!(c as u32, 0x3001..=0x3003 | 0x3005..=0x3011 | 0x3041..=0x3096 | 0x30A1..=0x30FA
+        | 0x30FC | 0x4E00..=0x9FFF)
+}
+
+/// Folds `line` into `out` when every character is ASCII or `plain`; else leaves `out` as it
+/// was and returns false.
+fn push_plain(line: &str, out: &mut String) -> bool {
+    let start = out.len();
+    for c in line.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if plain(c) {
+            out.push(fold(c));
+        } else {
+            out.truncate(start);
+            return false;
+        }
+    }
+    true
 }
 
 /// Lower case and kana folding of already NFKC-normalised characters.
@@ -198,6 +232,7 @@ mod tests {
             "ＡＣＰ１２\nｹｱﾏﾈ ケア Straße\nabc DEF\n",
             "人々ケアマネジャー\n",
             "İx",
+            "「研修会」のお知らせ、ケアマネジャー１名。\nカ\u{3099}ヿ\u{2329}\n",
         ] {
             let slow: String = text.nfkc().flat_map(char::to_lowercase).map(fold).collect();
             assert_eq!(normalize(text), slow);
