@@ -4,7 +4,7 @@
 //! (`site::search`) uses these functions; the tables are also written into the index for the
 //! browser, which applies the same rules to the query (`themes/default/static/search.js`).
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Characters indexed as Japanese (kanji and kana): inclusive code point ranges. Besides the
 /// kanji and kana blocks this holds 々 〆 〇 (U+3005–3007), the prolonged sound mark ー
@@ -39,6 +39,13 @@ pub enum CharClass {
 
 pub fn class(c: char) -> CharClass {
     let cp = c as u32;
+    if cp < CJK_RANGES[0].0 {
+        // Latin, digits, punctuation: no range to look at.
+        return match c.is_alphabetic() || c.is_numeric() {
+            true => CharClass::Word,
+            false => CharClass::Other,
+        };
+    }
     if CJK_RANGES.iter().any(|&(a, b)| (a..=b).contains(&cp)) {
         CharClass::Cjk
     } else if c.is_alphabetic() || c.is_numeric() {
@@ -61,7 +68,77 @@ pub fn fold(c: char) -> char {
 
 /// NFKC, lower case, katakana → hiragana: the form in which text is indexed and compared.
 pub fn normalize(text: &str) -> String {
-    text.nfkc().flat_map(char::to_lowercase).map(fold).collect()
+    let mut out = String::with_capacity(text.len());
+    // Line by line, so that one full-width digit does not send the whole body through NFKC (a
+    // line feed never composes with its neighbours, so the result is the same).
+    for line in text.split_inclusive('\n') {
+        if line.is_ascii() {
+            out.extend(line.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else if push_plain(line, &mut out) {
+            // Only ASCII, kana, common kanji and Japanese punctuation: NFKC leaves them be.
+        } else if is_nfkc_quick(line.chars()) == IsNormalized::Yes {
+            push_folded(line.chars(), &mut out);
+        } else {
+            push_folded(line.nfkc(), &mut out);
+        }
+    }
+    out
+}
+
+/// Characters that NFKC leaves alone, that never compose with their neighbours and that
+/// have no lower case: hiragana, katakana (ヿ aside), ー, the common kanji, 、。〃々〆〇 and
+/// the Japanese brackets 〈〉《》「」『』【】.
+fn plain(c: char) -> bool {
+    matches!(c as u32, 0x3001..=0x3003 | 0x3005..=0x3011 | 0x3041..=0x3096 | 0x30A1..=0x30FA
+        | 0x30FC | 0x4E00..=0x9FFF)
+}
+
+/// Folds `line` into `out` when every character is ASCII or `plain`; else leaves `out` as it
+/// was and returns false.
+fn push_plain(line: &str, out: &mut String) -> bool {
+    let start = out.len();
+    for c in line.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if plain(c) {
+            out.push(fold(c));
+        } else {
+            out.truncate(start);
+            return false;
+        }
+    }
+    true
+}
+
+/// Lower case and kana folding of already NFKC-normalised characters.
+fn push_folded(chars: impl Iterator<Item = char>, out: &mut String) {
+    for c in chars {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase().map(fold));
+        }
+    }
+}
+
+/// A kanji/kana term (one character or a bigram) as an integer: the first character's code
+/// point above the second's (0 for a lone character). Keys sort as the terms do.
+pub fn cjk_key(term: &str) -> Option<u64> {
+    let mut chars = term.chars();
+    let first = chars.next().filter(|&c| class(c) == CharClass::Cjk)?;
+    let second = chars.next().map_or(0, u64::from);
+    Some(u64::from(first) << 32 | second)
+}
+
+/// The term of a key made by `cjk_key`.
+pub fn cjk_term(key: u64) -> String {
+    let mut out = String::with_capacity(8);
+    for cp in [key >> 32, key & 0xFFFF_FFFF] {
+        if let Some(c) = char::from_u32(cp as u32).filter(|_| cp != 0) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The terms of a text, in order (repeats included): for every run of kanji and kana, its
@@ -147,5 +224,22 @@ mod tests {
             ["認知", "知症", "症の", "の", "acp", "人々", "々"]
         );
         assert_eq!(terms("区"), ["区"]);
+    }
+
+    #[test]
+    fn fast_paths_agree_with_nfkc() {
+        for text in [
+            "ＡＣＰ１２\nｹｱﾏﾈ ケア Straße\nabc DEF\n",
+            "人々ケアマネジャー\n",
+            "İx",
+            "「研修会」のお知らせ、ケアマネジャー１名。\nカ\u{3099}ヿ\u{2329}\n",
+        ] {
+            let slow: String = text.nfkc().flat_map(char::to_lowercase).map(fold).collect();
+            assert_eq!(normalize(text), slow);
+        }
+        for t in ["区", "認知"] {
+            assert_eq!(cjk_term(cjk_key(t).unwrap()), t);
+        }
+        assert!(cjk_key("区") < cjk_key("区a") && cjk_key("acp").is_none());
     }
 }

@@ -75,11 +75,18 @@ pub fn files(site: &Site, today: Date) -> Vec<(String, Result<Vec<u8>, Diagnosti
     out
 }
 
+/// The distinct terms of one document with where they occur: kanji/kana terms as
+/// `search_text::cjk_key` integers, words as text; both sorted.
+struct DocTerms {
+    cjk: Vec<(u64, u8)>,
+    words: Vec<(String, u8)>,
+}
+
 /// Indexes every published page except drafts (even when `--drafts` renders them).
 pub fn build_index(site: &Site) -> Index {
     let pages: Vec<&Page> = site.pages.iter().filter(|p| !p.meta.draft).collect();
     let progress = crate::progress::phase("search index", pages.len());
-    let mut docs_terms: Vec<(Doc, Vec<(String, u8)>)> = pages
+    let mut docs_terms: Vec<(Doc, DocTerms)> = pages
         .par_iter()
         .map(|p| {
             let doc = doc(site, p);
@@ -91,40 +98,69 @@ pub fn build_index(site: &Site) -> Index {
     // Newest first, so that the first results (newer before older) share text files.
     docs_terms.sort_by(|(a, _), (b, _)| b.order.cmp(&a.order).then_with(|| a.url.cmp(&b.url)));
     let mut docs = Vec::with_capacity(docs_terms.len());
-    let mut all: Vec<(String, u32, u8)> = Vec::new();
+    let mut cjk: Vec<(u64, u32, u8)> = Vec::new();
+    let mut words: Vec<(String, u32, u8)> = Vec::new();
     for (i, (doc, terms)) in docs_terms.into_iter().enumerate() {
         docs.push(doc);
-        all.extend(terms.into_iter().map(|(t, m)| (t, i as u32, m)));
+        cjk.extend(terms.cjk.into_iter().map(|(k, m)| (k, i as u32, m)));
+        words.extend(terms.words.into_iter().map(|(t, m)| (t, i as u32, m)));
     }
     // Sorted by term, then document: the postings come out grouped and in order.
-    all.par_sort_unstable();
-    let mut postings: Vec<Posting> = Vec::new();
-    for (term, doc, mask) in all {
-        match postings.last_mut() {
-            Some((t, list)) if *t == term => list.push((doc, mask)),
-            _ => postings.push((term, vec![(doc, mask)])),
-        }
-    }
+    cjk.par_sort_unstable();
+    words.par_sort_unstable();
+    let mut postings = group(cjk.into_iter(), search_text::cjk_term);
+    postings.extend(group(words.into_iter(), |t| t));
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Index { docs, postings }
 }
 
+/// Postings from (term, document, where) sorted by term then document.
+fn group<K: PartialEq>(
+    sorted: impl Iterator<Item = (K, u32, u8)>,
+    name: impl Fn(K) -> String,
+) -> Vec<Posting> {
+    let mut out: Vec<(K, Vec<(u32, u8)>)> = Vec::new();
+    for (term, doc, mask) in sorted {
+        match out.last_mut() {
+            Some((t, list)) if *t == term => list.push((doc, mask)),
+            _ => out.push((term, vec![(doc, mask)])),
+        }
+    }
+    out.into_iter().map(|(k, list)| (name(k), list)).collect()
+}
+
 /// The distinct terms of a document with where they occur (sorted, without hashing).
-fn doc_terms(doc: &Doc) -> Vec<(String, u8)> {
+fn doc_terms(doc: &Doc) -> DocTerms {
     let texts = [
         (search_text::normalize(&doc.title), IN_TITLE),
         (search_text::normalize(&doc.meta), IN_META),
         (search_text::normalize(&doc.body), IN_BODY),
     ];
-    let mut found: Vec<(&str, u8)> = Vec::new();
+    let mut cjk: Vec<(u64, u8)> = Vec::new();
+    let mut words: Vec<(&str, u8)> = Vec::new();
     for (text, bit) in &texts {
-        search_text::for_each_term(text, |t| found.push((t, *bit)));
+        search_text::for_each_term(text, |t| match search_text::cjk_key(t) {
+            Some(k) => cjk.push((k, *bit)),
+            None => words.push((t, *bit)),
+        });
     }
+    DocTerms {
+        cjk: merge_masks(cjk),
+        words: merge_masks(words)
+            .into_iter()
+            .map(|(t, m)| (t.to_owned(), m))
+            .collect(),
+    }
+}
+
+/// Sorts (term, where) pairs and merges the repeats of a term into one with every bit.
+fn merge_masks<T: Ord + Copy>(mut found: Vec<(T, u8)>) -> Vec<(T, u8)> {
     found.sort_unstable();
-    let mut out: Vec<(String, u8)> = Vec::new();
+    let mut out: Vec<(T, u8)> = Vec::with_capacity(found.len() / 2);
     for (t, bit) in found {
         match out.last_mut() {
-            Some((last, mask)) if last == t => *mask |= bit,
-            _ => out.push((t.to_owned(), bit)),
+            Some((last, mask)) if *last == t => *mask |= bit,
+            _ => out.push((t, bit)),
         }
     }
     out

@@ -27,9 +27,24 @@ fn shard_count(postings: usize) -> usize {
         .min(256)
 }
 
+/// The start of a file assigning a value to `TSUSHIN_SEARCH[name]`; `end` closes it.
+fn js_start(name: &str, capacity: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(capacity + 80);
+    out.extend_from_slice(b"(globalThis.TSUSHIN_SEARCH=globalThis.TSUSHIN_SEARCH||{})[\"");
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\"]=");
+    out
+}
+
+fn js_end(mut out: Vec<u8>) -> Vec<u8> {
+    out.extend_from_slice(b";\n");
+    out
+}
+
 fn js(name: &str, json: &str) -> Vec<u8> {
-    format!("(globalThis.TSUSHIN_SEARCH=globalThis.TSUSHIN_SEARCH||{{}})[\"{name}\"]={json};\n")
-        .into_bytes()
+    let mut out = js_start(name, json.len());
+    out.extend_from_slice(json.as_bytes());
+    js_end(out)
 }
 
 /// Output path → bytes of every index file.
@@ -71,37 +86,45 @@ pub fn files(index: &Index) -> Vec<(String, Vec<u8>)> {
         parts[shard_of(&posting.0, shards)].push(posting);
     }
     for (i, part) in parts.into_iter().enumerate() {
-        let mut json = String::with_capacity(part.len() * 24);
-        json.push('{');
-        for (n, (term, list)) in part.iter().enumerate() {
-            if n > 0 {
-                json.push(',');
-            }
-            json.push_str(&Value::from(term.as_str()).to_string());
-            json.push_str(":[");
-            // Delta-coded: (document − previous document) × 8 + where.
-            let mut prev = 0u32;
-            for (k, &(doc, mask)) in list.iter().enumerate() {
-                if k > 0 {
-                    json.push(',');
-                }
-                let v = u64::from(doc - prev) * 8 + u64::from(mask);
-                json.push_str(&v.to_string());
-                prev = doc;
-            }
-            json.push(']');
-        }
-        json.push('}');
         let name = format!("shard-{i:02x}");
-        out.push((format!("{DIR}{name}.js"), js(&name, &json)));
+        out.push((format!("{DIR}{name}.js"), shard_js(&name, &part)));
     }
     for (i, chunk) in index.docs.chunks(TEXT_CHUNK).enumerate() {
-        let texts: Vec<Value> = chunk.iter().map(|d| json!([d.meta, d.body])).collect();
+        let texts: Vec<(&str, &str)> = chunk.iter().map(|d| (&*d.meta, &*d.body)).collect();
         let name = format!("text-{i:02x}");
-        out.push((
-            format!("{DIR}{name}.js"),
-            js(&name, &Value::Array(texts).to_string()),
-        ));
+        let size = chunk.iter().map(|d| d.meta.len() + d.body.len() + 16).sum();
+        let mut file = js_start(&name, size);
+        // Writing into a Vec cannot fail; tuples of strings always serialise.
+        let _ = serde_json::to_writer(&mut file, &texts);
+        out.push((format!("{DIR}{name}.js"), js_end(file)));
     }
     out
+}
+
+/// One shard: `{"term":[postings…],…}`. Terms are kanji/kana or letters and digits only, so
+/// they need no escaping; postings are delta-coded, (document − previous document) × 8 + where.
+fn shard_js(name: &str, part: &[&super::Posting]) -> Vec<u8> {
+    use std::io::Write;
+    let mut file = js_start(name, part.len() * 24);
+    file.push(b'{');
+    for (n, (term, list)) in part.iter().enumerate() {
+        if n > 0 {
+            file.push(b',');
+        }
+        debug_assert!(!term.contains(['"', '\\']));
+        file.push(b'"');
+        file.extend_from_slice(term.as_bytes());
+        file.extend_from_slice(b"\":[");
+        let mut prev = 0u32;
+        for (k, &(doc, mask)) in list.iter().enumerate() {
+            if k > 0 {
+                file.push(b',');
+            }
+            let _ = write!(file, "{}", u64::from(doc - prev) * 8 + u64::from(mask));
+            prev = doc;
+        }
+        file.push(b']');
+    }
+    file.push(b'}');
+    js_end(file)
 }

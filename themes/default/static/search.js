@@ -208,11 +208,85 @@
     return mask & 1 ? 0 : mask & 2 ? 1 : 2;
   }
 
+  /* Ranking: more words in the title, then in the details, then newer, then document order.
+   * Negative when result a comes first. */
+  function compare(meta, a, b) {
+    function count(r, field) {
+      var n = 0;
+      for (var i = 0; i < r.hits.length; i++) if (r.hits[i] === field) n++;
+      return n;
+    }
+    return (
+      count(b, 0) - count(a, 0) ||
+      count(b, 1) - count(a, 1) ||
+      meta.docs[b.doc][6] - meta.docs[a.doc][6] ||
+      a.doc - b.doc
+    );
+  }
+
+  /* The first field (0 title, 1 details, 2 body) of document d holding each word as written,
+   * or null when a word is not there (its text file must be loaded). */
+  function confirm(meta, d, words) {
+    var fields = normalizedFields(meta, d);
+    var hits = [];
+    for (var i = 0; i < words.length; i++) {
+      var at = -1;
+      for (var f = 0; f < 3 && at < 0; f++) {
+        if (fields[f].indexOf(words[i].norm) >= 0) at = f;
+      }
+      if (at < 0) return null;
+      hits.push(at);
+    }
+    return hits;
+  }
+
+  /* Confirms the candidates (sorted by their best possible rank) in batches until the first
+   * `limit` confirmed results cannot be beaten by any candidate left: a confirmed hit is never
+   * in a better field than the postings allow, so a candidate's rank from the postings is an
+   * upper bound of its real rank. Only the texts of the batches looked at are loaded. Resolves
+   * to {results, unchecked}: the confirmed results, sorted, and the number of candidates left
+   * unconfirmed (all 0 when `limit` is 0: everything is confirmed). */
+  function confirmTop(meta, words, cands, load, limit) {
+    var results = [];
+    var next = 0;
+    function done() {
+      if (next >= cands.length) return true;
+      return (
+        limit > 0 && results.length >= limit && compare(meta, results[limit - 1], cands[next]) <= 0
+      );
+    }
+    function step() {
+      if (done()) return Promise.resolve({ results: results, unchecked: cands.length - next });
+      var size = limit ? Math.max(limit - results.length, 4) : cands.length;
+      var batch = cands.slice(next, next + size);
+      next += batch.length;
+      return loadTexts(
+        meta,
+        batch.map(function (c) {
+          return c.doc;
+        }),
+        load
+      ).then(function () {
+        batch.forEach(function (c) {
+          var hits = confirm(meta, c.doc, words);
+          if (hits) results.push({ doc: c.doc, hits: hits });
+        });
+        results.sort(function (a, b) {
+          return compare(meta, a, b);
+        });
+        return step();
+      });
+    }
+    return step();
+  }
+
   /* Searches `query`; `load(name)` must resolve once DATA[name] is there. Resolves to
-   * {meta, words, results: [{doc, hits}]}, best first, where hits[w] is the first field
-   * (0 title, 1 details, 2 body) holding word w as written. The texts of the first `limit`
-   * results (all when 0) are loaded. A word that is one bigram or one word is confirmed by
-   * the index alone; a longer one against the stored text. */
+   * {meta, words, results: [{doc, hits}], total, estimated}, best first, where hits[w] is the
+   * first field (0 title, 1 details, 2 body) holding word w as written. A word that is one
+   * bigram or one word is confirmed by the index alone; a longer one against the stored text,
+   * for the first `limit` results only (all when 0): then `results` holds those (and any
+   * other confirmed on the way), `total` counts the rest from the postings and `estimated`
+   * says so. The texts of the first `limit` results are loaded. */
   function search(query, load, limit) {
     var meta;
     var words;
@@ -238,47 +312,20 @@
       })
       .then(function () {
         var found = candidates(meta, words);
-        var docs = Array.from(found.keys());
+        var cands = Array.from(found.keys()).map(function (d) {
+          return { doc: d, hits: found.get(d).map(lowestField) };
+        });
+        cands.sort(function (a, b) {
+          return compare(meta, a, b);
+        });
         var exact = words.every(function (w) {
           return w.terms.length === 1 && w.terms[0].t === w.norm;
         });
-        if (exact) {
-          return docs.map(function (d) {
-            return { doc: d, hits: found.get(d).map(lowestField) };
-          });
-        }
-        return loadTexts(meta, docs, load).then(function () {
-          var results = [];
-          docs.forEach(function (d) {
-            var fields = normalizedFields(meta, d);
-            var hits = [];
-            for (var i = 0; i < words.length; i++) {
-              var at = -1;
-              for (var f = 0; f < 3 && at < 0; f++) {
-                if (fields[f].indexOf(words[i].norm) >= 0) at = f;
-              }
-              if (at < 0) return;
-              hits.push(at);
-            }
-            results.push({ doc: d, hits: hits });
-          });
-          return results;
-        });
+        if (exact) return { results: cands, unchecked: 0 };
+        return confirmTop(meta, words, cands, load, limit);
       })
-      .then(function (results) {
-        function count(r, field) {
-          return r.hits.filter(function (h) {
-            return h === field;
-          }).length;
-        }
-        results.sort(function (a, b) {
-          return (
-            count(b, 0) - count(a, 0) ||
-            count(b, 1) - count(a, 1) ||
-            meta.docs[b.doc][6] - meta.docs[a.doc][6] ||
-            a.doc - b.doc
-          );
-        });
+      .then(function (checked) {
+        var results = checked.results;
         var shown = limit ? results.slice(0, limit) : results;
         return loadTexts(
           meta,
@@ -287,7 +334,13 @@
           }),
           load
         ).then(function () {
-          return { meta: meta, words: words, results: results };
+          return {
+            meta: meta,
+            words: words,
+            results: results,
+            total: results.length + checked.unchecked,
+            estimated: checked.unchecked > 0,
+          };
         });
       });
   }
@@ -521,15 +574,17 @@
       if (this.panel) list.appendChild(el('li', 'search-none', this.status.textContent));
       return;
     }
-    this.status.textContent = '「' + query + '」の検索結果：' + results.length + '件';
+    // Past the first results the count comes from the index alone: an upper bound.
+    var total = (found.estimated ? '約' : '') + found.total + '件';
+    this.status.textContent = '「' + query + '」の検索結果：' + total;
     var shown = this.limit ? results.slice(0, this.limit) : results;
     var root = this.root;
     shown.forEach(function (r) {
       list.appendChild(resultItem(root, found.meta, r, found.words));
     });
-    if (shown.length < results.length) {
+    if (shown.length < found.total) {
       var li = el('li', 'search-more');
-      var a = el('a', null, 'すべての結果（' + results.length + '件）を見る');
+      var a = el('a', null, 'すべての結果（' + total + '）を見る');
       a.href = root + 'search.html?q=' + encodeURIComponent(query);
       li.appendChild(a);
       list.appendChild(li);
