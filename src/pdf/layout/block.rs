@@ -1,6 +1,7 @@
 //! Blocks → chunks: paragraphs (one chunk per line, widows and orphans kept in pairs), headings
 //! (kept with what follows), lists with hanging markers, block quotes and code blocks (tinted
-//! spans that may cross pages), rules, images and the footnotes at the end.
+//! spans that may cross pages), rules, images and the footnotes (at the foot of their page, or
+//! at the end of the document when they do not fit).
 
 use crate::content::model::{Block, Inline, ListItem};
 use crate::pdf::draw::{Item, Role};

@@ -8,9 +8,9 @@
 //! internal links.
 //!
 //! Choices: paragraphs are justified with no first-line indent (`text.indent` in pdf.yaml
-//! changes it); emphasis is the `emphasis` colour (Japanese fonts have no italic); footnotes
-//! are collected at the end of the document, each number linking back to its first
-//! reference; outline entries are the Markdown headings at their Markdown level (the title is
+//! changes it); emphasis is the `emphasis` colour (Japanese fonts have no italic); a footnote
+//! goes to the foot of the page of its first reference when it fits there, else to the end of
+//! the document, its label linking back to the reference; outline entries are the Markdown headings at their Markdown level (the title is
 //! the document title, not an entry).
 
 mod block;
