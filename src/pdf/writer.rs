@@ -670,7 +670,7 @@ fn outline(
             )
         })?;
         let mut dict = Dictionary::from_iter(vec![
-            ("Title", text_string(&e.title)),
+            ("Title", super::tags::text_string(&e.title)),
             (
                 "Parent",
                 Object::Reference(parent[i].map_or(root_id, |p| ids[p])),
@@ -709,7 +709,7 @@ fn info_dict(info: &draw::Info) -> Dictionary {
     let mut d = Dictionary::new();
     let mut put = |key: &str, value: &str| {
         if !value.is_empty() {
-            d.set(key, text_string(value));
+            d.set(key, super::tags::text_string(value));
         }
     };
     put("Title", &info.title);
@@ -733,17 +733,6 @@ fn info_dict(info: &draw::Info) -> Dictionary {
         d.set("ModDate", Object::string_literal(date));
     }
     d
-}
-
-/// A PDF text string: UTF-16BE with a byte order mark (readers take anything else as
-/// PDFDocEncoding).
-pub(crate) fn text_string(s: &str) -> Object {
-    let mut bytes = Vec::with_capacity(2 + s.len() * 2);
-    bytes.extend_from_slice(&[0xFE, 0xFF]);
-    for unit in s.encode_utf16() {
-        bytes.extend_from_slice(&unit.to_be_bytes());
-    }
-    Object::String(bytes, StringFormat::Hexadecimal)
 }
 
 /// printpdf puts random strings into the file ID. Replace them with a hash of the file

@@ -257,3 +257,14 @@ pub(crate) fn content_of(doc: &crate::pdf::draw::Document) -> BTreeMap<usize, (u
     }
     out
 }
+
+/// A PDF text string: UTF-16BE with a byte order mark (readers take anything else as
+/// PDFDocEncoding).
+pub(crate) fn text_string(s: &str) -> lopdf::Object {
+    let mut bytes = Vec::with_capacity(2 + s.len() * 2);
+    bytes.extend_from_slice(&[0xFE, 0xFF]);
+    for unit in s.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_be_bytes());
+    }
+    lopdf::Object::String(bytes, lopdf::StringFormat::Hexadecimal)
+}

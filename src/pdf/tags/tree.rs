@@ -269,7 +269,7 @@ fn attributes(
     marks: &[Vec<Mcid>],
 ) {
     if let Some(alt) = node.alt.as_deref().filter(|a| !a.trim().is_empty()) {
-        d.set("Alt", crate::pdf::writer::text_string(alt));
+        d.set("Alt", super::text_string(alt));
     }
     match node.role {
         Role::TH(scope) => d.set(
@@ -325,5 +325,5 @@ fn contents(text: &str, target: &crate::pdf::draw::LinkTarget) -> Object {
             crate::pdf::draw::LinkTarget::Internal { page, .. } => format!("{}ページへ", page + 1),
         }
     };
-    crate::pdf::writer::text_string(&s)
+    super::text_string(&s)
 }
