@@ -7,11 +7,10 @@ use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Diagnostic, Location};
 
 /// The log's path inside the site.
 pub const FILE: &str = ".tsushin/mail-log.jsonl";
@@ -333,64 +332,6 @@ pub fn page_key(root: &Path, page: &Path) -> String {
         })
         .collect();
     parts.join("/")
-}
-
-/// `tsushin mail log [PAGE]`: who received what, when, what failed and what is uncertain.
-pub fn run(
-    root: &Path,
-    page: Option<&Path>,
-    number: Option<u32>,
-    diags: &mut Diagnostics,
-) -> ExitCode {
-    let log = match Log::read(root) {
-        Ok(l) => l,
-        Err(e) => {
-            diags.push(e);
-            return ExitCode::from(1);
-        }
-    };
-    diags.extend(log.warnings.iter().cloned());
-    let pages = match (page, number) {
-        (Some(p), _) => vec![page_key(root, p)],
-        (None, Some(n)) => match page_of_number(root, n, diags) {
-            Some(rel) => vec![rel],
-            None => return ExitCode::from(1),
-        },
-        (None, None) => log.pages(),
-    };
-    if pages.is_empty() {
-        println!("No mail has been sent from this site yet.");
-        return ExitCode::SUCCESS;
-    }
-    for (i, p) in pages.iter().enumerate() {
-        if i > 0 {
-            println!();
-        }
-        print!("{}", super::report::page_history(&log, p));
-    }
-    ExitCode::SUCCESS
-}
-
-/// The page of newsletter issue `number` (号).
-fn page_of_number(root: &Path, number: u32, diags: &mut Diagnostics) -> Option<String> {
-    let site = crate::site::load(root, true, diags)?;
-    let found = site
-        .pages
-        .iter()
-        .find(|p| p.newsletter().is_some_and(|n| n.number == number));
-    match found {
-        Some(p) => Some(p.rel.clone()),
-        None => {
-            diags.push(
-                Diagnostic::error(
-                    Location::file("content/newsletters"),
-                    format!("no newsletter issue has number {number} (第{number}号)"),
-                )
-                .help("give the page's Markdown file instead, or check the issue's `number:`"),
-            );
-            None
-        }
-    }
 }
 
 /// The current log's path, for messages.

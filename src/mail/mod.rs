@@ -136,6 +136,8 @@ pub fn run(command: MailCommand, quiet: bool, diags: &mut Diagnostics) -> ExitCo
             },
             diags,
         ),
-        MailCommand::Log { page, number, root } => log::run(&root, page.as_deref(), number, diags),
+        MailCommand::Log { page, number, root } => {
+            report::run_log(&root, page.as_deref(), number, diags)
+        }
     }
 }

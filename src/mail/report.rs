@@ -4,10 +4,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::path::Path;
+use std::process::ExitCode;
 
 use super::log::{Delivery, DeliveryState, Log};
 use super::message::Prepared;
 use super::send::Selection;
+use crate::diag::{Diagnostic, Diagnostics, Location};
 
 /// The state of one recipient at the end of a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -207,4 +210,62 @@ pub fn page_history(log: &Log, page: &str) -> String {
         count(DeliveryState::Uncertain)
     );
     s
+}
+
+/// `tsushin mail log [PAGE]`: who received what, when, what failed and what is uncertain.
+pub fn run_log(
+    root: &Path,
+    page: Option<&Path>,
+    number: Option<u32>,
+    diags: &mut Diagnostics,
+) -> ExitCode {
+    let log = match super::log::Log::read(root) {
+        Ok(l) => l,
+        Err(e) => {
+            diags.push(e);
+            return ExitCode::from(1);
+        }
+    };
+    diags.extend(log.warnings.iter().cloned());
+    let pages = match (page, number) {
+        (Some(p), _) => vec![super::log::page_key(root, p)],
+        (None, Some(n)) => match page_of_number(root, n, diags) {
+            Some(rel) => vec![rel],
+            None => return ExitCode::from(1),
+        },
+        (None, None) => log.pages(),
+    };
+    if pages.is_empty() {
+        println!("No mail has been sent from this site yet.");
+        return ExitCode::SUCCESS;
+    }
+    for (i, p) in pages.iter().enumerate() {
+        if i > 0 {
+            println!();
+        }
+        print!("{}", page_history(&log, p));
+    }
+    ExitCode::SUCCESS
+}
+
+/// The page of newsletter issue `number` (号).
+fn page_of_number(root: &Path, number: u32, diags: &mut Diagnostics) -> Option<String> {
+    let site = crate::site::load(root, true, diags)?;
+    let found = site
+        .pages
+        .iter()
+        .find(|p| p.newsletter().is_some_and(|n| n.number == number));
+    match found {
+        Some(p) => Some(p.rel.clone()),
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    Location::file("content/newsletters"),
+                    format!("no newsletter issue has number {number} (第{number}号)"),
+                )
+                .help("give the page's Markdown file instead, or check the issue's `number:`"),
+            );
+            None
+        }
+    }
 }
