@@ -4,6 +4,7 @@ pub mod controls;
 pub mod event;
 pub mod frontmatter;
 pub mod model;
+pub mod url;
 
 use std::path::{Path, PathBuf};
 

@@ -221,7 +221,7 @@ impl Renderer<'_, '_> {
                     self.out.push_str(" href=\"");
                     escape_into(&mut self.out, &href);
                     self.out.push('"');
-                    if is_external(&href) {
+                    if crate::content::url::is_web(&href) {
                         self.out.push_str(" rel=\"noopener\"");
                     }
                 }
@@ -356,11 +356,6 @@ fn is_dangerous(url: &str, kind: UrlKind) -> bool {
         "data" => kind == UrlKind::Link || !normalized.starts_with("data:image/"),
         _ => false,
     }
-}
-
-fn is_external(href: &str) -> bool {
-    let lower = href.get(..8).unwrap_or(href).to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
 }
 
 #[cfg(test)]

@@ -448,8 +448,7 @@ fn load_image(
     height_pt: f32,
 ) -> Result<draw::Image, raster::ImageError> {
     let url = url.trim();
-    let scheme = url.find(':').is_some_and(|c| !url[..c].contains('/'));
-    if url.starts_with("//") || scheme {
+    if crate::content::url::is_external(url) {
         return Err(raster::ImageError {
             message: "is not a file of the site, and the PDF cannot fetch it".into(),
             help: "save the picture next to the Markdown file and link it by its file name, e.g. `![説明](photo.jpg)`".into(),
@@ -475,11 +474,8 @@ pub fn check_images(page: &Page, ctx: &PdfContext, image_file: &ImageFile) -> Ve
     let (_, _, body_width, body_height) = ctx.style.body_box();
     let mut out = tags::alt::missing(page);
     for url in image_urls(page) {
-        let local = url.trim();
-        let web =
-            local.starts_with("//") || local.find(':').is_some_and(|c| !local[..c].contains('/'));
         // Missing and refused files are the link check's, which uses the same resolver.
-        if !web && image_file(url).is_err() {
+        if !crate::content::url::is_external(url) && image_file(url).is_err() {
             continue;
         }
         if let Err(e) = load_image(image_file, url, body_width, body_height) {

@@ -15,10 +15,11 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
+use super::Site;
 use super::context::page_view;
-use super::links::{self, Targets};
+use super::links;
 use super::pages::{self, TagView};
-use super::{RESERVED, Site};
+use super::targets::{self, PageLinks};
 use crate::content::{self, Page};
 use crate::diag::{Diagnostic, Diagnostics};
 
@@ -106,8 +107,6 @@ struct State {
     other_diags: Vec<Diagnostic>,
     /// Duplicate issue numbers and output paths.
     unique_diags: Vec<Diagnostic>,
-    /// Each page's resolved links and link problems, by source path.
-    links: HashMap<String, (HashMap<String, String>, Vec<Diagnostic>)>,
     /// Characters missing from the PDF fonts, by source path.
     glyph_diags: HashMap<String, Vec<Diagnostic>>,
     /// Template errors, by output path.
@@ -168,9 +167,11 @@ impl Live {
         let mut scan_diags = Diagnostics::new();
         let sources = rels(super::scan(&content_dir, &mut scan_diags).0);
         let unique_diags = unique(&site);
-        // `load` reported the duplicates too: take them out, they are kept apart and redone.
+        // `load` reported the duplicates and the link problems too: take them out, they are
+        // kept apart (the link problems in `site.links`) and redone.
         let mut rest: Vec<Diagnostic> = diags.into_iter().collect();
-        for u in &unique_diags {
+        let link_diags = site.links.values().flat_map(|l| &l.problems);
+        for u in unique_diags.iter().chain(link_diags) {
             if let Some(i) = rest.iter().position(|d| d == u) {
                 rest.remove(i);
             }
@@ -194,7 +195,6 @@ impl Live {
             file_diags,
             other_diags,
             unique_diags,
-            links: HashMap::new(),
             glyph_diags: HashMap::new(),
             render_diags: BTreeMap::new(),
             files: BTreeMap::new(),
@@ -276,7 +276,7 @@ impl Live {
             d.extend(s.other_diags.iter().cloned());
             d.extend(s.file_diags.values().flatten().cloned());
             d.extend(s.unique_diags.iter().cloned());
-            d.extend(s.links.values().flat_map(|(_, p)| p).cloned());
+            d.extend(s.site.links.values().flat_map(|l| &l.problems).cloned());
             d.extend(s.glyph_diags.values().flatten().cloned());
             d.extend(s.render_diags.values().flatten().cloned());
         }
@@ -410,7 +410,7 @@ impl State {
         for rel in &removed {
             self.file_diags.remove(rel);
             self.glyph_diags.remove(rel);
-            self.links.remove(rel);
+            self.site.links.remove(rel);
             self.site.drafts.remove(rel);
             if let Some(p) = old.remove(rel) {
                 tags.extend(p.meta.tags);
@@ -420,7 +420,7 @@ impl State {
         for (rel, page, d) in parsed {
             self.file_diags.insert(rel.clone(), d.into_iter().collect());
             self.glyph_diags.remove(&rel);
-            self.links.remove(&rel);
+            self.site.links.remove(&rel);
             self.site.drafts.remove(&rel);
             if let Some(p) = old.remove(&rel) {
                 tags.extend(p.meta.tags);
@@ -519,29 +519,12 @@ impl State {
     /// Renders the selection (plus every page whose links now resolve differently), the
     /// listing pages and the feed; drops files no longer produced. Mirrors `pages::render`.
     fn render(&mut self, selection: Selection) -> Vec<String> {
-        let site = &self.site;
-        let today = self.today;
-        let mut files_known: HashSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
-        files_known.extend(site.assets.iter().cloned());
-        files_known.extend(site.theme.static_files.keys().cloned());
-        files_known.extend(site.tag_files.values().cloned());
-        let targets = Targets {
-            pages: site.pages.iter().map(|p| (p.rel.as_str(), p)).collect(),
-            drafts: site.drafts.clone(),
-            files: files_known,
-            content_dir: site.root.join("content"),
-        };
-
         // Links are resolved for every page (cheap): a page is rendered again when its links
         // now point elsewhere, and its link problems are always up to date.
-        let resolved: Vec<(String, HashMap<String, String>, Vec<Diagnostic>)> = site
-            .pages
-            .par_iter()
-            .map(|p| {
-                let (map, problems) = links::resolve_page(p, &targets);
-                (p.rel.clone(), map, problems)
-            })
-            .collect();
+        let resolved = targets::resolve_site(&self.site);
+        let before = std::mem::replace(&mut self.site.links, resolved);
+        let site = &self.site;
+        let today = self.today;
         let mut todo: HashSet<String> = HashSet::new();
         let (all, sel_pages, sel_tags, listings_needed) = match &selection {
             Selection::All => (true, None, None, true),
@@ -551,12 +534,11 @@ impl State {
                 listings,
             } => (false, Some(pages), Some(tags), *listings),
         };
-        for (rel, map, problems) in resolved {
-            let differs = self.links.get(&rel).is_none_or(|(old, _)| *old != map);
-            if all || differs || sel_pages.is_some_and(|s| s.contains(&rel)) {
+        for (rel, now) in &site.links {
+            let differs = before.get(rel).is_none_or(|old| !old.same_targets(now));
+            if all || differs || sel_pages.is_some_and(|s| s.contains(rel)) {
                 todo.insert(rel.clone());
             }
-            self.links.insert(rel, (map, problems));
         }
         // A page whose output another page had taken (duplicate slugs) is rendered again too.
         for p in &site.pages {
@@ -564,18 +546,17 @@ impl State {
                 todo.insert(p.rel.clone());
             }
         }
-        let links_now = &self.links;
+        let no_links = PageLinks::default();
         let outputs: Vec<(String, String, Result<String, Diagnostic>)> = site
             .pages
             .par_iter()
             .filter(|p| todo.contains(&p.rel))
             .map(|page| {
-                let empty = HashMap::new();
-                let map = links_now.get(&page.rel).map(|(m, _)| m).unwrap_or(&empty);
+                let links = site.links.get(&page.rel).unwrap_or(&no_links);
                 (
                     page.out_path.clone(),
                     page.rel.clone(),
-                    pages::render_page(site, page, map, today),
+                    pages::render_page(site, page, links, today),
                 )
             })
             .collect();
@@ -697,8 +678,6 @@ impl State {
         self.render_diags
             .retain(|k, _| expected.contains(k.as_str()));
         self.owners.retain(|k, _| expected.contains(k.as_str()));
-        let pages_now: HashSet<&str> = site.pages.iter().map(|p| p.rel.as_str()).collect();
-        self.links.retain(|k, _| pages_now.contains(k.as_str()));
         rendered.sort();
         rendered.dedup();
         rendered

@@ -12,6 +12,7 @@ mod pages;
 pub mod pdfs;
 pub mod resolve;
 pub mod search;
+pub mod targets;
 pub mod volumes;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -66,6 +67,9 @@ pub struct Site {
     pub ics_paths: HashMap<String, String>,
     /// The calendar files' SEQUENCE numbers as the last build left them.
     pub ics_sequences: ics::Sequences,
+    /// Every page's links and images resolved (`targets::resolve_site`), by source path:
+    /// the HTML and the PDF read their targets here.
+    pub links: HashMap<String, targets::PageLinks>,
 }
 
 pub fn build(opts: &BuildOptions) -> BuildReport {
@@ -151,7 +155,7 @@ pub fn load(root: &Path, include_drafts: bool, diags: &mut Diagnostics) -> Optio
         ics::Sequences::default()
     });
     let pdf = crate::pdf::PdfContext::new(root, &theme, &config, diags);
-    Some(Site {
+    let mut site = Site {
         pdf_paths,
         ics_paths,
         ics_sequences,
@@ -164,7 +168,14 @@ pub fn load(root: &Path, include_drafts: bool, diags: &mut Diagnostics) -> Optio
         content_files,
         drafts,
         tag_files,
-    })
+        links: HashMap::new(),
+    };
+    // Resolved once, for every output: each problem is reported here and only here.
+    site.links = targets::resolve_site(&site);
+    for page in &site.pages {
+        diags.extend(site.links[&page.rel].problems.iter().cloned());
+    }
+    Some(site)
 }
 
 /// Markdown files and other files under content/, sorted for reproducible builds.

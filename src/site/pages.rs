@@ -1,15 +1,16 @@
 //! Rendering: every content page, the listing pages, tag pages and the feed.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+use super::Site;
 use super::context::{PageView, SiteView, page_view};
-use super::links::{self, Targets};
-use super::{RESERVED, Site};
+use super::links;
+use super::targets::PageLinks;
 use crate::content::Page;
 use crate::content::event::Status;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -30,39 +31,26 @@ pub(super) fn base_context(site: &Site, out_path: &str, current: &str, today: Da
 pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files> {
     let pages: Vec<&Page> = site.pages.iter().collect();
     let tags = tag_index(&pages);
-    let mut files_known: HashSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
-    files_known.extend(site.assets.iter().cloned());
-    files_known.extend(site.theme.static_files.keys().cloned());
-    files_known.extend(site.tag_files.values().cloned());
-    let targets = Targets {
-        pages: pages.iter().map(|p| (p.rel.as_str(), *p)).collect(),
-        drafts: site.drafts.clone(),
-        files: files_known,
-        content_dir: site.root.join("content"),
-    };
+    let no_links = PageLinks::default();
 
     let progress = crate::progress::phase("pages", pages.len());
     // The search index is built beside the pages (it needs only the parsed pages).
     let (rendered, search_files) = rayon::join(
-        || -> Vec<(String, Result<String, Diagnostic>, Vec<Diagnostic>)> {
+        || -> Vec<(String, Result<String, Diagnostic>)> {
             pages
                 .par_iter()
                 .map(|page| {
                     progress.inc();
-                    let (map, problems) = links::resolve_page(page, &targets);
-                    (
-                        page.out_path.clone(),
-                        render_page(site, page, &map, today),
-                        problems,
-                    )
+                    // The link problems were reported when the site was loaded.
+                    let links = site.links.get(&page.rel).unwrap_or(&no_links);
+                    (page.out_path.clone(), render_page(site, page, links, today))
                 })
                 .collect()
         },
         || super::search::files(site, today),
     );
     let mut files = Files::new();
-    for (path, result, problems) in rendered {
-        diags.extend(problems);
+    for (path, result) in rendered {
         match result {
             Ok(html) => {
                 files.insert(path, html.into_bytes());
@@ -136,10 +124,10 @@ fn emit(
 pub(super) fn render_page(
     site: &Site,
     page: &Page,
-    map: &HashMap<String, String>,
+    links: &PageLinks,
     today: Date,
 ) -> Result<String, Diagnostic> {
-    let resolve = |url: &str, _kind| map.get(url).cloned().unwrap_or_else(|| url.to_owned());
+    let resolve = |url: &str, kind| links.href(&page.out_path, url, kind);
     // The page title is the h1: the body's top heading level becomes h2, whatever the author used.
     let (toc, heading_shift) = super::context::toc(page);
     let opts = BodyOptions {

@@ -6,13 +6,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rayon::prelude::*;
 
 use super::Site;
-use super::links;
-use super::resolve;
+use super::targets::PageLinks;
 use crate::config::Config;
 use crate::content::Page;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::japanese::{DigitStyle, digits};
-use crate::pdf::layout::PdfLink;
 use crate::pdf::{self, PdfContext};
 
 /// Characters Windows forbids in file names, plus those that confuse mail clients.
@@ -84,73 +82,27 @@ pub fn plan(pages: &[Page], config: &Config, assets: &[String]) -> HashMap<Strin
     out
 }
 
-/// The only schemes a link in a PDF may have.
-const PDF_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
-
-/// The scheme of `url` in lower case, read as a PDF viewer or browser reads it: surrounding
-/// spaces and controls dropped, tabs and newlines inside ignored. `None` for a relative URL.
-fn scheme_of(url: &str) -> Option<String> {
-    let normalized: String = url
-        .trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .take(64)
-        .collect();
-    let (scheme, _) = normalized.split_once(':')?;
-    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then(|| scheme.to_ascii_lowercase())
-}
-
-/// Where a Markdown link goes in a PDF that travels by e-mail: web addresses stay; pages and
-/// files of the site only when the site has a `base_url` to point at.
-pub(super) fn resolve_for_pdf(site: &Site, page: &Page, url: &str) -> Option<PdfLink> {
-    let url = url.trim();
-    if let Some(anchor) = url.strip_prefix('#') {
-        return Some(PdfLink::Anchor(anchor.to_owned()));
-    }
-    if let Some(scheme) = scheme_of(url) {
-        // javascript:, data:, file:, … stay plain text, as the HTML drops them.
-        return PDF_SCHEMES
-            .contains(&scheme.as_str())
-            .then(|| PdfLink::Uri(url.to_owned()));
-    }
-    let base = site.config.base_url.as_ref()?;
-    let Ok(resolve::Url::Local {
-        target,
-        fragment: frag,
-    }) = resolve::classify(&page.rel, url)
-    else {
-        return None;
-    };
-    let out = match site.pages.iter().find(|p| p.rel == target) {
-        Some(p) => p.out_path.clone(),
-        None if target.ends_with(".md") => return None,
-        None => target,
-    };
-    let frag = frag.map(|f| format!("#{f}")).unwrap_or_default();
-    Some(PdfLink::Uri(format!(
-        "{base}{}{frag}",
-        links::encode_path(&out)
-    )))
-}
-
 /// Typesets one page's PDF exactly as `build` writes it. This is the only path from a page to
 /// PDF bytes: `build`, `tsushin pdf`, serve's PDF route and `tsushin mail` all call it, so a
 /// mailed attachment is byte for byte the file on the site. The diagnostics hold the page's
 /// reference and glyph problems (warnings too); the bytes are `None` when any is an error.
 pub fn render_one(site: &Site, ctx: &PdfContext, page: &Page) -> (Option<Vec<u8>>, Diagnostics) {
-    let content_dir = site.root.join("content");
     let mut d = Diagnostics::new();
-    d.extend(resolve::check_refs(page, &content_dir));
+    let no_links = PageLinks::default();
+    let links = site.links.get(&page.rel).unwrap_or(&no_links);
+    // A page whose links or images are refused or point nowhere gets no PDF (`build` and
+    // `tsushin pdf` stopped at the problems already: the preview's PDF route says them).
+    if links.has_errors() {
+        d.extend(links.problems.iter().filter(|p| p.is_error()).cloned());
+        return (None, d);
+    }
     ctx.check_glyphs(page, &site.config, &mut d);
     if d.has_errors() {
         return (None, d);
     }
-    let resolve = |url: &str| resolve_for_pdf(site, page, url);
-    let image_file = |url: &str| resolve::image_file(&content_dir, &page.rel, url);
+    let base_url = site.config.base_url.as_deref();
+    let resolve = |url: &str| links.pdf_link(&page.out_path, base_url, url);
+    let image_file = |url: &str| links.image_file(url);
     match pdf::render(
         page,
         &site.config,
@@ -233,13 +185,14 @@ pub fn render_page(site: &Site, rel: &str) -> Option<Result<Vec<u8>, Diagnostics
 /// a PDF is read and decoded as the PDF would, in parallel within the decoding budget.
 pub fn check_images(site: &Site, diags: &mut Diagnostics) {
     let Some(ctx) = &site.pdf else { return };
-    let content_dir = site.root.join("content");
+    let no_links = PageLinks::default();
     let found: Vec<Vec<Diagnostic>> = site
         .pages
         .par_iter()
         .filter(|p| site.pdf_paths.contains_key(&p.rel))
         .map(|p| {
-            let image_file = |url: &str| resolve::image_file(&content_dir, &p.rel, url);
+            let links = site.links.get(&p.rel).unwrap_or(&no_links);
+            let image_file = |url: &str| links.image_file(url);
             pdf::check_images(p, ctx, &image_file)
         })
         .collect();
@@ -394,17 +347,5 @@ mod tests {
             "研修会__第1回___案内_"
         );
         assert_eq!(clean_file_name("  ..通信.. "), "通信");
-    }
-
-    #[test]
-    fn schemes_are_read_as_viewers_read_them() {
-        assert_eq!(
-            scheme_of(" JavaScript:alert(1)").as_deref(),
-            Some("javascript")
-        );
-        assert_eq!(scheme_of("java\tscript:x").as_deref(), Some("javascript"));
-        assert_eq!(scheme_of("https://example.jp/").as_deref(), Some("https"));
-        assert_eq!(scheme_of("images/a:b.png"), None);
-        assert_eq!(scheme_of("../events/index.html#x"), None);
     }
 }

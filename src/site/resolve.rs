@@ -2,9 +2,10 @@
 //! is resolved here — by `check`, `build`, `tsushin pdf` and `serve`, for the HTML and the PDF
 //! alike — so that what one of them refuses, none of them reads:
 //!
-//! - web addresses (`https:`, `mailto:`, any scheme) are never read from disk, and neither are
-//!   protocol-relative ones (`//host/x.png`, a network path on Windows) or drive paths
-//!   (`C:/x.png`): the last two are errors;
+//! - web addresses (`https:`, `mailto:`, any scheme, and protocol-relative links
+//!   `//host/…`, which are read as `https://host/…`) are never read from disk; a
+//!   protocol-relative image (`//host/x.png`, a network path on Windows) and drive paths
+//!   (`C:/x.png`) are errors;
 //! - a path is relative to its Markdown file and must stay inside `content/` (`/abs`, `\`
 //!   and `../` out of `content/` are errors), also after symbolic links are resolved;
 //! - hidden, system and editor files (`.*`, `Thumbs.db`, `desktop.ini`, `~$*`, `*.tmp`, `*~`)
@@ -19,6 +20,7 @@ use percent_encoding::percent_decode_str;
 
 use crate::content::Page;
 use crate::content::model::UrlKind;
+use crate::content::url;
 use crate::diag::{Diagnostic, Location};
 
 /// What a URL written in a page points at.
@@ -28,7 +30,8 @@ pub enum Url<'a> {
     Empty,
     /// `#fragment` on the same page (without the `#`).
     Anchor(&'a str),
-    /// A URL with a scheme (`https:`, `mailto:`, …): left to the reader, never read from disk.
+    /// A URL with a scheme (`https:`, `mailto:`, …) or a protocol-relative link (`//host/…`):
+    /// left to the reader, never read from disk (`content::url::is_external`).
     External,
     /// A file or page under `content/` (relative to it, `/`-separated, decoded).
     Local {
@@ -40,7 +43,8 @@ pub enum Url<'a> {
 /// Why a URL is refused wherever it appears.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {
-    /// `//host/x`: a network path on Windows, a file path from a file share.
+    /// An image at `//host/x`, or `\\\\host\\x`: a network path on Windows, a file path
+    /// from a file share.
     ProtocolRelative,
     /// `C:/x` or `c:\x`: a file of the author's computer.
     DrivePath,
@@ -85,17 +89,9 @@ impl Refused {
     }
 }
 
-/// The scheme of `url` (`https`, `mailto`, `c`), if it has one.
-fn scheme(url: &str) -> Option<&str> {
-    let colon = url.find(':')?;
-    match url.find(['/', '?', '#']) {
-        Some(sep) if sep < colon => None,
-        _ => Some(&url[..colon]),
-    }
-}
-
-/// Classifies `url` as written in the page at `page_rel` (relative to `content/`).
-pub fn classify<'a>(page_rel: &str, url: &'a str) -> Result<Url<'a>, Refused> {
+/// Classifies `url`, a link or an image (`kind`) as written in the page at `page_rel`
+/// (relative to `content/`).
+pub fn classify<'a>(page_rel: &str, url: &'a str, kind: UrlKind) -> Result<Url<'a>, Refused> {
     let url = url.trim();
     if url.is_empty() {
         return Ok(Url::Empty);
@@ -103,18 +99,18 @@ pub fn classify<'a>(page_rel: &str, url: &'a str) -> Result<Url<'a>, Refused> {
     if let Some(fragment) = url.strip_prefix('#') {
         return Ok(Url::Anchor(fragment));
     }
-    if url.starts_with("//")
-        || url.starts_with("\\\\")
+    if url.starts_with("\\\\")
         || url.starts_with("/\\")
         || url.starts_with("\\/")
+        || (kind == UrlKind::Image && url::is_protocol_relative(url))
     {
         return Err(Refused::ProtocolRelative);
     }
-    if let Some(s) = scheme(url) {
-        return match s.len() {
-            1 => Err(Refused::DrivePath),
-            _ => Ok(Url::External),
-        };
+    if url::is_external(url) {
+        return Ok(Url::External);
+    }
+    if url::scheme(url).is_some() {
+        return Err(Refused::DrivePath);
     }
     let (path, fragment) = match url.split_once('#') {
         Some((p, f)) => (p, Some(f)),
@@ -128,12 +124,28 @@ pub fn classify<'a>(page_rel: &str, url: &'a str) -> Result<Url<'a>, Refused> {
     if decoded.starts_with('/') {
         return Err(Refused::Absolute);
     }
-    if scheme(&decoded).is_some_and(|s| s.len() == 1) {
+    if url::scheme(&decoded).is_some_and(|s| s.len() == 1) {
         return Err(Refused::DrivePath);
     }
     let dir = page_rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    let target = super::links::join(dir, &decoded).ok_or(Refused::Outside)?;
+    let target = join(dir, &decoded).ok_or(Refused::Outside)?;
     Ok(Url::Local { target, fragment })
+}
+
+/// Joins `rel` to the folder `base_dir` (both relative to content/), resolving `.` and `..`;
+/// `None` when the result would leave content/.
+pub fn join(base_dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base_dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// Hidden, system and editor files, never published: `.*`, `Thumbs.db`, `ehthumbs.db`,
@@ -205,52 +217,15 @@ pub fn file_in(content_dir: &Path, target: &str) -> Result<PathBuf, NotRead> {
     Ok(real)
 }
 
-/// The file an image of the page at `page_rel` is read from, for the PDF; the reason as text
-/// when it is not read (the located errors come from `check_refs` and the link check).
-pub fn image_file(content_dir: &Path, page_rel: &str, url: &str) -> Result<PathBuf, String> {
-    match classify(page_rel, url) {
-        Ok(Url::Local { target, .. }) => file_in(content_dir, &target).map_err(|why| match why {
-            NotRead::Missing => format!("{url}: no such file"),
-            NotRead::Junk => format!("{url}: a hidden or system file is not embedded"),
-            NotRead::Outside => format!("{url}: a link out of content/ is not embedded"),
-        }),
-        Ok(Url::External) => Err(format!("{url}: images from the web are not embedded")),
-        Ok(_) => Err(format!("{url}: not an image file")),
-        Err(_) => Err(format!("{url}: refused (outside content/)")),
-    }
-}
-
-/// The refusals of `page`'s links and images (everything but missing files), located at the
-/// URL. `tsushin pdf` and the preview's PDFs report these; `check` and `build` report them
-/// with the link check, which uses the same functions.
-pub fn check_refs(page: &Page, content_dir: &Path) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
-    for r in &page.doc.refs {
-        let loc = Location::new(&page.display, r.line, r.column);
-        let url = r.url.trim();
-        match classify(&page.rel, url) {
-            Err(why) => problems.push(why.diagnostic(loc, url)),
-            Ok(Url::Local { target, .. })
-                if r.kind == UrlKind::Image || !target.ends_with(".md") =>
-            {
-                if let Err(why) = file_in(content_dir, &target) {
-                    problems.extend(why.diagnostic(loc, url));
-                }
-            }
-            Ok(_) => {}
-        }
-    }
-    problems
-}
-
 /// The files of `files` (under `content/`, not Markdown) that some page of `pages` (the
 /// published ones) links to or shows, in the order of `files`.
 pub fn published(pages: &[Page], files: &[String]) -> Vec<String> {
     let mut used: HashSet<String> = HashSet::new();
     for page in pages {
         let raw = raw_html_urls(&page.source);
-        for url in page.doc.refs.iter().map(|r| r.url.as_str()).chain(raw) {
-            if let Ok(Url::Local { target, .. }) = classify(&page.rel, url) {
+        let refs = page.doc.refs.iter().map(|r| (r.url.as_str(), r.kind));
+        for (url, kind) in refs.chain(raw.map(|u| (u, UrlKind::Link))) {
+            if let Ok(Url::Local { target, .. }) = classify(&page.rel, url, kind) {
                 used.insert(target);
             }
         }
@@ -294,33 +269,48 @@ mod tests {
 
     #[test]
     fn urls_are_classified() {
+        let link = |rel: &str, url: &'static str| classify(rel, url, UrlKind::Link);
         let local = |t: &str| Url::Local {
             target: t.into(),
             fragment: None,
         };
         assert_eq!(
-            classify("newsletters/a.md", "img/a.png"),
+            link("newsletters/a.md", "img/a.png"),
             Ok(local("newsletters/img/a.png"))
         );
-        assert_eq!(classify("a.md", "https://example.jp/x"), Ok(Url::External));
-        assert_eq!(classify("a.md", "mailto:a@example.jp"), Ok(Url::External));
+        assert_eq!(link("a.md", "https://example.jp/x"), Ok(Url::External));
+        assert_eq!(link("a.md", "mailto:a@example.jp"), Ok(Url::External));
         assert_eq!(
-            classify("a.md", "a.md#x:y"),
+            link("a.md", "a.md#x:y"),
             Ok(Url::Local {
                 target: "a.md".into(),
                 fragment: Some("x:y")
             })
         );
+        assert_eq!(link("a.md", "//host/x.pdf"), Ok(Url::External));
         assert_eq!(
-            classify("a.md", "//host/x.png"),
+            classify("a.md", "//host/x.png", UrlKind::Image),
             Err(Refused::ProtocolRelative)
         );
-        assert_eq!(classify("a.md", "C:/x.png"), Err(Refused::DrivePath));
-        assert_eq!(classify("a.md", "c%3A/x.png"), Err(Refused::DrivePath));
-        assert_eq!(classify("a.md", "img\\a.png"), Err(Refused::Backslash));
-        assert_eq!(classify("a.md", "/etc/x.png"), Err(Refused::Absolute));
-        assert_eq!(classify("a.md", "%2Fetc/x.png"), Err(Refused::Absolute));
-        assert_eq!(classify("e/a.md", "../../x.png"), Err(Refused::Outside));
+        assert_eq!(
+            link("a.md", "\\\\host\\x.png"),
+            Err(Refused::ProtocolRelative)
+        );
+        assert_eq!(link("a.md", "C:/x.png"), Err(Refused::DrivePath));
+        assert_eq!(link("a.md", "c%3A/x.png"), Err(Refused::DrivePath));
+        assert_eq!(link("a.md", "img\\a.png"), Err(Refused::Backslash));
+        assert_eq!(link("a.md", "/etc/x.png"), Err(Refused::Absolute));
+        assert_eq!(link("a.md", "%2Fetc/x.png"), Err(Refused::Absolute));
+        assert_eq!(link("e/a.md", "../../x.png"), Err(Refused::Outside));
+    }
+
+    #[test]
+    fn join_stays_inside() {
+        assert_eq!(
+            join("newsletters", "../events/a.md").as_deref(),
+            Some("events/a.md")
+        );
+        assert_eq!(join("", "../x.md"), None);
     }
 
     #[test]

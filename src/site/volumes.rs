@@ -8,7 +8,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::{Site, pdfs, resolve};
+use super::targets::PageLinks;
+use super::{Site, pdfs};
 use crate::config::Config;
 use crate::content::Page;
 use crate::diag::Diagnostics;
@@ -79,25 +80,28 @@ pub fn href(site: &Site, from: &str, year: i16) -> Option<String> {
 pub fn render_one(site: &Site, ctx: &PdfContext, year: i16) -> (Option<Vec<u8>>, Diagnostics) {
     let years = years(&site.pages);
     let issues = years.get(&year).map(Vec::as_slice).unwrap_or(&[]);
-    let content_dir = site.root.join("content");
     let mut d = Diagnostics::new();
-    for page in issues {
-        d.extend(resolve::check_refs(page, &content_dir));
+    let no_links = PageLinks::default();
+    let links: Vec<&PageLinks> = issues
+        .iter()
+        .map(|p| site.links.get(&p.rel).unwrap_or(&no_links))
+        .collect();
+    for (page, l) in issues.iter().zip(&links) {
+        d.extend(l.problems.iter().filter(|p| p.is_error()).cloned());
         ctx.check_glyphs(page, &site.config, &mut d);
     }
     if d.has_errors() || issues.is_empty() {
         return (None, d);
     }
+    let base_url = site.config.base_url.as_deref();
     let resolvers: Vec<_> = issues
         .iter()
-        .map(|p| move |url: &str| pdfs::resolve_for_pdf(site, p, url))
+        .zip(&links)
+        .map(|(p, l)| move |url: &str| l.pdf_link(&p.out_path, base_url, url))
         .collect();
-    let files: Vec<_> = issues
+    let files: Vec<_> = links
         .iter()
-        .map(|p| {
-            let dir = &content_dir;
-            move |url: &str| resolve::image_file(dir, &p.rel, url)
-        })
+        .map(|l| move |url: &str| l.image_file(url))
         .collect();
     let list: Vec<volume::Issue> = issues
         .iter()
