@@ -1,6 +1,12 @@
 //! Line breaking for Japanese text mixed with Western words: break opportunities (UAX #14 via
-//! unicode-linebreak, tightened by the kinsoku tables), 和欧間 spacing, greedy filling and
-//! justification. Widths are in points; the caller shapes and measures, this module only places.
+//! unicode-linebreak, tightened by the kinsoku tables, kept out of URLs and no-break runs),
+//! 和欧間 spacing, greedy filling and justification. Widths are in points; the caller shapes and
+//! measures, this module only places.
+//!
+//! The break opportunities are decided in one place (`Prepared::new`) and serve both the
+//! paragraph breaker ([`break_lines`]) and the min-content width of a table column
+//! ([`min_content_width`]). A caller steers them with a cell's [`Glue`], never by changing
+//! its character.
 
 use unicode_linebreak::{BreakClass, BreakOpportunity, break_property, linebreaks};
 
@@ -14,6 +20,36 @@ pub struct Cell {
     pub width: f32,
     /// Font size, pt, for em-based spacing.
     pub size: f32,
+    /// How the cell holds to the one before it, beyond what its character says.
+    pub glue: Glue,
+}
+
+impl Cell {
+    /// A cell that breaks and spaces as its character says.
+    pub fn new(ch: char, width: f32, size: f32) -> Cell {
+        Cell {
+            ch,
+            width,
+            size,
+            glue: Glue::Free,
+        }
+    }
+}
+
+/// A penalty on the break before a cell, set by the caller (the flag a line breaker's items
+/// carry, as TeX's penalties): the character itself is never changed to steer the breaker.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Glue {
+    /// The character's own rules: UAX #14, kinsoku, URLs.
+    #[default]
+    Free,
+    /// No break before this cell: it continues a no-break run (a ward name, a recipient, the
+    /// HTML's `nowrap`), spaces inside the run included.
+    Keep,
+    /// Attached to what precedes it like a closing bracket: no break before it, no 和欧間 on
+    /// either side of it and no justification space inside a run of attached cells (a raised
+    /// footnote number).
+    Attach,
 }
 
 /// One line of a paragraph.
@@ -97,6 +133,7 @@ enum Break {
 
 struct Prepared {
     chars: Vec<char>,
+    glue: Vec<Glue>,
     width: Vec<f64>,
     space: Vec<bool>,
     /// `brk[i]`: may a line end before cell `i` (after skipping the spaces before it)?
@@ -111,55 +148,45 @@ impl Prepared {
     fn new(cells: &[Cell], opts: &Options) -> Prepared {
         let n = cells.len();
         let chars: Vec<char> = cells.iter().map(|c| c.ch).collect();
+        let glue: Vec<Glue> = cells.iter().map(|c| c.glue).collect();
         let width: Vec<f64> = cells.iter().map(|c| sane(c.width)).collect();
         let space: Vec<bool> = chars
             .iter()
             .map(|&c| kinsoku::class_of(c) == Class::Space)
             .collect();
-        let uax = uax14(&chars);
-        let in_url = url_interiors(&chars, &space);
         let em = sane(opts.western_gap_em);
-
-        let mut brk = vec![Break::No; n + 1];
         let mut gap = vec![0.0; n + 1];
         let mut stretch = vec![false; n + 1];
-        let mut last_visible: Option<usize> = None;
-        let mut pending_hard = false;
-        for i in 0..n {
-            if i > 0 {
-                let (a, b) = (chars[i - 1], chars[i]);
-                if (is_wa_letter(a) && is_western_alnum(b)
-                    || is_western_alnum(a) && is_wa_letter(b))
-                    && !hard_glued(&chars, i)
-                {
-                    gap[i] = em * sane(cells[i - 1].size).max(sane(cells[i].size));
+        for i in 1..n {
+            let (a, b) = (chars[i - 1], chars[i]);
+            let attached = (glue[i - 1] == Glue::Attach, glue[i] == Glue::Attach);
+            if (is_wa_letter(a) && is_western_alnum(b) || is_western_alnum(a) && is_wa_letter(b))
+                && !hard_glued(&chars, i)
+                && attached == (false, false)
+            {
+                gap[i] = em * sane(cells[i - 1].size).max(sane(cells[i].size));
+            }
+            stretch[i] = if space[i] {
+                false
+            } else if space[i - 1] {
+                true // one stretch per inter-word space run, counted at its end
+            } else {
+                match attached {
+                    (true, true) => false,
+                    // Spaces like the closing bracket it stands beside.
+                    (true, false) | (false, true) => !hard_glued(&chars, i),
+                    (false, false) => {
+                        gap[i] > 0.0
+                            || (!glued(&chars, i)
+                                && (kinsoku::is_japanese(a) || kinsoku::is_japanese(b)))
+                    }
                 }
-                stretch[i] = if space[i] {
-                    false
-                } else if space[i - 1] {
-                    true // one stretch per inter-word space run, counted at its end
-                } else {
-                    gap[i] > 0.0
-                        || (!glued(&chars, i)
-                            && (kinsoku::is_japanese(a) || kinsoku::is_japanese(b)))
-                };
-            }
-            pending_hard |= uax[i] == Break::Mandatory;
-            if space[i] {
-                continue;
-            }
-            if let Some(a) = last_visible {
-                brk[i] = if pending_hard {
-                    Break::Mandatory
-                } else {
-                    decide(&chars, a, i, uax[i], in_url[i])
-                };
-            }
-            pending_hard = false;
-            last_visible = Some(i);
+            };
         }
+        let brk = opportunities(&chars, &glue, &space);
         Prepared {
             chars,
+            glue,
             width,
             space,
             brk,
@@ -219,6 +246,7 @@ impl Prepared {
                 (Some(a), Some(b)) => {
                     let violation = kinsoku::cannot_end_line(self.chars[a])
                         || kinsoku::cannot_start_line(self.chars[b])
+                        || self.glue[b] != Glue::Free
                         || (a + 1 == b && glued(&self.chars, b));
                     !violation
                 }
@@ -298,6 +326,76 @@ impl Prepared {
     }
 }
 
+/// The one place that decides where a line may end: `[i]` is the break before cell `i`, set on
+/// visible cells only (a break at a run of spaces is recorded at the cell after it). UAX #14,
+/// tightened by kinsoku, closed inside URLs and e-mail addresses, between joined and glued
+/// characters and before a cell the caller glued ([`Glue`]).
+fn opportunities(chars: &[char], glue: &[Glue], space: &[bool]) -> Vec<Break> {
+    let n = chars.len();
+    let uax = uax14(chars);
+    let in_url = url_interiors(chars, glue, space);
+    let mut brk = vec![Break::No; n + 1];
+    let mut last_visible: Option<usize> = None;
+    let mut pending_hard = false;
+    for i in 0..n {
+        pending_hard |= uax[i] == Break::Mandatory;
+        if space[i] {
+            continue;
+        }
+        if let Some(a) = last_visible {
+            brk[i] = if pending_hard {
+                Break::Mandatory
+            } else if glue[i] != Glue::Free {
+                Break::No
+            } else if glue[a] == Glue::Attach {
+                after_attached(chars, a, i)
+            } else {
+                decide(chars, a, i, uax[i], in_url[i])
+            };
+        }
+        pending_hard = false;
+        last_visible = Some(i);
+    }
+    brk
+}
+
+/// After an attached cell a line may end as after a closing bracket: unless kinsoku or a
+/// joiner forbids it.
+fn after_attached(chars: &[char], a: usize, b: usize) -> Break {
+    if kinsoku::cannot_start_line(chars[b]) || (a + 1 == b && hard_glued(chars, b)) {
+        Break::No
+    } else {
+        Break::Allowed
+    }
+}
+
+/// The min-content width of one paragraph: its widest stretch between two break opportunities
+/// (the break opportunities of [`break_lines`]), 和欧間 counted at its minimum and the spaces
+/// at a break left out. A table column this wide sets every word, URL and no-break run whole.
+pub fn min_content_width(cells: &[Cell], opts: &Options) -> f32 {
+    let prep = Prepared::new(cells, opts);
+    let mut widest = 0.0f64;
+    let mut piece = 0.0f64;
+    let mut spaces = 0.0f64;
+    let mut started = false;
+    for i in 0..cells.len() {
+        if prep.space[i] {
+            spaces += prep.width[i];
+            continue;
+        }
+        if !started || prep.brk[i] != Break::No {
+            widest = widest.max(piece);
+            piece = 0.0;
+        } else {
+            piece += spaces + prep.gap[i] * 0.5;
+        }
+        spaces = 0.0;
+        started = true;
+        piece += prep.width[i];
+    }
+    widest.max(piece) as f32
+}
+
 /// Break decision between the visible cells `a` and `b` (`a < b`, only spaces between them).
 fn decide(chars: &[char], a: usize, b: usize, uax: Break, in_url: bool) -> Break {
     let (ca, cb) = (chars[a], chars[b]);
@@ -373,12 +471,13 @@ fn uax14(chars: &[char]) -> Vec<Break> {
 }
 
 /// `[i]` is true inside a URL or e-mail address (between two of its characters). A token is a
-/// run of non-space, non-Japanese characters.
-fn url_interiors(chars: &[char], space: &[bool]) -> Vec<bool> {
+/// run of non-space, non-Japanese characters (an attached cell ends it).
+fn url_interiors(chars: &[char], glue: &[Glue], space: &[bool]) -> Vec<bool> {
     let mut out = vec![false; chars.len() + 1];
     let mut i = 0;
     while i < chars.len() {
-        let in_token = |k: usize| !space[k] && !kinsoku::is_japanese(chars[k]);
+        let in_token =
+            |k: usize| !space[k] && !kinsoku::is_japanese(chars[k]) && glue[k] != Glue::Attach;
         if !in_token(i) {
             i += 1;
             continue;
@@ -475,11 +574,7 @@ mod tests {
 
     fn cells(text: &str) -> Vec<Cell> {
         text.chars()
-            .map(|ch| Cell {
-                ch,
-                width: advance(ch),
-                size: SIZE,
-            })
+            .map(|ch| Cell::new(ch, advance(ch), SIZE))
             .collect()
     }
 
@@ -902,6 +997,92 @@ mod tests {
         assert_eq!(lines[0].end, 5, "indent + 4 kanji in 60 pt");
     }
 
+    #[test]
+    fn glue_flags_steer_breaks_without_changing_characters() {
+        let opts = Options::default();
+        // A no-break run: nothing inside it, not even its space, may start a line.
+        let mut cs = cells("配布先は北区 地域包括支援センターです");
+        for c in &mut cs[5..17] {
+            c.glue = Glue::Keep;
+        }
+        for width in [130.0, 150.0, 170.0, 200.0] {
+            let lines = break_lines(&cs, &fixed(width), &opts);
+            check(&cs, &lines, &fixed(width), &opts, false);
+            for l in &lines[1..] {
+                assert!(!(5..17).contains(&l.start), "run split at {width}");
+            }
+        }
+        // Without the flags the same text breaks inside the run at these widths.
+        let free = cells("配布先は北区 地域包括支援センターです");
+        let lines = break_lines(&free, &fixed(130.0), &opts);
+        assert!(lines[1..].iter().any(|l| (5..17).contains(&l.start)));
+        // An attached number stays with the word before it and takes no 和欧間.
+        let mut cs = cells("連携の手引き12をご覧ください");
+        cs[6].glue = Glue::Attach;
+        cs[7].glue = Glue::Attach;
+        let lines = break_lines(
+            &cs,
+            &fixed(500.0),
+            &Options {
+                justify: false,
+                ..opts
+            },
+        );
+        let l = &lines[0];
+        for k in 6..9 {
+            assert!(
+                (l.x[k] - l.x[k - 1] - cs[k - 1].width).abs() < 1e-4,
+                "gap at {k}"
+            );
+        }
+        for width in [60.0, 63.5, 70.0, 73.5] {
+            let lines = break_lines(&cs, &fixed(width), &opts);
+            assert!(
+                lines.iter().all(|l| l.start != 6 && l.start != 7),
+                "at {width}"
+            );
+        }
+        // Justification stretches around the attached run, never inside it.
+        let lines = break_lines(&cs, &fixed(80.0), &opts);
+        let l = &lines[0];
+        assert!(l.justified && l.end == 8, "{l:?}");
+        assert!((l.x[7] - l.x[6] - cs[6].width).abs() < 1e-4);
+    }
+
+    #[test]
+    fn min_content_is_the_widest_unbreakable_piece() {
+        let opts = Options::default();
+        let w = |t: &str| t.chars().map(advance).sum::<f32>();
+        let near = |a: f32, b: f32| (a - b).abs() < 1e-3;
+        // Kanji break anywhere (but 。 stays with what precedes it).
+        assert!(near(
+            min_content_width(&cells("参加者。"), &opts),
+            w("者。")
+        ));
+        // Full-width numbers with separators, URLs and e-mail addresses are whole.
+        let t = "金額は１，２３４，５６７円";
+        assert!(near(
+            min_content_width(&cells(t), &opts),
+            w("１，２３４，５６７")
+        ));
+        let t = "詳細は https://www.example.jp/kenshu/2021 を参照";
+        assert!(near(
+            min_content_width(&cells(t), &opts),
+            w("https://www.example.jp/kenshu/2021")
+        ));
+        // A no-break space joins what is beside it.
+        let t = "北区\u{a0}地域包括";
+        assert!(near(min_content_width(&cells(t), &opts), w("区\u{a0}地")));
+        // A kept run is one piece, its space included.
+        let mut cs = cells("宛先 北区 役所");
+        for c in &mut cs[4..] {
+            c.glue = Glue::Keep;
+        }
+        assert!(near(min_content_width(&cs, &opts), w("北区 役所")));
+        assert_eq!(min_content_width(&[], &opts), 0.0);
+        assert_eq!(min_content_width(&cells("   "), &opts), 0.0);
+    }
+
     /// Small deterministic generator (no dev-dependency needed).
     struct Rng(u64);
     impl Rng {
@@ -1002,6 +1183,7 @@ mod tests {
                     ch: rng.pick(pool),
                     width: widths[rng.below(widths.len())],
                     size: widths[rng.below(widths.len())],
+                    glue: [Glue::Free, Glue::Free, Glue::Keep, Glue::Attach][rng.below(4)],
                 })
                 .collect();
             let w = [0.0, -3.0, 1.0, 20.0, 200.0, f32::NAN, f32::INFINITY, 1e-9][rng.below(8)];

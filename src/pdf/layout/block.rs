@@ -1,34 +1,16 @@
 //! Blocks → chunks: paragraphs (one chunk per line, widows and orphans kept in pairs), headings
 //! (kept with what follows), lists with hanging markers, block quotes and code blocks (tinted
-//! spans that may cross pages), rules, images and the footnotes (at the foot of their page, or
-//! at the end of the document when they do not fit).
+//! spans that may cross pages), rules and images. Footnotes are `notes`'.
 
 use crate::content::model::{Block, Inline, ListItem};
 use crate::pdf::draw::{Item, Role};
 
-use super::Engine;
+use super::engine::Engine;
 use super::flow::{Chunk, SpanDeco, fill_rect, hline, stroke_rect};
-use super::inline::{Align, LineBox, Para, Piece, Run, RunStyle, footnote_id, footnote_ref_id};
+use super::inline::{Align, LineBox, Para, Piece, Run, RunStyle};
 use super::tags::Current;
 
 impl Engine<'_> {
-    /// Asks for at least `space` above the next chunk (collapsing with the space already asked).
-    pub(crate) fn gap(&mut self, space: f32) {
-        if self.suppress {
-            self.suppress = false;
-            return;
-        }
-        self.pending = self.pending.max(space);
-    }
-
-    pub(crate) fn push(&mut self, mut c: Chunk) {
-        c.space_before = c.space_before.max(self.pending);
-        self.pending = 0.0;
-        self.suppress = false;
-        c.spans.extend(self.open_spans.iter().copied());
-        self.chunks.push(c);
-    }
-
     /// Lines of a paragraph as chunks; no single line left alone at a page's bottom or top.
     pub(crate) fn push_lines(&mut self, lines: Vec<LineBox>) {
         let n = lines.len();
@@ -68,7 +50,7 @@ impl Engine<'_> {
         }
     }
 
-    fn block(&mut self, block: &Block, x: f32, w: f32, depth: usize) {
+    pub(crate) fn block(&mut self, block: &Block, x: f32, w: f32, depth: usize) {
         // Pathological nesting: flatten instead of shrinking the column to nothing.
         let (x, w) = if w < self.em() * 4.0 {
             (self.left, self.width)
@@ -179,8 +161,8 @@ impl Engine<'_> {
         flush(self, &mut text);
     }
 
-    fn spacer(&mut self, h: f32, keep_with_next: bool) {
-        if !keep_with_next && let Some(last) = self.chunks.last_mut() {
+    pub(crate) fn spacer(&mut self, h: f32, keep_with_next: bool) {
+        if !keep_with_next && let Some(last) = self.flow.chunks.last_mut() {
             last.keep_with_next = true;
         }
         let mut c = Chunk::new(h);
@@ -189,20 +171,9 @@ impl Engine<'_> {
         let pending = self.pending;
         self.pending = 0.0;
         self.push(c);
-        if let Some(last) = self.chunks.last_mut() {
+        if let Some(last) = self.flow.chunks.last_mut() {
             last.space_before = pending;
         }
-    }
-
-    pub(crate) fn open_span(&mut self, deco: SpanDeco) -> usize {
-        self.spans.push(deco);
-        let id = self.spans.len() - 1;
-        self.open_spans.push(id);
-        id
-    }
-
-    pub(crate) fn close_span(&mut self, id: usize) {
-        self.open_spans.retain(|&s| s != id);
     }
 
     fn heading(&mut self, level: u8, id: &str, content: &[Inline], x: f32, w: f32) {
@@ -322,7 +293,7 @@ impl Engine<'_> {
             if i > 0 {
                 self.gap(item_gap);
             }
-            let first = self.chunks.len();
+            let first = self.flow.chunks.len();
             let li = self.open_node(Role::LI);
             // The label is read before the body, though it is drawn after it.
             let lbl = self.child_node(Role::Lbl, li);
@@ -356,11 +327,11 @@ impl Engine<'_> {
         size: f32,
     ) {
         let em = self.em();
-        if first >= self.chunks.len() {
+        if first >= self.flow.chunks.len() {
             return;
         }
         let pitch = size * self.style.text.line_height;
-        let chunk = &self.chunks[first];
+        let chunk = &self.flow.chunks[first];
         let base = chunk.first_baseline().unwrap_or_else(|| {
             let (a, d) = self.metrics(false, size);
             (pitch - (a - d)) / 2.0 + a
@@ -423,7 +394,7 @@ impl Engine<'_> {
                 }
             }
         }
-        self.chunks[first].items.extend(marks);
+        self.flow.chunks[first].items.extend(marks);
     }
 
     fn code(&mut self, text: &str, x: f32, w: f32) {
@@ -546,147 +517,6 @@ impl Engine<'_> {
         self.close_node(node);
         self.gap(size * 0.3);
         self.push_lines(lines);
-    }
-
-    /// Footnotes. Each note is laid out on its own; one whose first reference is in the body
-    /// and that is not too tall goes to the bottom of the page of that reference (the
-    /// paginator places it), the others are collected at the end of the document. The note's
-    /// label `注N` links back to the reference.
-    pub(crate) fn footnotes(&mut self) {
-        let notes = self.page.doc.footnotes.clone();
-        if notes.is_empty() {
-            return;
-        }
-        let size = self.style.text.footnote_size;
-        let (x, w) = (self.left, self.width);
-        let label_w = notes
-            .iter()
-            .map(|n| self.measure(&format!("注{}", n.number), false, size))
-            .fold(0.0, f32::max)
-            + size;
-        let body_end = self.chunks.len();
-        // Anchors of the body, collected once: searching every chunk for every note was
-        // quadratic in the number of footnotes.
-        let body_anchors: std::collections::HashSet<String> = self.chunks[..body_end]
-            .iter()
-            .flat_map(|c| c.anchors.iter().map(|(a, _)| a.clone()))
-            .collect();
-        let mut at_end: Vec<Vec<Chunk>> = Vec::new();
-        let mut bottom: Vec<(usize, Vec<Chunk>)> = Vec::new();
-        for note in &notes {
-            let first = self.chunks.len();
-            self.pending = 0.0;
-            self.suppress = false;
-            let note_node = self.open_node(Role::Note);
-            let lbl = self.child_node(Role::Lbl, note_node);
-            for (bi, b) in note.blocks.iter().enumerate() {
-                match b {
-                    Block::Paragraph(inl) => {
-                        let p = self.open_node(Role::P);
-                        let base = RunStyle::plain(size, self.colors.text);
-                        let pieces = self.pieces(inl, &base);
-                        let para = Para {
-                            size,
-                            pitch: size * 1.6,
-                            justify: true,
-                            align: Align::Left,
-                            indent: 0.0,
-                            bold: false,
-                        };
-                        self.paragraph(
-                            pieces,
-                            x + label_w,
-                            w - label_w,
-                            para,
-                            if bi == 0 { 0.0 } else { size * 0.4 },
-                        );
-                        self.close_node(p);
-                    }
-                    other => self.block(other, x + label_w, w - label_w, 1),
-                }
-            }
-            if first >= self.chunks.len() {
-                self.push(Chunk::new(size * 1.6));
-            }
-            self.pending = 0.0;
-            self.chunks[first].space_before = 0.0;
-            let base = self.chunks[first].first_baseline().unwrap_or(size * 1.2);
-            let n = note.number;
-            let back = self.footnote_refs.contains(&n);
-            let mut style = RunStyle::plain(
-                size,
-                if back {
-                    self.colors.link
-                } else {
-                    self.colors.muted
-                },
-            );
-            self.set_current(Current::Node(lbl));
-            let link = back.then(|| self.inline_node(Role::Link));
-            if back {
-                style.link = Some(super::PdfLink::Anchor(footnote_ref_id(n)));
-                style.node = link;
-            }
-            let run = Run {
-                text: format!("注{n}"),
-                style,
-                anchor: None,
-            };
-            let (items, right) = self.single_line(&[run], x, base);
-            self.close_node(note_node);
-            let c = &mut self.chunks[first];
-            c.items.extend(items);
-            if back {
-                c.links.push(super::flow::RelLink {
-                    x,
-                    y: 0.0,
-                    w: right - x,
-                    h: size * 1.6,
-                    target: super::PdfLink::Anchor(footnote_ref_id(n)),
-                    node: link,
-                });
-            }
-            c.anchors.push((footnote_id(n), 0.0));
-            let chunks: Vec<Chunk> = self.chunks.drain(first..).collect();
-            let h: f32 = chunks.iter().map(|c| c.h + c.space_before).sum();
-            if body_anchors.contains(&footnote_ref_id(n)) && h <= self.body_h * 0.4 {
-                bottom.push((n, chunks));
-            } else {
-                at_end.push(chunks);
-            }
-        }
-        if !at_end.is_empty() {
-            self.gap(self.em() * 2.2);
-            let mut rule = Chunk::new(size * 0.9);
-            rule.items
-                .push(hline(x, x + w * 0.3, 0.0, self.colors.rule, 0.75));
-            rule.keep_with_next = true;
-            self.push(rule);
-            for chunks in at_end {
-                self.gap(size * 0.3);
-                for c in chunks {
-                    self.push(c);
-                }
-            }
-        }
-        // Page-bottom notes live after the flow in the chunk arena.
-        self.flow_len = self.chunks.len();
-        for (n, chunks) in bottom {
-            let start = self.chunks.len();
-            let mut h = 0.0;
-            for (i, mut c) in chunks.into_iter().enumerate() {
-                if i == 0 {
-                    c.space_before = 0.0;
-                }
-                h += c.h + c.space_before;
-                self.chunks.push(c);
-            }
-            self.notes.push(super::Note {
-                number: n,
-                chunks: start..self.chunks.len(),
-                h: h + size * 0.35,
-            });
-        }
     }
 }
 

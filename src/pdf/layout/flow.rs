@@ -8,7 +8,47 @@
 
 use crate::pdf::draw::{Item, Rgb};
 
-use super::PdfLink;
+/// Where a link in the PDF goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PdfLink {
+    Uri(String),
+    /// A heading id / footnote id in this document.
+    Anchor(String),
+}
+
+/// The anchor id of footnote `n`'s note.
+pub(crate) fn footnote_id(n: usize) -> String {
+    format!("\u{1}fn-{n}")
+}
+
+/// The anchor id of the first reference to footnote `n`.
+pub(crate) fn footnote_ref_id(n: usize) -> String {
+    format!("\u{1}fnref-{n}")
+}
+
+/// The vertical list of a document as the block layout leaves it for pagination.
+#[derive(Debug, Default)]
+pub(crate) struct Flow {
+    /// The chunk arena: `0..flow_len` is the flow, the page-bottom footnotes' chunks follow.
+    pub chunks: Vec<Chunk>,
+    pub flow_len: usize,
+    /// Decorations the chunks refer to (`Chunk::spans`).
+    pub spans: Vec<SpanDeco>,
+    /// Header row chunk of each table, by table id.
+    pub table_headers: Vec<Option<usize>>,
+    /// Footnotes set at the bottom of the page of their first reference.
+    pub notes: Vec<Note>,
+}
+
+/// A footnote set at the bottom of the page of its first reference.
+#[derive(Debug, Clone)]
+pub(crate) struct Note {
+    pub number: usize,
+    /// Its chunks in the arena.
+    pub chunks: std::ops::Range<usize>,
+    /// Height including the space after it.
+    pub h: f32,
+}
 
 /// A link area relative to its chunk (y down from the top).
 #[derive(Debug, Clone, PartialEq)]
@@ -83,110 +123,20 @@ impl Chunk {
     pub fn split(self, at: f32) -> (Chunk, Chunk) {
         let mut top = Chunk {
             h: at,
-            ..Chunk::default()
-        };
-        let mut rest = Chunk {
-            h: (self.h - at).max(0.0),
             spans: self.spans.clone(),
             table: self.table,
             ..Chunk::default()
         };
-        top.spans = self.spans;
-        top.table = self.table;
+        let mut rest = Chunk {
+            h: (self.h - at).max(0.0),
+            spans: self.spans,
+            table: self.table,
+            ..Chunk::default()
+        };
         for item in self.items {
-            match item {
-                Item::Glyphs { baseline, .. } if baseline <= at => top.items.push(item),
-                Item::Glyphs { .. } => {
-                    let mut i = item;
-                    shift(&mut i, -at);
-                    rest.items.push(i)
-                }
-                Item::Rect {
-                    x,
-                    y,
-                    w,
-                    h,
-                    fill,
-                    stroke,
-                } => {
-                    if y + h <= at + 0.01 {
-                        top.items.push(item);
-                    } else if y >= at - 0.01 {
-                        rest.items.push(Item::Rect {
-                            x,
-                            y: y - at,
-                            w,
-                            h,
-                            fill,
-                            stroke,
-                        });
-                    } else {
-                        top.items.push(Item::Rect {
-                            x,
-                            y,
-                            w,
-                            h: at - y,
-                            fill,
-                            stroke,
-                        });
-                        rest.items.push(Item::Rect {
-                            x,
-                            y: 0.0,
-                            w,
-                            h: y + h - at,
-                            fill,
-                            stroke,
-                        });
-                    }
-                }
-                Item::Line {
-                    x1,
-                    y1,
-                    x2,
-                    y2,
-                    color,
-                    width,
-                } => {
-                    let (lo, hi) = (y1.min(y2), y1.max(y2));
-                    if hi <= at + 0.01 {
-                        top.items.push(item);
-                    } else if lo >= at - 0.01 {
-                        rest.items.push(Item::Line {
-                            x1,
-                            y1: y1 - at,
-                            x2,
-                            y2: y2 - at,
-                            color,
-                            width,
-                        });
-                    } else if (x1 - x2).abs() < 0.01 {
-                        top.items.push(Item::Line {
-                            x1,
-                            y1: lo,
-                            x2,
-                            y2: at,
-                            color,
-                            width,
-                        });
-                        rest.items.push(Item::Line {
-                            x1,
-                            y1: 0.0,
-                            x2,
-                            y2: hi - at,
-                            color,
-                            width,
-                        });
-                    } else {
-                        top.items.push(item);
-                    }
-                }
-                Item::Image { y, .. } if y < at => top.items.push(item),
-                Item::Image { .. } => {
-                    let mut i = item;
-                    shift(&mut i, -at);
-                    rest.items.push(i)
-                }
-            }
+            let (above, below) = split_item(item, at);
+            top.items.extend(above);
+            rest.items.extend(below);
         }
         for l in self.links {
             if l.y < at {
@@ -217,6 +167,62 @@ impl Chunk {
             .collect();
         rest.keep_with_next = self.keep_with_next;
         (top, rest)
+    }
+}
+
+/// A relative item of a chunk cut at `at`: its part above the cut and its part below (moved
+/// up to the new top).
+fn split_item(item: Item, at: f32) -> (Option<Item>, Option<Item>) {
+    let below = |mut i: Item| {
+        shift(&mut i, -at);
+        (None, Some(i))
+    };
+    match item {
+        Item::Glyphs { baseline, .. } if baseline <= at => (Some(item), None),
+        Item::Image { y, .. } if y < at => (Some(item), None),
+        Item::Glyphs { .. } | Item::Image { .. } => below(item),
+        Item::Rect { y, h, .. } if y + h <= at + 0.01 => (Some(item), None),
+        Item::Rect { y, .. } if y >= at - 0.01 => below(item),
+        Item::Rect {
+            x,
+            y,
+            w,
+            h,
+            fill,
+            stroke,
+        } => {
+            let part = |y: f32, h: f32| Item::Rect {
+                x,
+                y,
+                w,
+                h,
+                fill,
+                stroke,
+            };
+            (Some(part(y, at - y)), Some(part(0.0, y + h - at)))
+        }
+        Item::Line { y1, y2, .. } if y1.max(y2) <= at + 0.01 => (Some(item), None),
+        Item::Line { y1, y2, .. } if y1.min(y2) >= at - 0.01 => below(item),
+        Item::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            color,
+            width,
+        } if (x1 - x2).abs() < 0.01 => {
+            let (lo, hi) = (y1.min(y2), y1.max(y2));
+            let part = |y1: f32, y2: f32| Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                color,
+                width,
+            };
+            (Some(part(lo, at)), Some(part(0.0, hi - at)))
+        }
+        Item::Line { .. } => (Some(item), None),
     }
 }
 

@@ -8,7 +8,7 @@ use crate::content::frontmatter::Newsletter;
 use crate::japanese::{digits, issue_number, time_range, wareki_date};
 use crate::pdf::draw::{Rgb, Role, Scope};
 
-use super::Engine;
+use super::engine::Engine;
 use super::flow::{Chunk, fill_rect, hline, stroke_rect, vline};
 use super::inline::{Align, LineBox, Para, Piece, Run, RunStyle};
 use super::tags::Current;

@@ -1,15 +1,15 @@
-//! Inline text: styled runs are shaped (one `linebreak::Cell` per cluster), broken into lines
-//! by `japanese::linebreak` (kinsoku, 和欧間, justification) and turned into glyph runs with
-//! absolute x positions, plus the backgrounds, underlines, strike lines and link areas of
-//! each line fragment.
+//! Line composition: styled runs are shaped (one `linebreak::Cell` per cluster), broken into
+//! lines by `japanese::linebreak` (kinsoku, 和欧間, justification) and turned into glyph runs
+//! with absolute x positions, plus the backgrounds, underlines, strike lines and link areas of
+//! each line fragment. The [`Composer`] measures through [`Measure`] and knows nothing of
+//! blocks, pages or the structure tree: the caller says how each glyph run is tagged.
 
-use crate::content::model::Inline;
-use crate::japanese::kinsoku::is_japanese;
-use crate::japanese::linebreak::{self, Cell};
-use crate::pdf::draw::{FontIndex, Item, PlacedGlyph, Rgb, Role};
+use crate::japanese::linebreak::{self, Cell, Glue};
+use crate::pdf::draw::{FontIndex, Item, PlacedGlyph, Rgb, Tag};
+use crate::pdf::style::Style;
 
-use super::flow::{RelLink, fill_rect, hline};
-use super::{Engine, PdfLink};
+use super::flow::{PdfLink, RelLink, fill_rect, hline};
+use super::measure::Measure;
 
 /// How one run of text looks.
 #[derive(Debug, Clone, PartialEq)]
@@ -138,91 +138,177 @@ pub(crate) struct LineBox {
     pub right: f32,
 }
 
-pub(crate) fn footnote_id(n: usize) -> String {
-    format!("\u{1}fn-{n}")
-}
-pub(crate) fn footnote_ref_id(n: usize) -> String {
-    format!("\u{1}fnref-{n}")
-}
-
 struct CellInfo {
     run: usize,
     text: (usize, usize),
     glyphs: (usize, usize),
 }
 
-impl Engine<'_> {
-    /// Flattens inline content into pieces; adjacent runs of one style are merged.
-    pub(crate) fn pieces(&mut self, inlines: &[Inline], base: &RunStyle) -> Vec<Piece> {
-        let mut out = Vec::new();
-        self.flatten(inlines, base, &mut out);
-        out
-    }
+/// Runs shaped for the line breaker.
+struct Shaped {
+    cells: Vec<Cell>,
+    info: Vec<CellInfo>,
+    /// (font, glyph id, advance) of every glyph, cells in order.
+    glyphs: Vec<(FontIndex, u16, f32)>,
+    /// Cell index where each hard-break segment starts, and the cell count last.
+    segments: Vec<usize>,
+}
 
-    fn flatten(&mut self, inlines: &[Inline], base: &RunStyle, out: &mut Vec<Piece>) {
-        for inline in inlines {
-            match inline {
-                Inline::Text(t) => push_run(out, clean(t), base.clone(), None),
-                Inline::Code(t) => {
-                    let mut s = base.clone();
-                    s.code = true;
-                    push_run(out, clean(t), s, None)
-                }
-                Inline::Emph(c) => {
-                    let mut s = base.clone();
-                    if s.link.is_none() {
-                        s.color = self.colors.emphasis;
-                    }
-                    self.flatten(c, &s, out)
-                }
-                Inline::Strong(c) => self.flatten(c, &base.clone().bold(), out),
-                Inline::Strike(c) => self.flatten(c, &base.clone().struck(true), out),
-                Inline::Link { url, content, .. } => match (self.ctx.resolve)(url) {
-                    Some(link) => {
-                        let mut s = base.clone();
-                        s.link = Some(link);
-                        s.node = Some(self.inline_node(Role::Link));
-                        s.color = self.colors.link;
-                        s.underline = true;
-                        self.flatten(content, &s, out)
-                    }
-                    None => self.flatten(content, base, out),
-                },
-                Inline::Image { url, title, alt } => out.push(Piece::Image {
-                    url: url.clone(),
-                    alt: alt.clone(),
-                    title: title.clone(),
-                }),
-                Inline::HardBreak => out.push(Piece::Break),
-                Inline::FootnoteRef { index } => {
-                    let Some(n) = self.page.doc.footnotes.get(*index).map(|f| f.number) else {
-                        continue;
-                    };
-                    let first = !self.footnote_refs.contains(&n);
-                    self.footnote_refs.push(n);
-                    let mut s = base.clone();
-                    s.size = base.size * 0.62;
-                    s.rise = base.size * 0.38;
-                    s.link = Some(PdfLink::Anchor(footnote_id(n)));
-                    let reference = self.inline_node(Role::Reference);
-                    s.node = Some(self.inline_child(Role::Link, reference));
-                    s.color = self.colors.link;
-                    s.underline = false;
-                    s.strike = false;
-                    s.code = false;
-                    out.push(Piece::Run(Run {
-                        text: n.to_string(),
-                        style: s,
-                        anchor: first.then(|| footnote_ref_id(n)),
-                    }))
-                }
-                Inline::Html(_) => {}
-            }
+/// How the glyph runs made for a run are tagged: from the `Link` structure element the run is
+/// the text of (`RunStyle::node`), if any.
+pub(crate) type TagOf<'t> = &'t dyn Fn(Option<usize>) -> Tag;
+
+/// Turns runs of text into lines: the measuring of the fonts, the line breaker's options and the
+/// look of inline code, and nothing else.
+pub(crate) struct Composer<'a> {
+    pub measure: Measure<'a>,
+    /// 和欧間 in em (`text.western_gap`).
+    western_gap: f32,
+    code_background: Rgb,
+}
+
+/// One hard-break segment of shaped text, as `emit_line` reads it.
+struct Segment<'s> {
+    runs: &'s [&'s Run],
+    cells: &'s [Cell],
+    info: &'s [CellInfo],
+    glyphs: &'s [(FontIndex, u16, f32)],
+}
+
+/// Where and how the lines of one paragraph go.
+struct Frame {
+    x: f32,
+    width: f32,
+    para: Para,
+    baseline: f32,
+    opts: linebreak::Options,
+}
+
+impl<'a> Composer<'a> {
+    pub(crate) fn new(measure: Measure<'a>, style: &Style) -> Composer<'a> {
+        Composer {
+            measure,
+            western_gap: style.text.western_gap,
+            code_background: style.colors.code_background.0,
         }
     }
 
+    /// Shapes the runs of `pieces`: one cell per cluster, its glyphs, and where each
+    /// hard-break segment starts. A raised footnote number is attached to what precedes it and
+    /// a no-wrap run keeps its cells together, by the cells' glue flags.
+    fn shape(&self, pieces: &[Piece]) -> Shaped {
+        let mut sh = Shaped {
+            cells: Vec::new(),
+            info: Vec::new(),
+            glyphs: Vec::new(),
+            segments: vec![0],
+        };
+        let mut run_index = 0;
+        for p in pieces {
+            match p {
+                Piece::Break => sh.segments.push(sh.cells.len()),
+                Piece::Image { .. } => {}
+                Piece::Run(run) => {
+                    let ri = run_index;
+                    run_index += 1;
+                    if !run.text.is_empty() {
+                        self.shape_run(run, ri, &mut sh);
+                    }
+                }
+            }
+        }
+        sh.segments.push(sh.cells.len());
+        sh
+    }
+
+    fn shape_run(&self, run: &Run, ri: usize, sh: &mut Shaped) {
+        let shaped = self
+            .measure
+            .shape(&run.text, run.style.bold, run.style.size);
+        // Cluster starts in text order, to find where each cluster's text ends
+        // (a scan of the glyphs after each one was quadratic in the run's length).
+        let mut starts: Vec<usize> = shaped.iter().map(|s| s.cluster).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let mut g = 0;
+        while g < shaped.len() {
+            let cluster = shaped[g].cluster;
+            let mut e = g + 1;
+            while e < shaped.len() && shaped[e].cluster == cluster {
+                e += 1;
+            }
+            // The cluster's text ends where the next cluster (in text order) starts.
+            let next = starts.partition_point(|&c| c <= cluster);
+            let text_end = starts
+                .get(next)
+                .copied()
+                .unwrap_or(run.text.len())
+                .min(run.text.len());
+            let start = cluster.min(run.text.len());
+            let ch = run.text[start..].chars().next().unwrap_or(' ');
+            let glue = if run.style.rise != 0.0 && !ch.is_whitespace() {
+                // A raised footnote number sticks to what precedes it.
+                Glue::Attach
+            } else if run.style.nowrap && start > 0 {
+                // Inside a no-wrap run nothing may start a line.
+                Glue::Keep
+            } else {
+                Glue::Free
+            };
+            let first = sh.glyphs.len();
+            let mut w = 0.0;
+            for s in &shaped[g..e] {
+                let adv = if s.advance.is_finite() {
+                    s.advance
+                } else {
+                    0.0
+                };
+                sh.glyphs.push((s.font, s.gid, adv));
+                w += adv;
+            }
+            sh.cells.push(Cell {
+                ch,
+                width: w,
+                size: run.style.size,
+                glue,
+            });
+            sh.info.push(CellInfo {
+                run: ri,
+                text: (start, text_end.max(start)),
+                glyphs: (first, sh.glyphs.len()),
+            });
+            g = e;
+        }
+    }
+
+    /// The line breaker's options for this style.
+    fn break_options(&self, justify: bool) -> linebreak::Options {
+        linebreak::Options {
+            justify,
+            western_gap_em: self.western_gap,
+        }
+    }
+
+    /// The widest piece of `pieces` that no line break may split: the min-content width of a
+    /// table cell, from the line breaker's own break opportunities.
+    pub(crate) fn min_content(&self, pieces: &[Piece]) -> f32 {
+        let sh = self.shape(pieces);
+        let opts = self.break_options(false);
+        sh.segments
+            .windows(2)
+            .map(|seg| linebreak::min_content_width(&sh.cells[seg[0]..seg[1].max(seg[0])], &opts))
+            .fold(0.0, f32::max)
+    }
+
     /// Lays out runs (and hard breaks) in a column at `x` of `width`.
-    pub(crate) fn lines(&self, pieces: &[Piece], x: f32, width: f32, para: Para) -> Vec<LineBox> {
+    pub(crate) fn lines(
+        &self,
+        pieces: &[Piece],
+        x: f32,
+        width: f32,
+        para: Para,
+        tag: TagOf,
+    ) -> Vec<LineBox> {
         let runs: Vec<&Run> = pieces
             .iter()
             .filter_map(|p| match p {
@@ -230,205 +316,152 @@ impl Engine<'_> {
                 _ => None,
             })
             .collect();
-        // Shape every run; one cell per cluster.
-        let mut cells: Vec<Cell> = Vec::new();
-        let mut info: Vec<CellInfo> = Vec::new();
-        let mut glyphs: Vec<(FontIndex, u16, f32)> = Vec::new();
-        // Cell index where each hard-break segment starts.
-        let mut segments: Vec<usize> = vec![0];
-        let mut run_index = 0;
-        for p in pieces {
-            match p {
-                Piece::Break => segments.push(cells.len()),
-                Piece::Image { .. } => {}
-                Piece::Run(run) => {
-                    let ri = run_index;
-                    run_index += 1;
-                    if run.text.is_empty() {
-                        continue;
-                    }
-                    let chain = self.chain(run.style.bold);
-                    let shaped = self.ctx.fonts.shape(&run.text, chain, run.style.size);
-                    // Cluster starts in text order, to find where each cluster's text ends
-                    // (a scan of the glyphs after each one was quadratic in the run's length).
-                    let mut starts: Vec<usize> = shaped.iter().map(|s| s.cluster).collect();
-                    starts.sort_unstable();
-                    starts.dedup();
-                    let mut g = 0;
-                    while g < shaped.len() {
-                        let cluster = shaped[g].cluster;
-                        let mut e = g + 1;
-                        while e < shaped.len() && shaped[e].cluster == cluster {
-                            e += 1;
-                        }
-                        // The cluster's text ends where the next cluster (in text order) starts.
-                        let next = starts.partition_point(|&c| c <= cluster);
-                        let text_end = starts
-                            .get(next)
-                            .copied()
-                            .unwrap_or(run.text.len())
-                            .min(run.text.len());
-                        let start = cluster.min(run.text.len());
-                        let ch = run.text[start..].chars().next().unwrap_or(' ');
-                        // A raised footnote number sticks to what precedes it and takes no
-                        // 和欧間: it breaks and spaces like a closing bracket.
-                        let ch = if run.style.rise != 0.0 && !ch.is_whitespace() {
-                            '）'
-                        } else if run.style.nowrap && start > 0 && is_japanese(ch) {
-                            // Inside a no-wrap run nothing may start a line.
-                            'ー'
-                        } else {
-                            ch
-                        };
-                        let first = glyphs.len();
-                        let mut w = 0.0;
-                        for s in &shaped[g..e] {
-                            let adv = if s.advance.is_finite() {
-                                s.advance
-                            } else {
-                                0.0
-                            };
-                            glyphs.push((s.font, s.gid, adv));
-                            w += adv;
-                        }
-                        cells.push(Cell {
-                            ch,
-                            width: w,
-                            size: run.style.size,
-                        });
-                        info.push(CellInfo {
-                            run: ri,
-                            text: (start, text_end.max(start)),
-                            glyphs: (first, glyphs.len()),
-                        });
-                        g = e;
-                    }
-                }
-            }
-        }
-        segments.push(cells.len());
-
-        let (asc, desc) = self.metrics(para.bold, para.size);
-        let baseline = (para.pitch - (asc - desc)) / 2.0 + asc;
-        let opts = linebreak::Options {
-            justify: para.justify,
-            western_gap_em: self.style.text.western_gap,
+        let sh = self.shape(pieces);
+        let (asc, desc) = self.measure.metrics(para.bold, para.size);
+        let frame = Frame {
+            x,
+            width: width.max(1.0),
+            para,
+            baseline: (para.pitch - (asc - desc)) / 2.0 + asc,
+            opts: self.break_options(para.justify),
         };
         let mut out = Vec::new();
-        let width = width.max(1.0);
-        let mut first_line = true;
-        for seg in segments.windows(2) {
+        for seg in sh.segments.windows(2) {
             let (s, e) = (seg[0], seg[1].max(seg[0]));
-            let seg_cells = &cells[s..e];
-            let indent = para.indent.min(width * 0.5);
-            let first_here = first_line;
-            let available = move |i: usize| {
-                if i == 0 && first_here {
-                    width - indent
-                } else {
-                    width
-                }
+            let segment = Segment {
+                runs: &runs,
+                cells: &sh.cells[s..e],
+                info: &sh.info[s..e],
+                glyphs: &sh.glyphs,
             };
-            let broken = if seg_cells.is_empty() {
-                Vec::new()
-            } else {
-                linebreak::break_lines(seg_cells, &available, &opts)
-            };
-            if broken.is_empty() {
-                out.push(LineBox {
-                    h: para.pitch,
-                    baseline,
-                    ..LineBox::default()
-                });
-                first_line = false;
-                continue;
-            }
-            for line in broken {
-                let start = line.start.min(seg_cells.len());
-                let end = line.end.clamp(start, seg_cells.len());
-                let lead = if first_line { indent } else { 0.0 };
-                first_line = false;
-                let used = line.width.min(width - lead);
-                let x0 = x
-                    + lead
-                    + match para.align {
-                        Align::Left => 0.0,
-                        Align::Center => ((width - lead - used) / 2.0).max(0.0),
-                        Align::Right => (width - lead - used).max(0.0),
-                    };
-                let mut lb = LineBox {
-                    h: para.pitch,
-                    baseline,
-                    ..LineBox::default()
-                };
-                let mut rel: Vec<f32> = (start..end)
-                    .map(|k| {
-                        line.x
-                            .get(k - line.start)
-                            .copied()
-                            .unwrap_or_else(|| line.x.last().copied().unwrap_or(0.0))
-                    })
-                    .collect();
-                // A line that justification would tear apart (a few characters before a long
-                // URL that moved on) keeps its natural spacing instead.
-                if line.justified && end > start + 1 {
-                    let natural = linebreak::break_lines(
-                        &seg_cells[start..end],
-                        &|_| f32::INFINITY,
-                        &linebreak::Options {
-                            justify: false,
-                            ..opts
-                        },
-                    );
-                    if let [nat] = natural.as_slice() {
-                        let stretch = (line.width - nat.width) / (end - start - 1) as f32;
-                        if nat.x.len() == end - start && stretch > para.size * 0.6 {
-                            rel = nat.x.clone();
-                        }
-                    }
-                }
-                let xs: Vec<f32> = rel.iter().map(|r| x0 + r).collect();
-                self.emit_line(
-                    &runs,
-                    &cells[s..e],
-                    &info[s..e],
-                    &glyphs,
-                    start,
-                    end,
-                    &xs,
-                    &mut lb,
-                );
-                out.push(lb);
-            }
+            self.segment_lines(&segment, &frame, tag, &mut out);
         }
         out
     }
 
+    /// The lines of one hard-break segment, appended to `out` (whose emptiness says whether
+    /// the paragraph's first line, the indented one, is still to come).
+    fn segment_lines(&self, seg: &Segment, f: &Frame, tag: TagOf, out: &mut Vec<LineBox>) {
+        let width = f.width;
+        let indent = f.para.indent.min(width * 0.5);
+        let first_here = out.is_empty();
+        let available = move |i: usize| {
+            if i == 0 && first_here {
+                width - indent
+            } else {
+                width
+            }
+        };
+        let broken = if seg.cells.is_empty() {
+            Vec::new()
+        } else {
+            linebreak::break_lines(seg.cells, &available, &f.opts)
+        };
+        if broken.is_empty() {
+            out.push(LineBox {
+                h: f.para.pitch,
+                baseline: f.baseline,
+                ..LineBox::default()
+            });
+            return;
+        }
+        for line in broken {
+            let start = line.start.min(seg.cells.len());
+            let end = line.end.clamp(start, seg.cells.len());
+            let lead = if out.is_empty() { indent } else { 0.0 };
+            let xs = self.positions(seg.cells, &line, (start, end), lead, f);
+            let mut lb = LineBox {
+                h: f.para.pitch,
+                baseline: f.baseline,
+                ..LineBox::default()
+            };
+            self.emit_line(seg, (start, end), &xs, &mut lb, tag);
+            out.push(lb);
+        }
+    }
+
+    /// Absolute x of cells `start..end` of a broken line, aligned in the frame.
+    fn positions(
+        &self,
+        cells: &[Cell],
+        line: &linebreak::Line,
+        (start, end): (usize, usize),
+        lead: f32,
+        f: &Frame,
+    ) -> Vec<f32> {
+        let width = f.width;
+        let used = line.width.min(width - lead);
+        let x0 = f.x
+            + lead
+            + match f.para.align {
+                Align::Left => 0.0,
+                Align::Center => ((width - lead - used) / 2.0).max(0.0),
+                Align::Right => (width - lead - used).max(0.0),
+            };
+        let mut rel: Vec<f32> = (start..end)
+            .map(|k| {
+                line.x
+                    .get(k - line.start)
+                    .copied()
+                    .unwrap_or_else(|| line.x.last().copied().unwrap_or(0.0))
+            })
+            .collect();
+        // A line that justification would tear apart (a few characters before a long
+        // URL that moved on) keeps its natural spacing instead.
+        if line.justified && end > start + 1 {
+            let natural = linebreak::break_lines(
+                &cells[start..end],
+                &|_| f32::INFINITY,
+                &linebreak::Options {
+                    justify: false,
+                    ..f.opts
+                },
+            );
+            if let [nat] = natural.as_slice() {
+                let stretch = (line.width - nat.width) / (end - start - 1) as f32;
+                if nat.x.len() == end - start && stretch > f.para.size * 0.6 {
+                    rel = nat.x.clone();
+                }
+            }
+        }
+        rel.iter().map(|r| x0 + r).collect()
+    }
+
     /// Glyph runs and decorations of cells `start..end` of one line.
-    #[allow(clippy::too_many_arguments)]
     fn emit_line(
         &self,
-        runs: &[&Run],
-        cells: &[Cell],
-        info: &[CellInfo],
-        glyphs: &[(FontIndex, u16, f32)],
-        start: usize,
-        end: usize,
+        seg: &Segment,
+        range: (usize, usize),
         xs: &[f32],
         lb: &mut LineBox,
+        tag: TagOf,
     ) {
-        let mut backgrounds = Vec::new();
+        let texts = self.glyph_runs(seg, range, xs, lb, tag);
+        let (backgrounds, decorations) = self.decorations(seg, range, xs, lb);
+        lb.items.extend(backgrounds);
+        lb.items.extend(texts);
+        lb.items.extend(decorations);
+    }
+
+    /// One glyph item per (run, font) stretch of the line; sets `lb.right`.
+    fn glyph_runs(
+        &self,
+        seg: &Segment,
+        (start, end): (usize, usize),
+        xs: &[f32],
+        lb: &mut LineBox,
+        tag: TagOf,
+    ) -> Vec<Item> {
         let mut texts: Vec<Item> = Vec::new();
-        let mut decorations = Vec::new();
         let baseline = lb.baseline;
-        // Glyph runs: one item per (run, font).
         let mut current: Option<(usize, FontIndex)> = None;
         for k in start..end {
-            let inf = &info[k];
-            let run = runs[inf.run];
+            let inf = &seg.info[k];
+            let run = seg.runs[inf.run];
             let text = run.text.get(inf.text.0..inf.text.1).unwrap_or("");
             let mut gx = xs[k - start];
-            for (gi, &(font, gid, adv)) in glyphs[inf.glyphs.0..inf.glyphs.1].iter().enumerate() {
+            for (gi, &(font, gid, adv)) in seg.glyphs[inf.glyphs.0..inf.glyphs.1].iter().enumerate()
+            {
                 let key = (inf.run, font);
                 let placed = PlacedGlyph {
                     gid,
@@ -448,35 +481,49 @@ impl Engine<'_> {
                             color: run.style.color,
                             baseline: baseline - run.style.rise,
                             glyphs: vec![placed],
-                            tag: self.content_tag(run.style.node),
+                            tag: tag(run.style.node),
                         });
                         current = Some(key);
                     }
                 }
                 gx += adv;
             }
-            lb.right = lb.right.max(xs[k - start] + cells[k].width);
+            lb.right = lb.right.max(xs[k - start] + seg.cells[k].width);
         }
-        // Decorations over maximal spans of cells of one run.
+        texts
+    }
+
+    /// Code backgrounds and underlines/strike lines over maximal spans of cells of one run;
+    /// adds the spans' link areas and anchors to `lb`.
+    fn decorations(
+        &self,
+        seg: &Segment,
+        (start, end): (usize, usize),
+        xs: &[f32],
+        lb: &mut LineBox,
+    ) -> (Vec<Item>, Vec<Item>) {
+        let mut backgrounds = Vec::new();
+        let mut decorations = Vec::new();
+        let baseline = lb.baseline;
         let mut k = start;
         while k < end {
-            let r = info[k].run;
+            let r = seg.info[k].run;
             let mut e = k + 1;
-            while e < end && info[e].run == r {
+            while e < end && seg.info[e].run == r {
                 e += 1;
             }
-            let run = runs[r];
+            let run = seg.runs[r];
             let x1 = xs[k - start];
-            let x2 = xs[e - 1 - start] + cells[e - 1].width;
+            let x2 = xs[e - 1 - start] + seg.cells[e - 1].width;
             let st = &run.style;
             if st.code {
-                let (a, d) = self.metrics(st.bold, st.size);
+                let (a, d) = self.measure.metrics(st.bold, st.size);
                 backgrounds.push(fill_rect(
                     x1 - 1.5,
                     baseline - a - 0.5,
                     x2 - x1 + 3.0,
                     a - d + 1.0,
-                    self.colors.code_background,
+                    self.code_background,
                 ));
             }
             if st.underline {
@@ -514,34 +561,22 @@ impl Engine<'_> {
             }
             k = e;
         }
-        // Anchors of runs that start on this line even when empty.
-        lb.items.extend(backgrounds);
-        lb.items.extend(texts);
-        lb.items.extend(decorations);
-    }
-
-    /// Width of `text` on one line, without breaking.
-    /// The font chain for regular or bold text.
-    pub(crate) fn chain(&self, bold: bool) -> &[FontIndex] {
-        if bold { &self.bold } else { &self.regular }
-    }
-
-    pub(crate) fn measure(&self, text: &str, bold: bool, size: f32) -> f32 {
-        self.ctx
-            .fonts
-            .shape(text, self.chain(bold), size)
-            .iter()
-            .map(|g| g.advance)
-            .filter(|a| a.is_finite())
-            .sum()
+        (backgrounds, decorations)
     }
 
     /// One unbroken line of runs starting at `x`, baseline at `baseline` (relative).
-    pub(crate) fn single_line(&self, runs: &[Run], x: f32, baseline: f32) -> (Vec<Item>, f32) {
+    pub(crate) fn single_line(
+        &self,
+        runs: &[Run],
+        x: f32,
+        baseline: f32,
+        default_size: f32,
+        tag: TagOf,
+    ) -> (Vec<Item>, f32) {
         let pieces: Vec<Piece> = runs.iter().cloned().map(Piece::Run).collect();
-        let size = runs.first().map_or(self.style.text.size, |r| r.style.size);
+        let size = runs.first().map_or(default_size, |r| r.style.size);
         let para = Para::left(size, size, false);
-        let lines = self.lines(&pieces, x, 1.0e6, para);
+        let lines = self.lines(&pieces, x, 1.0e6, para, tag);
         let mut items = Vec::new();
         let mut right = x;
         for (i, mut lb) in lines.into_iter().enumerate() {
@@ -554,45 +589,4 @@ impl Engine<'_> {
         }
         (items, right)
     }
-
-    /// (ascender, descender) of the first font of a chain at `size`.
-    pub(crate) fn metrics(&self, bold: bool, size: f32) -> (f32, f32) {
-        let f = self.chain(bold).first().copied().unwrap_or(FontIndex(0));
-        let a = self.ctx.fonts.ascender(f, size);
-        let d = self.ctx.fonts.descender(f, size);
-        if a.is_finite() && d.is_finite() && a > 0.0 && a - d > size * 0.5 && a - d < size * 3.0 {
-            (a, d)
-        } else {
-            (size * 0.88, -size * 0.12)
-        }
-    }
-}
-
-/// Text as it should be typeset: tabs become spaces, other control characters go.
-fn clean(t: &str) -> String {
-    t.chars()
-        .filter_map(|c| match c {
-            '\t' | '\n' | '\r' => Some(' '),
-            c if c.is_control() => None,
-            c => Some(c),
-        })
-        .collect()
-}
-
-fn push_run(out: &mut Vec<Piece>, text: String, style: RunStyle, anchor: Option<String>) {
-    if text.is_empty() && anchor.is_none() {
-        return;
-    }
-    if anchor.is_none()
-        && let Some(Piece::Run(last)) = out.last_mut()
-        && last.style == style
-    {
-        last.text.push_str(&text);
-        return;
-    }
-    out.push(Piece::Run(Run {
-        text,
-        style,
-        anchor,
-    }));
 }

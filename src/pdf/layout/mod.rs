@@ -1,11 +1,14 @@
 //! The layout engine: a parsed [`Page`](crate::content::Page) → pages of positioned glyphs,
 //! shapes, images, link areas and outline entries ([`draw::Document`]).
 //!
-//! Pipeline: the title block (`flyer`) and the body blocks (`block`, `table`, `survey`) become
-//! a vertical list of unbreakable chunks (`flow`); inline text is shaped and broken into lines
-//! by `inline` with `japanese::linebreak`; `paginate` fills the pages (keep-with-next, widows
-//! and orphans, repeated table headers), draws the running header and footer and resolves
-//! internal links.
+//! Pipeline, in three parts with their own state: the block layout (`Engine`: the title
+//! block in `flyer`, the body blocks in `block`, `table`, `survey` and `notes`, inline content
+//! turned into pieces in `pieces`) builds a vertical list of unbreakable chunks (`flow`);
+//! line composition (`inline`'s `Composer`, measuring through `measure`) shapes and breaks
+//! inline text with `japanese::linebreak`; pagination (`paginate` fills the pages:
+//! keep-with-next, widows and orphans, repeated table headers, footnotes; `assemble` draws
+//! them with the running header and footer and resolves internal links). Each part uses only
+//! the ones below it.
 //!
 //! Choices: paragraphs are justified with no first-line indent (`text.indent` in pdf.yaml
 //! changes it); emphasis is the `emphasis` colour (Japanese fonts have no italic); a footnote
@@ -13,47 +16,30 @@
 //! the document, its label linking back to the reference; outline entries are the Markdown headings at their Markdown level (the title is
 //! the document title, not an entry).
 
+mod assemble;
 mod block;
+mod context;
+mod engine;
 mod flow;
 mod flyer;
 mod inline;
+mod measure;
+mod notes;
 mod paginate;
+mod palette;
+mod pieces;
 mod survey;
 mod table;
 mod tags;
 pub mod volume;
 
 use crate::content::{Kind, Page};
-use crate::pdf::draw::{self, FontIndex, Rgb};
-use crate::pdf::style::Style;
+use crate::pdf::draw;
 
-/// Where a link in the PDF goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PdfLink {
-    Uri(String),
-    /// A heading id / footnote id in this document.
-    Anchor(String),
-}
-
-pub struct LayoutContext<'a> {
-    pub fonts: &'a crate::pdf::fonts::FontSet,
-    pub style: &'a Style,
-    pub config: &'a crate::config::Config,
-    /// Font fallback chain for regular text, resolved from `style.fonts.regular` by the caller.
-    /// Empty means the built-in BIZ UDPGothic Regular (`FontIndex(0)`).
-    pub regular: &'a [FontIndex],
-    /// The chain for bold text (`style.fonts.bold`); empty means `FontIndex(1)`. The regular
-    /// chain is appended as a fallback for characters the bold fonts lack.
-    pub bold: &'a [FontIndex],
-    /// The theme's `survey_colors` (theme.yaml), as the HTML renderer gets them.
-    pub survey_colors: &'a [String],
-    /// Resolves a Markdown link URL for the PDF (None → render the link text without a link).
-    pub resolve: &'a dyn Fn(&str) -> Option<PdfLink>,
-    /// Loads an image referenced by the page (already downsampled to ≤ 200 dpi for `max_width_pt`).
-    pub image: &'a dyn Fn(&str, f32) -> Result<draw::Image, String>,
-    /// Renders a header/footer template string for one page (1-based page number, page count).
-    pub margin_text: &'a dyn Fn(&str, usize, usize) -> String,
-}
+use assemble::Paginator;
+pub use context::LayoutContext;
+use engine::Engine;
+pub use flow::PdfLink;
 
 /// Lays out one page of content as an A4 (or the theme's size) document.
 pub fn layout(page: &Page, ctx: &LayoutContext) -> draw::Document {
@@ -66,27 +52,14 @@ pub fn layout(page: &Page, ctx: &LayoutContext) -> draw::Document {
     let (left, width) = (engine.left, engine.width);
     engine.blocks(&page.doc.blocks, left, width, 0);
     engine.footnotes();
+    let done = engine.finish();
 
-    if engine.notes.is_empty() {
-        engine.flow_len = engine.chunks.len();
-    }
-    let notes: Vec<(String, f32)> = engine
-        .notes
-        .iter()
-        .map(|n| (inline::footnote_ref_id(n.number), n.h))
-        .collect();
-    let sep = paginate::note_separator(engine.style.text.footnote_size);
-    let mut chunks = std::mem::take(&mut engine.chunks);
-    let pages = paginate::paginate(
-        &mut chunks,
-        engine.flow_len,
-        &engine.table_headers,
-        &notes,
-        sep,
-        engine.body_h,
-    );
-    engine.chunks = chunks;
-    let (pages, outline) = engine.assemble(&pages);
+    let header = match &page.meta.kind {
+        Kind::Newsletter(_) => &ctx.style.header.newsletter,
+        Kind::Event(_) => &ctx.style.header.event,
+        Kind::Plain => &ctx.style.header.page,
+    };
+    let (pages, outline) = Paginator::new(ctx, done.text, header).run(done.flow);
 
     let info = draw::Info {
         title: page.meta.title.clone(),
@@ -110,125 +83,9 @@ pub fn layout(page: &Page, ctx: &LayoutContext) -> draw::Document {
     draw::Document {
         pages,
         outline,
-        images: std::mem::take(&mut engine.images),
+        images: done.images,
         info,
-        structure: engine.take_structure(),
-    }
-}
-
-/// Colours of the style, resolved.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Palette {
-    pub text: Rgb,
-    pub muted: Rgb,
-    pub accent: Rgb,
-    pub heading: Rgb,
-    pub link: Rgb,
-    pub emphasis: Rgb,
-    pub rule: Rgb,
-    pub tint: Rgb,
-    pub quote_background: Rgb,
-    pub quote_bar: Rgb,
-    pub code_background: Rgb,
-}
-
-/// The state of one layout run.
-pub(crate) struct Engine<'a> {
-    pub ctx: &'a LayoutContext<'a>,
-    pub page: &'a Page,
-    pub style: &'a Style,
-    pub colors: Palette,
-    pub regular: Vec<FontIndex>,
-    pub bold: Vec<FontIndex>,
-    /// The text column.
-    pub left: f32,
-    pub width: f32,
-    pub body_h: f32,
-    // The vertical list being built.
-    pub chunks: Vec<flow::Chunk>,
-    pub spans: Vec<flow::SpanDeco>,
-    pub open_spans: Vec<usize>,
-    /// Space asked above the next chunk.
-    pub pending: f32,
-    /// Ignore the next block's own space above (first block of a list item or quote).
-    pub suppress: bool,
-    pub list_level: usize,
-    /// Header row chunk of each table, by table id.
-    pub table_headers: Vec<Option<usize>>,
-    pub images: Vec<draw::Image>,
-    /// Footnote numbers referenced so far, in order.
-    pub footnote_refs: Vec<usize>,
-    /// Chunks `0..flow_len` are the flow; the page-bottom footnotes' chunks come after.
-    pub flow_len: usize,
-    pub notes: Vec<Note>,
-    /// The structure tree being built (see `tags`).
-    pub tags: std::cell::RefCell<tags::TagState>,
-}
-
-/// A footnote set at the bottom of the page of its first reference.
-#[derive(Debug, Clone)]
-pub(crate) struct Note {
-    pub number: usize,
-    /// Its chunks in the arena.
-    pub chunks: std::ops::Range<usize>,
-    /// Height including the space after it.
-    pub h: f32,
-}
-
-impl<'a> Engine<'a> {
-    fn new(page: &'a Page, ctx: &'a LayoutContext<'a>) -> Engine<'a> {
-        let style = ctx.style;
-        let c = &style.colors;
-        let colors = Palette {
-            text: c.text.0,
-            muted: c.muted.0,
-            accent: c.accent.0,
-            heading: c.heading.0,
-            link: c.link.0,
-            emphasis: c.emphasis.0,
-            rule: c.rule.0,
-            tint: c.tint.0,
-            quote_background: c.quote_background.0,
-            quote_bar: c.quote_bar.0,
-            code_background: c.code_background.0,
-        };
-        let mut regular: Vec<FontIndex> = ctx.regular.to_vec();
-        if regular.is_empty() {
-            regular.push(FontIndex(0));
-        }
-        let mut bold: Vec<FontIndex> = ctx.bold.to_vec();
-        if bold.is_empty() {
-            bold.push(FontIndex(1));
-        }
-        for f in &regular {
-            if !bold.contains(f) {
-                bold.push(*f);
-            }
-        }
-        let (left, _, width, body_h) = style.body_box();
-        Engine {
-            ctx,
-            page,
-            style,
-            colors,
-            regular,
-            bold,
-            left,
-            width,
-            body_h,
-            chunks: Vec::new(),
-            spans: Vec::new(),
-            open_spans: Vec::new(),
-            pending: 0.0,
-            suppress: false,
-            list_level: 0,
-            table_headers: Vec::new(),
-            images: Vec::new(),
-            footnote_refs: Vec::new(),
-            flow_len: 0,
-            notes: Vec::new(),
-            tags: tags::TagState::new(),
-        }
+        structure: done.structure,
     }
 }
 
@@ -240,6 +97,7 @@ mod tests {
     use crate::config::Config;
     use crate::pdf::draw::{Item, LinkTarget};
     use crate::pdf::fonts::FontSet;
+    use crate::pdf::style::Style;
 
     fn config() -> Config {
         let yaml = "title: 在宅医療・介護連携推進事業 コーディネーター連絡会\nnewsletter:\n  name: コーディネーター連絡会通信\n  recipients: [受託法人, 相談支援室]\n";

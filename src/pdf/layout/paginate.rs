@@ -2,25 +2,12 @@
 //! page together with every chunk chained to it by `keep_with_next` (a heading and what
 //! follows it, the first and last two lines of a paragraph, a table header and its first row).
 //! A table row starting a page gets the table's header row first. A chunk taller than a whole
-//! page is cut at its best cut position. Then the pages are drawn: span decorations, chunks,
-//! running header and footer, links and outline resolved.
+//! page is cut at its best cut position. Footnotes are reserved room at the bottom of the page
+//! of their first reference. Drawing the pages is `assemble`'s.
 
 use std::collections::HashMap;
 
-use crate::pdf::draw::{self, Item, Link, LinkTarget, OutlineEntry};
-use crate::pdf::style::HAlign;
-
-use super::flow::{Chunk, fill_rect, place};
-use super::inline::{Align, Para, Piece, RunStyle};
-use super::tags::Current;
-use super::{Engine, PdfLink};
-
-/// Makes a drawn item decoration.
-fn untag(item: &mut Item) {
-    if let Item::Glyphs { tag, .. } | Item::Image { tag, .. } = item {
-        *tag = draw::Tag::Artifact;
-    }
-}
+use super::flow::Chunk;
 
 /// A chunk placed on a page: arena index and its top (offset down from the text area's top).
 #[derive(Debug, Clone, Copy)]
@@ -28,10 +15,10 @@ pub(crate) struct Placed {
     pub chunk: usize,
     pub top: f32,
     /// Position in the flow, `None` for a repeated table header or a cut piece.
-    pos: Option<usize>,
+    pub pos: Option<usize>,
 }
 
-/// One page: its chunks and the footnotes (indices into `Engine::notes`) at its bottom.
+/// One page: its chunks and the footnotes (indices into `Flow::notes`) at its bottom.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PageOut {
     pub placed: Vec<Placed>,
@@ -43,6 +30,9 @@ pub(crate) fn note_separator(size: f32) -> f32 {
     size * 2.2
 }
 
+/// Rounding slack when testing whether a chunk fits, pt.
+const EPS: f32 = 0.01;
+
 /// Breaks the first `flow_len` chunks into pages of `body_h`; `chunks` grows when chunks are
 /// cut. `notes` are the page-bottom footnotes: (anchor id of the first reference, height).
 pub(crate) fn paginate(
@@ -53,424 +43,259 @@ pub(crate) fn paginate(
     sep: f32,
     body_h: f32,
 ) -> Vec<PageOut> {
-    let mut order: Vec<usize> = (0..flow_len.min(chunks.len())).collect();
-    let mut pages: Vec<PageOut> = Vec::new();
-    let mut page = PageOut::default();
-    let mut y = 0.0_f32;
-    let mut content = false;
-    let mut placed_notes: Vec<bool> = vec![false; notes.len()];
-    let mut p = 0;
-    let eps = 0.01;
     // Every step places a chunk, cuts one or closes a non-empty page: bounded, but be safe.
     let mut budget = 50 * chunks.len() + 10_000;
-
-    // Note index by anchor id: a search of the list for every anchor was quadratic in the
-    // number of footnotes (32,000 notes took 14 s).
-    let mut note_index: std::collections::HashMap<&str, usize> =
-        std::collections::HashMap::with_capacity(notes.len());
-    for (i, (id, _)) in notes.iter().enumerate() {
-        note_index.entry(id.as_str()).or_insert(i);
+    let mut f = Filler::new(chunks, flow_len, headers, notes, sep, body_h);
+    while f.p < f.order.len() {
+        budget = budget.saturating_sub(1);
+        if budget == 0 {
+            // Give up on finesse: everything left goes on as it comes.
+            f.force();
+        } else {
+            f.step();
+        }
     }
-    let notes_of = |c: &Chunk| -> Vec<usize> {
+    f.finish()
+}
+
+/// The state of filling pages: the flow's order (cut chunks replace their original), the
+/// position in it, the page being filled and the notes already placed.
+struct Filler<'c> {
+    chunks: &'c mut Vec<Chunk>,
+    headers: &'c [Option<usize>],
+    notes: &'c [(String, f32)],
+    /// Note index by anchor id: a search of the list for every anchor was quadratic in the
+    /// number of footnotes (32,000 notes took 14 s).
+    note_index: HashMap<&'c str, usize>,
+    sep: f32,
+    body_h: f32,
+    order: Vec<usize>,
+    p: usize,
+    pages: Vec<PageOut>,
+    page: PageOut,
+    /// Height used on the page.
+    y: f32,
+    /// The page holds a chunk of the flow (not only a repeated header).
+    content: bool,
+    placed_notes: Vec<bool>,
+}
+
+impl<'c> Filler<'c> {
+    fn new(
+        chunks: &'c mut Vec<Chunk>,
+        flow_len: usize,
+        headers: &'c [Option<usize>],
+        notes: &'c [(String, f32)],
+        sep: f32,
+        body_h: f32,
+    ) -> Filler<'c> {
+        let mut note_index = HashMap::with_capacity(notes.len());
+        for (i, (id, _)) in notes.iter().enumerate() {
+            note_index.entry(id.as_str()).or_insert(i);
+        }
+        Filler {
+            order: (0..flow_len.min(chunks.len())).collect(),
+            chunks,
+            headers,
+            notes,
+            note_index,
+            sep,
+            body_h,
+            p: 0,
+            pages: Vec::new(),
+            page: PageOut::default(),
+            y: 0.0,
+            content: false,
+            placed_notes: vec![false; notes.len()],
+        }
+    }
+
+    /// The notes `c` refers to first.
+    fn notes_of(&self, c: &Chunk) -> Vec<usize> {
         c.anchors
             .iter()
-            .filter_map(|(a, _)| note_index.get(a.as_str()).copied())
+            .filter_map(|(a, _)| self.note_index.get(a.as_str()).copied())
             .collect()
-    };
-    let notes_h = |list: &[usize]| -> f32 {
+    }
+
+    /// Those of them not placed yet, on this page or before.
+    fn new_notes(&self, c: &Chunk) -> Vec<usize> {
+        self.notes_of(c)
+            .into_iter()
+            .filter(|&i| !self.placed_notes[i] && !self.page.notes.contains(&i))
+            .collect()
+    }
+
+    fn notes_h(&self, list: &[usize]) -> f32 {
         if list.is_empty() {
             0.0
         } else {
-            sep + list.iter().map(|&i| notes[i].1).sum::<f32>()
+            self.sep + list.iter().map(|&i| self.notes[i].1).sum::<f32>()
         }
-    };
+    }
 
-    while p < order.len() {
-        budget = budget.saturating_sub(1);
-        let ci = order[p];
-        if budget == 0 {
-            // Give up on finesse: everything left goes on as it comes.
-            page.placed.push(Placed {
-                chunk: ci,
-                top: y,
-                pos: Some(p),
-            });
-            y += chunks[ci].h;
-            p += 1;
-            continue;
-        }
-        if page.placed.is_empty()
-            && let (Some(t), false) = (chunks[ci].table, chunks[ci].table_header)
-            && let Some(Some(hi)) = headers.get(t)
-            && chunks[*hi].h < body_h / 3.0
-        {
-            page.placed.push(Placed {
-                chunk: *hi,
-                top: 0.0,
-                pos: None,
-            });
-            y = chunks[*hi].h;
-        }
-        let c = &chunks[ci];
-        let gap = if page.placed.is_empty() {
+    /// Places the next chunk of the flow, cuts it, or closes the page.
+    fn step(&mut self) {
+        let ci = self.order[self.p];
+        self.repeat_header(ci);
+        let c = &self.chunks[ci];
+        let gap = if self.page.placed.is_empty() {
             0.0
         } else {
             c.space_before
         };
-        let new: Vec<usize> = notes_of(c)
-            .into_iter()
-            .filter(|&i| !placed_notes[i] && !page.notes.contains(&i))
-            .collect();
-        let mut with_new = page.notes.clone();
-        with_new.extend(&new);
-        let reserve = notes_h(&with_new);
-        if y + gap + c.h + reserve <= body_h + eps {
-            page.placed.push(Placed {
+        let h = c.h;
+        let mut with_new = self.page.notes.clone();
+        with_new.extend(self.new_notes(c));
+        let reserve = self.notes_h(&with_new);
+        if self.y + gap + h + reserve <= self.body_h + EPS {
+            self.page.placed.push(Placed {
                 chunk: ci,
-                top: y + gap,
-                pos: Some(p),
+                top: self.y + gap,
+                pos: Some(self.p),
             });
-            page.notes = with_new;
-            y += gap + c.h;
-            content = true;
-            p += 1;
-            continue;
+            self.page.notes = with_new;
+            self.y += gap + h;
+            self.content = true;
+            self.p += 1;
+            return;
         }
-        // Cut a chunk taller than what an empty page offers, or one no page can hold when a
-        // fair part of the page is left.
-        let room = body_h - y - gap - reserve;
-        let avail = if !content {
-            Some(room.max(body_h * 0.25).min(body_h - y - gap).max(1.0))
-        } else if c.h > body_h - reserve && room >= body_h * 0.2 {
+        match self.cut_height(h, gap, reserve) {
+            Some(avail) => self.cut(ci, gap, avail),
+            None => self.look_back(),
+        }
+        self.close();
+    }
+
+    /// A table row starting a page gets its table's header row first.
+    fn repeat_header(&mut self, ci: usize) {
+        let c = &self.chunks[ci];
+        if self.page.placed.is_empty()
+            && let (Some(t), false) = (c.table, c.table_header)
+            && let Some(Some(hi)) = self.headers.get(t)
+            && self.chunks[*hi].h < self.body_h / 3.0
+        {
+            let hi = *hi;
+            self.page.placed.push(Placed {
+                chunk: hi,
+                top: 0.0,
+                pos: None,
+            });
+            self.y = self.chunks[hi].h;
+        }
+    }
+
+    /// How much of a chunk that does not fit goes on this page: a chunk taller than what an
+    /// empty page offers, or one no page can hold when a fair part of the page is left, is cut.
+    fn cut_height(&self, h: f32, gap: f32, reserve: f32) -> Option<f32> {
+        let body_h = self.body_h;
+        let room = body_h - self.y - gap - reserve;
+        if !self.content {
+            Some(room.max(body_h * 0.25).min(body_h - self.y - gap).max(1.0))
+        } else if h > body_h - reserve && room >= body_h * 0.2 {
             Some(room)
         } else {
             None
-        };
-        if let Some(avail) = avail {
-            let cut = c
-                .cuts
-                .iter()
-                .copied()
-                .filter(|&k| k > 1.0 && k <= avail + eps)
-                .fold(None, |m: Option<f32>, k| Some(m.map_or(k, |m| m.max(k))))
-                .unwrap_or(avail)
-                .min(c.h - 0.5)
-                .max(0.5);
-            let (top, rest) = chunks[ci].clone().split(cut);
-            let top_notes: Vec<usize> = notes_of(&top)
-                .into_iter()
-                .filter(|&i| !placed_notes[i] && !page.notes.contains(&i))
-                .collect();
-            page.notes.extend(top_notes);
-            chunks.push(top);
-            let top_i = chunks.len() - 1;
-            chunks.push(rest);
-            let rest_i = chunks.len() - 1;
-            order[p] = rest_i;
-            page.placed.push(Placed {
-                chunk: top_i,
-                top: y + gap,
-                pos: None,
-            });
-            close(
-                &mut page,
-                &mut pages,
-                &mut placed_notes,
-                &mut y,
-                &mut content,
-            );
-            continue;
         }
-        // Look back for the last place where a break is allowed.
-        let first_pos = page.placed.iter().find_map(|pl| pl.pos).unwrap_or(p);
-        let mut k = p;
-        while k > first_pos && chunks[order[k - 1]].keep_with_next {
+    }
+
+    /// Cuts chunk `ci` at its last cut position within `avail`: the top goes on this page,
+    /// the rest takes its place in the flow.
+    fn cut(&mut self, ci: usize, gap: f32, avail: f32) {
+        let c = &self.chunks[ci];
+        let cut = c
+            .cuts
+            .iter()
+            .copied()
+            .filter(|&k| k > 1.0 && k <= avail + EPS)
+            .fold(None, |m: Option<f32>, k| Some(m.map_or(k, |m| m.max(k))))
+            .unwrap_or(avail)
+            .min(c.h - 0.5)
+            .max(0.5);
+        let (top, rest) = self.chunks[ci].clone().split(cut);
+        let top_notes = self.new_notes(&top);
+        self.page.notes.extend(top_notes);
+        self.chunks.push(top);
+        let top_i = self.chunks.len() - 1;
+        self.chunks.push(rest);
+        let rest_i = self.chunks.len() - 1;
+        self.order[self.p] = rest_i;
+        self.page.placed.push(Placed {
+            chunk: top_i,
+            top: self.y + gap,
+            pos: None,
+        });
+    }
+
+    /// Looks back for the last place where a break is allowed; what follows it moves on.
+    fn look_back(&mut self) {
+        let first_pos = self
+            .page
+            .placed
+            .iter()
+            .find_map(|pl| pl.pos)
+            .unwrap_or(self.p);
+        let mut k = self.p;
+        while k > first_pos && self.chunks[self.order[k - 1]].keep_with_next {
             k -= 1;
         }
         if k > first_pos {
-            page.placed.retain(|pl| pl.pos.is_none_or(|q| q < k));
+            self.page.placed.retain(|pl| pl.pos.is_none_or(|q| q < k));
             // A repeated header left alone goes too.
-            if page.placed.iter().all(|pl| pl.pos.is_none()) {
-                page.placed.clear();
+            if self.page.placed.iter().all(|pl| pl.pos.is_none()) {
+                self.page.placed.clear();
             }
             let mut kept = Vec::new();
-            for pl in &page.placed {
-                for i in notes_of(&chunks[pl.chunk]) {
-                    if !placed_notes[i] && !kept.contains(&i) {
+            for pl in &self.page.placed {
+                for i in self.notes_of(&self.chunks[pl.chunk]) {
+                    if !self.placed_notes[i] && !kept.contains(&i) {
                         kept.push(i);
                     }
                 }
             }
-            page.notes = kept;
-            p = k;
+            self.page.notes = kept;
+            self.p = k;
         }
-        close(
-            &mut page,
-            &mut pages,
-            &mut placed_notes,
-            &mut y,
-            &mut content,
-        );
-    }
-    if !page.placed.is_empty() || pages.is_empty() {
-        for &i in &page.notes {
-            placed_notes[i] = true;
-        }
-        pages.push(page);
-    }
-    // Notes whose reference never made it onto a page (cannot happen, but never lose text).
-    let lost: Vec<usize> = (0..notes.len()).filter(|&i| !placed_notes[i]).collect();
-    if let Some(last) = pages.last_mut() {
-        last.notes.extend(lost);
-    }
-    pages
-}
-
-fn close(
-    page: &mut PageOut,
-    pages: &mut Vec<PageOut>,
-    placed_notes: &mut [bool],
-    y: &mut f32,
-    content: &mut bool,
-) {
-    for &i in &page.notes {
-        if let Some(p) = placed_notes.get_mut(i) {
-            *p = true;
-        }
-    }
-    pages.push(std::mem::take(page));
-    *y = 0.0;
-    *content = false;
-}
-
-impl Engine<'_> {
-    /// Draws the pages: decorations, chunks, header and footer; resolves anchors and links.
-    pub(crate) fn assemble(&mut self, pages: &[PageOut]) -> (Vec<draw::Page>, Vec<OutlineEntry>) {
-        let (pw, ph) = (self.style.page.width.pt(), self.style.page.height.pt());
-        let (_, bottom, _, body_h) = self.style.body_box();
-        let body_top = bottom + body_h;
-        let count = pages.len();
-        let mut out = Vec::with_capacity(count);
-        let mut anchors: HashMap<String, (usize, f32)> = HashMap::new();
-        let mut outline = Vec::new();
-        let mut pending_links: Vec<(usize, [f32; 4], PdfLink, Option<usize>)> = Vec::new();
-
-        let size = self.style.text.footnote_size;
-        for (pi, po) in pages.iter().enumerate() {
-            let mut page = draw::Page {
-                width: pw,
-                height: ph,
-                items: Vec::new(),
-                links: Vec::new(),
-            };
-            // The page's chunks, then its footnotes stacked at the bottom of the text area.
-            let mut placed: Vec<Placed> = po.placed.clone();
-            let mut note_top = None;
-            if !po.notes.is_empty() {
-                let total: f32 = note_separator(size)
-                    + po.notes
-                        .iter()
-                        .filter_map(|&i| self.notes.get(i))
-                        .map(|n| n.h)
-                        .sum::<f32>();
-                let mut y = body_h - total;
-                note_top = Some(y);
-                y += note_separator(size);
-                for &i in &po.notes {
-                    let Some(note) = self.notes.get(i) else {
-                        continue;
-                    };
-                    for ci in note.chunks.clone() {
-                        y += self.chunks[ci].space_before;
-                        placed.push(Placed {
-                            chunk: ci,
-                            top: y,
-                            pos: None,
-                        });
-                        y += self.chunks[ci].h;
-                    }
-                    y += size * 0.35;
-                }
-            }
-            let placed = &placed;
-            // Decorations behind the chunks, outer spans first.
-            let mut extents: Vec<(usize, f32, f32)> = Vec::new();
-            for pl in placed {
-                let c = &self.chunks[pl.chunk];
-                for &s in &c.spans {
-                    match extents.iter_mut().find(|e| e.0 == s) {
-                        Some(e) => {
-                            e.1 = e.1.min(pl.top);
-                            e.2 = e.2.max(pl.top + c.h);
-                        }
-                        None => extents.push((s, pl.top, pl.top + c.h)),
-                    }
-                }
-            }
-            extents.sort_by_key(|e| e.0);
-            for (s, t, b) in extents {
-                let Some(d) = self.spans.get(s) else { continue };
-                if let Some(fill) = d.fill {
-                    page.items
-                        .push(place(&fill_rect(d.x, t, d.w, b - t, fill), body_top));
-                }
-                if let Some((color, bw)) = d.bar {
-                    page.items
-                        .push(place(&fill_rect(d.x, t, bw, b - t, color), body_top));
-                }
-            }
-            for pl in placed {
-                let c = &self.chunks[pl.chunk];
-                let top = body_top - pl.top;
-                // A header row repeated after a page break is read once, where it is first.
-                let repeated = pl.pos.is_none() && c.table_header;
-                page.items.extend(c.items.iter().map(|i| {
-                    let mut item = place(i, top);
-                    if repeated {
-                        untag(&mut item);
-                    }
-                    item
-                }));
-                for l in c.links.iter().filter(|_| !repeated) {
-                    let rect = [l.x, top - l.y - l.h, l.w, l.h];
-                    pending_links.push((pi, rect, l.target.clone(), l.node));
-                }
-                for (a, y) in &c.anchors {
-                    anchors.entry(a.clone()).or_insert((pi, top - y));
-                }
-                if pl.pos.is_some() || !c.table_header {
-                    for (level, title, y) in &c.outline {
-                        outline.push(OutlineEntry {
-                            level: *level,
-                            title: title.clone(),
-                            page: pi,
-                            y: top - y,
-                        });
-                    }
-                }
-            }
-            if let Some(t) = note_top {
-                let ry = body_top - t - note_separator(size) * 0.45;
-                page.items.push(Item::Line {
-                    x1: self.left,
-                    y1: ry,
-                    x2: self.left + self.width * 0.3,
-                    y2: ry,
-                    color: self.colors.rule,
-                    width: 0.75,
-                });
-            }
-            self.margins(&mut page, pi, count);
-            out.push(page);
-        }
-        for (pi, [x, y, w, h], target, node) in pending_links {
-            let target = match target {
-                PdfLink::Uri(u) => LinkTarget::Uri(u),
-                PdfLink::Anchor(a) => match anchors.get(&a) {
-                    Some(&(page, y)) => LinkTarget::Internal { page, y },
-                    None => continue,
-                },
-            };
-            if let Some(page) = out.get_mut(pi) {
-                page.links.push(Link {
-                    x,
-                    y,
-                    w,
-                    h,
-                    target,
-                    node,
-                });
-            }
-        }
-        (out, outline)
     }
 
-    /// Running header (with a hairline under it) and footer of page `pi`.
-    fn margins(&self, page: &mut draw::Page, pi: usize, count: usize) {
-        let (left, bottom, width, body_h) = self.style.body_box();
-        let body_top = bottom + body_h;
-        let size = self.style.text.small_size;
-        let header_t = match &self.page.meta.kind {
-            crate::content::Kind::Newsletter(_) => &self.style.header.newsletter,
-            crate::content::Kind::Event(_) => &self.style.header.event,
-            crate::content::Kind::Plain => &self.style.header.page,
-        };
-        let before = self.set_current(Current::Pagination);
-        if pi > 0 || self.style.header.first_page {
-            let text = (self.ctx.margin_text)(header_t, pi + 1, count);
-            let base = body_top + (self.style.margins.top.pt() * 0.3).clamp(size * 1.2, size * 3.0);
-            if self.margin_line(
-                page,
-                &text,
-                self.style.header.align,
-                base,
-                left,
-                width,
-                size,
-            ) {
-                let ry = base - size * 0.75;
-                page.items.push(Item::Line {
-                    x1: left,
-                    y1: ry,
-                    x2: left + width,
-                    y2: ry,
-                    color: self.colors.rule,
-                    width: 0.5,
-                });
+    fn close(&mut self) {
+        for &i in &self.page.notes {
+            if let Some(p) = self.placed_notes.get_mut(i) {
+                *p = true;
             }
         }
-        let text = (self.ctx.margin_text)(&self.style.footer.text, pi + 1, count);
-        let base = bottom - (self.style.margins.bottom.pt() * 0.45).clamp(size * 1.5, size * 4.0);
-        self.margin_line(
-            page,
-            &text,
-            self.style.footer.align,
-            base,
-            left,
-            width,
-            size,
-        );
-        self.set_current(before);
+        self.pages.push(std::mem::take(&mut self.page));
+        self.y = 0.0;
+        self.content = false;
     }
 
-    /// One line of margin text at PDF baseline `base`; false when there is nothing to show.
-    #[allow(clippy::too_many_arguments)]
-    fn margin_line(
-        &self,
-        page: &mut draw::Page,
-        text: &str,
-        align: HAlign,
-        base: f32,
-        left: f32,
-        width: f32,
-        size: f32,
-    ) -> bool {
-        let text = text.trim();
-        if text.is_empty() {
-            return false;
+    /// Places the next chunk wherever the page is.
+    fn force(&mut self) {
+        let ci = self.order[self.p];
+        self.page.placed.push(Placed {
+            chunk: ci,
+            top: self.y,
+            pos: Some(self.p),
+        });
+        self.y += self.chunks[ci].h;
+        self.p += 1;
+    }
+
+    fn finish(mut self) -> Vec<PageOut> {
+        if !self.page.placed.is_empty() || self.pages.is_empty() {
+            for &i in &self.page.notes {
+                self.placed_notes[i] = true;
+            }
+            self.pages.push(self.page);
         }
-        let align = match align {
-            HAlign::Left => Align::Left,
-            HAlign::Center => Align::Center,
-            HAlign::Right => Align::Right,
-        };
-        let style = RunStyle::plain(size, self.colors.muted);
-        let pieces = vec![Piece::run(text, style)];
-        let para = Para {
-            size,
-            pitch: size * 1.4,
-            justify: false,
-            align,
-            indent: 0.0,
-            bold: false,
-        };
-        let lines = self.lines(&pieces, left, width, para);
-        if let Some(lb) = lines.into_iter().next() {
-            // The line's baseline lands on `base`.
-            let top = base + lb.baseline;
-            page.items.extend(lb.items.iter().map(|i| place(i, top)));
+        // Notes whose reference never made it onto a page (cannot happen, but never lose text).
+        let lost: Vec<usize> = (0..self.notes.len())
+            .filter(|&i| !self.placed_notes[i])
+            .collect();
+        if let Some(last) = self.pages.last_mut() {
+            last.notes.extend(lost);
         }
-        true
+        self.pages
     }
 }
 

@@ -5,7 +5,7 @@
 use crate::pdf::draw::{Rgb, Role};
 use crate::survey::Survey;
 
-use super::Engine;
+use super::engine::Engine;
 use super::flow::{Chunk, fill_rect, stroke_rect};
 use super::inline::{Para, Piece, Run, RunStyle};
 

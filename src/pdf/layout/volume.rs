@@ -10,9 +10,12 @@ use crate::content::model::Document as Body;
 use crate::content::{Kind, Meta, Page, Section};
 use crate::pdf::draw;
 
+use super::assemble::Paginator;
+use super::context::LayoutContext;
+use super::engine::Engine;
+use super::flow::PdfLink;
 use super::flow::{Chunk, RelLink, fill_rect, hline};
 use super::inline::{Para, Piece, Run, RunStyle};
-use super::{Engine, LayoutContext, PdfLink, paginate};
 
 /// What the cover shows.
 #[derive(Debug, Clone)]
@@ -72,7 +75,7 @@ pub fn cover(c: &Cover, ctx: &LayoutContext) -> draw::Document {
     let page = front_page(&format!("{} {}", c.name, c.year));
     let mut e = Engine::new(&page, ctx);
     e.cover(c);
-    e.finish()
+    e.front_matter()
 }
 
 /// The table of contents: 目次, then a row per issue and per section with its page number.
@@ -80,24 +83,16 @@ pub fn contents(entries: &[Entry], ctx: &LayoutContext) -> draw::Document {
     let page = front_page("目次");
     let mut e = Engine::new(&page, ctx);
     e.contents(entries);
-    e.finish()
+    e.front_matter()
 }
 
 impl Engine<'_> {
     /// Paginates the chunks pushed so far and draws the pages.
-    fn finish(mut self) -> draw::Document {
-        self.flow_len = self.chunks.len();
-        let mut chunks = std::mem::take(&mut self.chunks);
-        let pages = paginate::paginate(
-            &mut chunks,
-            self.flow_len,
-            &self.table_headers,
-            &[],
-            0.0,
-            self.body_h,
-        );
-        self.chunks = chunks;
-        let (pages, _) = self.assemble(&pages);
+    fn front_matter(self) -> draw::Document {
+        let ctx = self.ctx;
+        let mut done = self.finish();
+        done.flow.flow_len = done.flow.chunks.len();
+        let (pages, _) = Paginator::new(ctx, done.text, &ctx.style.header.page).run(done.flow);
         draw::Document {
             pages,
             ..draw::Document::default()
