@@ -223,6 +223,15 @@ impl FontSet {
             .unwrap_or(0)
     }
 
+    /// The glyph of `c` in the face, if it has one.
+    pub(crate) fn glyph_of(&self, f: FontIndex, c: char) -> Option<u16> {
+        self.faces[f.0]
+            .shaper()
+            .glyph_index(c)
+            .map(|g| g.0)
+            .filter(|&g| g != 0)
+    }
+
     pub(crate) fn glyph_count(&self, f: FontIndex) -> u16 {
         self.faces[f.0].shaper().number_of_glyphs()
     }

@@ -6,7 +6,7 @@
 //! paginator gives each chunk a top on some page and [`place`] turns its items into
 //! `draw::Item`s in PDF coordinates.
 
-use crate::pdf::draw::{Item, Rgb};
+use crate::pdf::draw::{Item, Rgb, Tag};
 
 use super::PdfLink;
 
@@ -108,6 +108,7 @@ impl Chunk {
                     h,
                     fill,
                     stroke,
+                    tag,
                 } => {
                     if y + h <= at + 0.01 {
                         top.items.push(item);
@@ -119,6 +120,7 @@ impl Chunk {
                             h,
                             fill,
                             stroke,
+                            tag,
                         });
                     } else {
                         top.items.push(Item::Rect {
@@ -128,6 +130,7 @@ impl Chunk {
                             h: at - y,
                             fill,
                             stroke,
+                            tag,
                         });
                         rest.items.push(Item::Rect {
                             x,
@@ -136,6 +139,7 @@ impl Chunk {
                             h: y + h - at,
                             fill,
                             stroke,
+                            tag,
                         });
                     }
                 }
@@ -146,6 +150,7 @@ impl Chunk {
                     y2,
                     color,
                     width,
+                    tag,
                 } => {
                     let (lo, hi) = (y1.min(y2), y1.max(y2));
                     if hi <= at + 0.01 {
@@ -158,6 +163,7 @@ impl Chunk {
                             y2: y2 - at,
                             color,
                             width,
+                            tag,
                         });
                     } else if (x1 - x2).abs() < 0.01 {
                         top.items.push(Item::Line {
@@ -167,6 +173,7 @@ impl Chunk {
                             y2: at,
                             color,
                             width,
+                            tag,
                         });
                         rest.items.push(Item::Line {
                             x1,
@@ -175,6 +182,7 @@ impl Chunk {
                             y2: hi - at,
                             color,
                             width,
+                            tag,
                         });
                     } else {
                         top.items.push(item);
@@ -268,6 +276,7 @@ pub(crate) fn place(item: &Item, top: f32) -> Item {
             h,
             fill,
             stroke,
+            tag,
         } => Item::Rect {
             x,
             y: top - y - h,
@@ -275,6 +284,7 @@ pub(crate) fn place(item: &Item, top: f32) -> Item {
             h,
             fill,
             stroke,
+            tag,
         },
         Item::Line {
             x1,
@@ -283,6 +293,7 @@ pub(crate) fn place(item: &Item, top: f32) -> Item {
             y2,
             color,
             width,
+            tag,
         } => Item::Line {
             x1,
             y1: top - y1,
@@ -290,6 +301,7 @@ pub(crate) fn place(item: &Item, top: f32) -> Item {
             y2: top - y2,
             color,
             width,
+            tag,
         },
         Item::Image {
             image,
@@ -318,6 +330,7 @@ pub(crate) fn fill_rect(x: f32, y: f32, w: f32, h: f32, color: Rgb) -> Item {
         h: h.max(0.0),
         fill: Some(color),
         stroke: None,
+        tag: Tag::Artifact,
     }
 }
 
@@ -329,6 +342,7 @@ pub(crate) fn stroke_rect(x: f32, y: f32, w: f32, h: f32, color: Rgb, width: f32
         h: h.max(0.0),
         fill: None,
         stroke: Some((color, width)),
+        tag: Tag::Artifact,
     }
 }
 
@@ -340,6 +354,7 @@ pub(crate) fn hline(x1: f32, x2: f32, y: f32, color: Rgb, width: f32) -> Item {
         y2: y,
         color,
         width,
+        tag: Tag::Artifact,
     }
 }
 
@@ -351,5 +366,6 @@ pub(crate) fn vline(x: f32, y1: f32, y2: f32, color: Rgb, width: f32) -> Item {
         y2,
         color,
         width,
+        tag: Tag::Artifact,
     }
 }

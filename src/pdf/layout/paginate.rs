@@ -17,8 +17,11 @@ use super::{Engine, PdfLink};
 
 /// Makes a drawn item decoration.
 fn untag(item: &mut Item) {
-    if let Item::Glyphs { tag, .. } | Item::Image { tag, .. } = item {
-        *tag = draw::Tag::Artifact;
+    match item {
+        Item::Glyphs { tag, .. }
+        | Item::Image { tag, .. }
+        | Item::Rect { tag, .. }
+        | Item::Line { tag, .. } => *tag = draw::Tag::Artifact,
     }
 }
 
@@ -358,6 +361,7 @@ impl Engine<'_> {
                     y2: ry,
                     color: self.colors.rule,
                     width: 0.75,
+                    tag: draw::Tag::Artifact,
                 });
             }
             self.margins(&mut page, pi, count);
@@ -416,6 +420,7 @@ impl Engine<'_> {
                     y2: ry,
                     color: self.colors.rule,
                     width: 0.5,
+                    tag: draw::Tag::Artifact,
                 });
             }
         }
