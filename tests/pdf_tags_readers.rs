@@ -67,7 +67,6 @@ fn the_readers_agree_on_typst_pdf_ua_output() {
 }
 
 #[test]
-#[ignore = "issue 10 open: link text stays in its paragraph's marked content, so PDFium omits the empty Link elements poppler and pdf.js list"]
 fn every_pdf_is_tagged_and_the_three_readers_agree() {
     let mut problems = Vec::new();
     for t in all_trees().values() {
@@ -478,7 +477,6 @@ fn link_problems(t: &Trees) -> (usize, Vec<String>) {
 }
 
 #[test]
-#[ignore = "issue 10 open: a Link element holds its annotation but not yet its text"]
 fn every_link_element_holds_its_text_and_its_annotation() {
     let mut problems = Vec::new();
     let mut links = 0;

@@ -57,6 +57,8 @@ pub enum Item {
         h: f32,
         fill: Option<Rgb>,
         stroke: Option<(Rgb, f32)>,
+        /// Decoration (the default), or what a list label is drawn with.
+        tag: Tag,
     },
     Line {
         x1: f32,
@@ -65,6 +67,7 @@ pub enum Item {
         y2: f32,
         color: Rgb,
         width: f32,
+        tag: Tag,
     },
     Image {
         /// Index into `Document::images`.
@@ -77,8 +80,8 @@ pub enum Item {
     },
 }
 
-/// What a glyph run or an image is to assistive technology (tagged PDF). Rectangles and
-/// lines are always decoration (artifacts).
+/// What a drawn item is to assistive technology (tagged PDF). Rectangles and lines are
+/// decoration (artifacts) except the bullets and task boxes of list labels.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Tag {
     /// Decoration, or a table header row repeated after a page break: not read.
@@ -121,8 +124,12 @@ pub enum Role {
     Figure,
     Caption,
     Link,
-    /// A footnote reference (holding the `Link` to the note).
+    /// A footnote reference (holding the `Link` to the note), or what a contents entry
+    /// refers to.
     Reference,
+    /// A table of contents (a bound volume's 目次) and its items.
+    TOC,
+    TOCI,
     Note,
     Code,
 }
@@ -257,6 +264,14 @@ impl Document {
                     | Item::Image {
                         tag: Tag::Content { order, .. },
                         ..
+                    }
+                    | Item::Rect {
+                        tag: Tag::Content { order, .. },
+                        ..
+                    }
+                    | Item::Line {
+                        tag: Tag::Content { order, .. },
+                        ..
                     } => Some(*order),
                     _ => None,
                 })
@@ -276,8 +291,9 @@ impl Document {
                         *image += image_offset;
                         renumber(tag);
                     }
-                    Item::Glyphs { tag, .. } => renumber(tag),
-                    _ => {}
+                    Item::Glyphs { tag, .. } | Item::Rect { tag, .. } | Item::Line { tag, .. } => {
+                        renumber(tag)
+                    }
                 }
             }
             for link in &mut page.links {

@@ -26,7 +26,7 @@ struct Face {
     name: String,
     // Declared before `data` so it is dropped first: it borrows `data`'s heap allocation.
     shaper: rustybuzz::Face<'static>,
-    data: Arc<[u8]>,
+    data: Bytes,
     units_per_em: f32,
     ascender: f32,
     descender: f32,
@@ -40,12 +40,32 @@ const _: () = {
     assert_send_sync::<FontSet>();
 };
 
+/// A face's font file: the built-in fonts are borrowed from the binary, never copied; a
+/// theme's or the system's is read once and shared.
+enum Bytes {
+    Static(&'static [u8]),
+    Shared(Arc<[u8]>),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Static(b) => b,
+            Bytes::Shared(b) => b,
+        }
+    }
+}
+
 impl Face {
-    fn parse(name: String, data: Arc<[u8]>) -> Result<Face, String> {
-        // SAFETY: the slice points into the Arc's heap allocation, which never moves and is
-        // freed only after `shaper` (declared first, dropped first) is gone. `shaper` is
-        // only ever lent out with the lifetime of `&self` (see `Face::shaper`).
-        let bytes: &'static [u8] = unsafe { &*Arc::as_ptr(&data) };
+    fn parse(name: String, data: Bytes) -> Result<Face, String> {
+        let bytes: &'static [u8] = match &data {
+            Bytes::Static(b) => b,
+            // SAFETY: the slice points into the Arc's heap allocation, which never moves and
+            // is freed only after `shaper` (declared first, dropped first) is gone. `shaper`
+            // is only ever lent out with the lifetime of `&self` (see `Face::shaper`).
+            Bytes::Shared(b) => unsafe { &*Arc::as_ptr(b) },
+        };
         let ttf = ttf_parser::Face::parse(bytes, 0)
             .map_err(|e| format!("font {name}: not a usable TrueType/OpenType font ({e})"))?;
         let tables = ttf.tables();
@@ -99,8 +119,9 @@ impl FontSet {
             ("BIZUDPGothic-Regular", REGULAR),
             ("BIZUDPGothic-Bold", BOLD),
         ] {
-            set.add(name.to_owned(), bytes.to_vec())
+            let face = Face::parse(name.to_owned(), Bytes::Static(bytes))
                 .expect("the built-in fonts are valid TrueType");
+            set.faces.push(face);
         }
         set
     }
@@ -108,7 +129,7 @@ impl FontSet {
     /// Adds a theme or system font. Only single TrueType (glyf) faces that allow subset
     /// embedding are accepted; for a collection (.ttc) the first face is used.
     pub fn add(&mut self, name: String, bytes: Vec<u8>) -> Result<FontIndex, String> {
-        let face = Face::parse(name, Arc::from(bytes))?;
+        let face = Face::parse(name, Bytes::Shared(Arc::from(bytes)))?;
         self.faces.push(face);
         Ok(FontIndex(self.faces.len() - 1))
     }
@@ -221,6 +242,15 @@ impl FontSet {
             .shaper()
             .glyph_hor_advance(ttf_parser::GlyphId(gid))
             .unwrap_or(0)
+    }
+
+    /// The glyph of `c` in the face, if it has one.
+    pub(crate) fn glyph_of(&self, f: FontIndex, c: char) -> Option<u16> {
+        self.faces[f.0]
+            .shaper()
+            .glyph_index(c)
+            .map(|g| g.0)
+            .filter(|&g| g != 0)
     }
 
     pub(crate) fn glyph_count(&self, f: FontIndex) -> u16 {

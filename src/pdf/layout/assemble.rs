@@ -35,8 +35,11 @@ struct Places {
 
 /// Makes a drawn item decoration.
 fn untag(item: &mut Item) {
-    if let Item::Glyphs { tag, .. } | Item::Image { tag, .. } = item {
-        *tag = draw::Tag::Artifact;
+    match item {
+        Item::Glyphs { tag, .. }
+        | Item::Image { tag, .. }
+        | Item::Rect { tag, .. }
+        | Item::Line { tag, .. } => *tag = draw::Tag::Artifact,
     }
 }
 
@@ -241,6 +244,7 @@ impl<'a> Paginator<'a> {
             y2: ry,
             color: self.colors.rule,
             width: 0.75,
+            tag: draw::Tag::Artifact,
         });
     }
 
@@ -268,6 +272,7 @@ impl<'a> Paginator<'a> {
                     y2: ry,
                     color: self.colors.rule,
                     width: 0.5,
+                    tag: draw::Tag::Artifact,
                 });
             }
         }

@@ -3,7 +3,7 @@
 //! spans that may cross pages), rules and images. Footnotes are `notes`'.
 
 use crate::content::model::{Block, Inline, ListItem};
-use crate::pdf::draw::{Item, Role};
+use crate::pdf::draw::{Item, Role, Tag};
 
 use super::engine::Engine;
 use super::flow::{Chunk, SpanDeco, fill_rect, hline, stroke_rect};
@@ -354,6 +354,7 @@ impl Engine<'_> {
                             y2: top + b * w[1].1,
                             color: self.colors.accent,
                             width: 1.3,
+                            tag: Tag::Artifact,
                         });
                     }
                 }
@@ -392,6 +393,17 @@ impl Engine<'_> {
                         0.9,
                     )),
                 }
+            }
+        }
+        // Bullets and task boxes are drawn, not written: they are the label's content (a
+        // task's state is its description); numbers are its text already.
+        let tag = self.content_tag(None);
+        if let (Some(done), Tag::Content { node, .. }) = (task, tag) {
+            self.set_alt(node, (if done { "完了" } else { "未完了" }).to_owned());
+        }
+        for m in &mut marks {
+            if let Item::Rect { tag: t, .. } | Item::Line { tag: t, .. } = m {
+                *t = tag;
             }
         }
         self.flow.chunks[first].items.extend(marks);

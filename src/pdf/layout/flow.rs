@@ -6,7 +6,7 @@
 //! paginator gives each chunk a top on some page and [`place`] turns its items into
 //! `draw::Item`s in PDF coordinates.
 
-use crate::pdf::draw::{Item, Rgb};
+use crate::pdf::draw::{Item, Rgb, Tag};
 
 /// Where a link in the PDF goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,6 +190,7 @@ fn split_item(item: Item, at: f32) -> (Option<Item>, Option<Item>) {
             h,
             fill,
             stroke,
+            tag,
         } => {
             let part = |y: f32, h: f32| Item::Rect {
                 x,
@@ -198,6 +199,7 @@ fn split_item(item: Item, at: f32) -> (Option<Item>, Option<Item>) {
                 h,
                 fill,
                 stroke,
+                tag,
             };
             (Some(part(y, at - y)), Some(part(0.0, y + h - at)))
         }
@@ -210,6 +212,7 @@ fn split_item(item: Item, at: f32) -> (Option<Item>, Option<Item>) {
             y2,
             color,
             width,
+            tag,
         } if (x1 - x2).abs() < 0.01 => {
             let (lo, hi) = (y1.min(y2), y1.max(y2));
             let part = |y1: f32, y2: f32| Item::Line {
@@ -219,6 +222,7 @@ fn split_item(item: Item, at: f32) -> (Option<Item>, Option<Item>) {
                 y2,
                 color,
                 width,
+                tag,
             };
             (Some(part(lo, at)), Some(part(0.0, hi - at)))
         }
@@ -274,6 +278,7 @@ pub(crate) fn place(item: &Item, top: f32) -> Item {
             h,
             fill,
             stroke,
+            tag,
         } => Item::Rect {
             x,
             y: top - y - h,
@@ -281,6 +286,7 @@ pub(crate) fn place(item: &Item, top: f32) -> Item {
             h,
             fill,
             stroke,
+            tag,
         },
         Item::Line {
             x1,
@@ -289,6 +295,7 @@ pub(crate) fn place(item: &Item, top: f32) -> Item {
             y2,
             color,
             width,
+            tag,
         } => Item::Line {
             x1,
             y1: top - y1,
@@ -296,6 +303,7 @@ pub(crate) fn place(item: &Item, top: f32) -> Item {
             y2: top - y2,
             color,
             width,
+            tag,
         },
         Item::Image {
             image,
@@ -324,6 +332,7 @@ pub(crate) fn fill_rect(x: f32, y: f32, w: f32, h: f32, color: Rgb) -> Item {
         h: h.max(0.0),
         fill: Some(color),
         stroke: None,
+        tag: Tag::Artifact,
     }
 }
 
@@ -335,6 +344,7 @@ pub(crate) fn stroke_rect(x: f32, y: f32, w: f32, h: f32, color: Rgb, width: f32
         h: h.max(0.0),
         fill: None,
         stroke: Some((color, width)),
+        tag: Tag::Artifact,
     }
 }
 
@@ -346,6 +356,7 @@ pub(crate) fn hline(x1: f32, x2: f32, y: f32, color: Rgb, width: f32) -> Item {
         y2: y,
         color,
         width,
+        tag: Tag::Artifact,
     }
 }
 
@@ -357,5 +368,6 @@ pub(crate) fn vline(x: f32, y1: f32, y2: f32, color: Rgb, width: f32) -> Item {
         y2,
         color,
         width,
+        tag: Tag::Artifact,
     }
 }

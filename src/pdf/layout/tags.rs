@@ -12,8 +12,6 @@ use crate::pdf::draw::{Role, StructNode, Tag};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Current {
     Node(usize),
-    /// Running header and footer.
-    Pagination,
 }
 
 #[derive(Debug)]
@@ -63,12 +61,10 @@ impl TagState {
         self.nodes.len() - 1
     }
 
-    /// The node new elements go into: the current one, or the root while drawing the margins.
+    /// The node new elements go into: the current one.
     fn parent(&self) -> usize {
-        match self.current {
-            Current::Node(n) => n,
-            _ => 0,
-        }
+        let Current::Node(n) = self.current;
+        n
     }
 }
 
@@ -124,11 +120,8 @@ impl Tags {
     /// The tag of content made now: of `node` if given, else of the current element.
     pub(crate) fn content_tag(&self, node: Option<usize>) -> Tag {
         let mut t = self.0.borrow_mut();
-        let node = match (node, t.current) {
-            (Some(n), Current::Node(_)) => n,
-            (_, Current::Node(n)) => n,
-            (_, Current::Pagination) => return Tag::Pagination,
-        };
+        let Current::Node(current) = t.current;
+        let node = node.unwrap_or(current);
         let order = t.next();
         Tag::Content { node, order }
     }

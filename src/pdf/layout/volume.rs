@@ -2,13 +2,17 @@
 //! with the engine's own text lines, chunks and pagination, so that they look like the issues
 //! bound after them and get the same running footer.
 //!
+//! Tagged like the issues: the cover's title is its `H1`, the contents a `TOC` whose items
+//! (`TOCI`) hold a `Reference` with the `Link` of the row (its text and page number); an
+//! issue's sections are a `TOC` inside the issue's item.
+//!
 //! A contents row links to the page it names. The page is not known while the contents are
 //! laid out (the issues come after them), so each row carries a placeholder link
 //! ([`contents_link`]) that the binder (`pdf::volume`) turns into an internal link.
 
 use crate::content::model::Document as Body;
 use crate::content::{Kind, Meta, Page, Section};
-use crate::pdf::draw;
+use crate::pdf::draw::{self, Role};
 
 use super::assemble::Paginator;
 use super::context::LayoutContext;
@@ -16,6 +20,7 @@ use super::engine::Engine;
 use super::flow::PdfLink;
 use super::flow::{Chunk, RelLink, fill_rect, hline};
 use super::inline::{Para, Piece, Run, RunStyle};
+use super::tags::Current;
 
 /// What the cover shows.
 #[derive(Debug, Clone)]
@@ -95,6 +100,7 @@ impl Engine<'_> {
         let (pages, _) = Paginator::new(ctx, done.text, &ctx.style.header.page).run(done.flow);
         draw::Document {
             pages,
+            structure: done.structure,
             ..draw::Document::default()
         }
     }
@@ -134,8 +140,12 @@ impl Engine<'_> {
             cover.publisher.clone(),
             RunStyle::plain(small, self.colors.muted),
         )];
+        let p = self.open_node(Role::P);
         let (mut c, _, _) =
             self.text_chunk(&publisher, x, w, Para::left(small, small * 1.8, false));
+        self.close_node(p);
+        // The name and the year are the volume's title.
+        let h1 = self.open_node(Role::H(1));
         let name_size = title + 5.0;
         let name = [Piece::run(
             cover.name.clone(),
@@ -156,6 +166,7 @@ impl Engine<'_> {
         let y = c.h;
         c.h += part.h;
         c.absorb(part, y);
+        self.close_node(h1);
         self.double_rule_under(&mut c);
         self.push(c);
 
@@ -164,7 +175,9 @@ impl Engine<'_> {
             "収録号",
             RunStyle::plain(size, self.colors.heading).bold(),
         )];
+        let h2 = self.open_node(Role::H(2));
         let (mut c, _, _) = self.text_chunk(&head, x, w, Para::left(size, size * 1.8, true));
+        self.close_node(h2);
         c.keep_with_next = true;
         self.gap(self.em() * 3.0);
         self.push(c);
@@ -186,7 +199,9 @@ impl Engine<'_> {
                     RunStyle::plain(size, self.colors.text),
                 ));
             }
+            let p = self.open_node(Role::P);
             let (c, _, _) = self.text_chunk(&pieces, x, w, Para::left(size, size * 1.7, false));
+            self.close_node(p);
             self.gap(self.em() * 0.3);
             self.push(c);
         }
@@ -199,12 +214,17 @@ impl Engine<'_> {
             "目次",
             RunStyle::plain(size, self.colors.heading).bold(),
         )];
+        let h1 = self.open_node(Role::H(1));
         let (mut c, _, _) = self.text_chunk(&head, x, w, Para::left(size, size * 1.45, true));
+        self.close_node(h1);
         self.double_rule_under(&mut c);
         c.keep_with_next = true;
         self.push(c);
         self.gap(self.em());
+        let mut toc = TocTags::new(self.open_node(Role::TOC));
         for (i, entry) in entries.iter().enumerate() {
+            let link = toc.entry(self, entry.section);
+            let outer = self.set_current(Current::Node(link));
             let (size, bold, indent, color) = if entry.section {
                 (
                     self.style.text.size,
@@ -230,6 +250,7 @@ impl Engine<'_> {
                 anchor: None,
             };
             let (items, _) = self.single_line(&[run], nx, top + baseline);
+            self.set_current(outer);
             c.items.extend(items);
             c.links.push(RelLink {
                 x: x + indent,
@@ -237,12 +258,42 @@ impl Engine<'_> {
                 w: w - indent,
                 h: c.h,
                 target: PdfLink::Uri(contents_link(i)),
-                node: None,
+                node: Some(link),
             });
             // An issue's row stays with its first section.
             c.keep_with_next = !entry.section;
             self.gap(if entry.section { 0.0 } else { self.em() * 0.9 });
             self.push(c);
         }
+        self.close_node(toc.toc);
+    }
+}
+
+/// The structure of the contents as its rows are laid out.
+struct TocTags {
+    toc: usize,
+    /// The current issue's item, and the `TOC` of its sections once it has one.
+    issue: Option<(usize, Option<usize>)>,
+}
+
+impl TocTags {
+    fn new(toc: usize) -> TocTags {
+        TocTags { toc, issue: None }
+    }
+
+    /// The elements of the next row: an item (in the contents, or in its issue's sections)
+    /// holding a `Reference` holding the row's `Link`, which is returned.
+    fn entry(&mut self, e: &Engine, section: bool) -> usize {
+        let parent = match (section, &mut self.issue) {
+            (true, Some((_, Some(sub)))) => *sub,
+            (true, Some((item, sub @ None))) => *sub.insert(e.child_node(Role::TOC, *item)),
+            _ => self.toc,
+        };
+        let item = e.child_node(Role::TOCI, parent);
+        if !section {
+            self.issue = Some((item, None));
+        }
+        let reference = e.child_node(Role::Reference, item);
+        e.child_node(Role::Link, reference)
     }
 }

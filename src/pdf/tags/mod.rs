@@ -38,22 +38,30 @@ enum Mark {
 
 fn mark_of(item: &Item) -> Mark {
     match item {
-        Item::Glyphs { tag, .. } | Item::Image { tag, .. } => match tag {
+        Item::Glyphs { tag, .. }
+        | Item::Image { tag, .. }
+        | Item::Rect { tag, .. }
+        | Item::Line { tag, .. } => match tag {
             Tag::Artifact => Mark::Artifact,
             Tag::Pagination => Mark::Pagination,
             Tag::Content { node, .. } => Mark::Node(*node),
         },
-        Item::Rect { .. } | Item::Line { .. } => Mark::Artifact,
     }
 }
 
-/// Whether two glyph runs can share one ActualText span: both real content (of any
-/// elements: the span encloses their marked content) or both the same kind of artifact.
+/// Whether two glyph runs can read on as one line of text: both real content (of any
+/// elements) or both the same kind of artifact.
 pub(crate) fn can_share_span(a: &Item, b: &Item) -> bool {
     match (mark_of(a), mark_of(b)) {
         (Mark::Node(_), Mark::Node(_)) => true,
         (x, y) => x == y,
     }
+}
+
+/// Whether two items belong to the same element (or the same kind of artifact): one
+/// marked-content sequence can hold both.
+pub(crate) fn same_mark(a: &Item, b: &Item) -> bool {
+    mark_of(a) == mark_of(b)
 }
 
 /// Wraps a page's items in marked content as the writer emits them.
@@ -74,18 +82,10 @@ impl<'a> Marker<'a> {
 
     /// The operators that go before `item`'s own: the end of the previous sequence and the
     /// start of a new one when `item` belongs elsewhere. The writer ends the sequence at the
-    /// end of each line's ActualText span, so a line's runs of one element are one MCID.
-    /// `owner` is the element a mixed text group is given to (see the writer's `TextSpans`).
-    pub(crate) fn before(
-        &mut self,
-        item: &Item,
-        owner: Option<usize>,
-        ops: &mut Vec<Op>,
-    ) -> Result<(), String> {
-        let mark = match (mark_of(item), owner) {
-            (Mark::Node(_), Some(n)) => Mark::Node(n),
-            (m, _) => m,
-        };
+    /// end of each text group's ActualText span (see the writer's `spans`), so a line's runs
+    /// of one element are one MCID.
+    pub(crate) fn before(&mut self, item: &Item, ops: &mut Vec<Op>) -> Result<(), String> {
+        let mark = mark_of(item);
         let (order, bbox) = describe(item);
         if self.open == Some(mark) {
             if let (Mark::Node(_), Some(last)) = (mark, self.mcids.last_mut()) {
@@ -129,10 +129,6 @@ impl<'a> Marker<'a> {
         Ok(())
     }
 
-    pub(crate) fn structure(&self) -> &'a [StructNode] {
-        self.structure
-    }
-
     /// Closes the open sequence, if any.
     pub(crate) fn end(&mut self, ops: &mut Vec<Op>) {
         if self.open.take().is_some() {
@@ -160,8 +156,21 @@ fn describe(item: &Item) -> (u32, [f32; 4]) {
         }
         Item::Image {
             x, y, w, h, tag, ..
+        }
+        | Item::Rect {
+            x, y, w, h, tag, ..
         } => (order_of(tag), [*x, *y, x + w, y + h]),
-        _ => (0, [0.0; 4]),
+        Item::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            tag,
+            ..
+        } => (
+            order_of(tag),
+            [x1.min(*x2), y1.min(*y2), x1.max(*x2), y1.max(*y2)],
+        ),
     }
 }
 
@@ -203,6 +212,8 @@ pub(crate) fn role_name(role: Role) -> String {
         Role::Caption => "Caption".into(),
         Role::Link => "Link".into(),
         Role::Reference => "Reference".into(),
+        Role::TOC => "TOC".into(),
+        Role::TOCI => "TOCI".into(),
         Role::Note => "Note".into(),
         Role::Code => "Code".into(),
     }
@@ -216,29 +227,8 @@ pub(crate) fn scope_name(scope: Scope) -> &'static [u8] {
     }
 }
 
-/// The nearest element that contains both `a` and `b` (the root if they share no other).
-pub(crate) fn common_ancestor(structure: &[StructNode], a: usize, b: usize) -> usize {
-    let chain = |mut n: usize| {
-        let mut up = vec![n];
-        while let Some(p) = structure.get(n).and_then(|s| s.parent) {
-            if up.len() > structure.len() {
-                break;
-            }
-            up.push(p);
-            n = p;
-        }
-        up
-    };
-    let theirs = chain(b);
-    chain(a)
-        .into_iter()
-        .find(|n| theirs.contains(n))
-        .unwrap_or(0)
-}
-
 /// For every element with text of its own: the reading order of its first run and its text
-/// (a link's `/Contents`, and where it is read, even when its runs went to its paragraph's
-/// marked content).
+/// (a link's `/Contents`, and where it is read).
 pub(crate) fn content_of(doc: &crate::pdf::draw::Document) -> BTreeMap<usize, (u32, String)> {
     let mut out: BTreeMap<usize, (u32, String)> = BTreeMap::new();
     for page in &doc.pages {
