@@ -4,17 +4,20 @@
 #   bash bench/search.sh             # 7 builds each way, the first of each is a warm-up
 #   RUNS=11 bash bench/search.sh     # more runs
 #   KEEP=1 bash bench/search.sh      # keep the corpus and outputs (path is printed)
+#   BIN=/path/to/tsushin bash bench/search.sh   # another binary (an older build, to compare)
 #
 # 1. the release binary (target/release/tsushin, built by `cargo test --release` or
-#    `cargo build --release` if missing)
+#    `cargo build --release` if missing; or $BIN)
 # 2. python3 bench/gen_corpus.py: 40 issues, 200 trainings
 # 3. `tsushin build --no-pdf` of the corpus RUNS times with the search and RUNS times with
 #    `search: false`, alternating: the median difference is the build time the index adds,
 #    compared with the HTML build without it
 # 4. the index files: count and total size, the largest shard and text file
 # 5. node bench/search.mjs: in headless Chromium from file://, the time from the first
-#    keystroke (focus + one input event, as an IME commit gives) to the results shown, index
-#    loading included, on a fresh page per query; then the same queries again on the warm page
+#    keystroke (one input event, as an IME commit gives) to the results shown, index loading
+#    included, on a fresh page per query: with the focus at the same instant (no head start)
+#    and 200 ms after the focus; then the same queries again on the warm page; then the
+#    search page (search.html?q=) per query
 # Not run by CI. Needs python3, node with `npm ci` done, /usr/bin/chromium.
 set -euo pipefail
 
@@ -26,7 +29,7 @@ today=2026-11-23
 work=$(mktemp -d "${TMPDIR:-/tmp}/tsushin-search-bench.XXXXXX")
 if [[ -z ${KEEP:-} ]]; then trap 'rm -rf "$work"' EXIT; else echo "keeping $work"; fi
 
-bin=$repo/target/release/tsushin
+bin=${BIN:-$repo/target/release/tsushin}
 if [[ ! -x $bin ]]; then
   echo "== cargo build --release"
   cargo build --release --quiet

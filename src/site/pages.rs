@@ -34,10 +34,11 @@ pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files
     let no_links = PageLinks::default();
 
     let progress = crate::progress::phase("pages", pages.len());
-    // The search index is built beside the pages (it needs only the parsed pages).
-    let (rendered, search_files) = rayon::join(
-        || -> Vec<(String, Result<String, Diagnostic>)> {
-            pages
+    // The search index is built beside the pages and the listings (it needs only the parsed
+    // pages), so that it runs on a core the serial listings leave idle.
+    let (mut files, search_files) = rayon::join(
+        || {
+            let rendered: Vec<(String, Result<String, Diagnostic>)> = pages
                 .par_iter()
                 .map(|page| {
                     progress.inc();
@@ -45,10 +46,31 @@ pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files
                     let links = site.links.get(&page.rel).unwrap_or(&no_links);
                     (page.out_path.clone(), render_page(site, page, links, today))
                 })
-                .collect()
+                .collect();
+            listings(site, today, &pages, &tags, rendered, diags)
         },
         || super::search::files(site, today),
     );
+    for (path, result) in search_files {
+        match result {
+            Ok(bytes) => {
+                files.insert(path, bytes);
+            }
+            Err(e) => diags.push(e),
+        }
+    }
+    Some(files)
+}
+
+/// The rendered pages, then the listings, tag pages, feed and calendar files.
+fn listings(
+    site: &Site,
+    today: Date,
+    pages: &[&Page],
+    tags: &BTreeMap<String, Vec<&Page>>,
+    rendered: Vec<(String, Result<String, Diagnostic>)>,
+    diags: &mut Diagnostics,
+) -> Files {
     let mut files = Files::new();
     for (path, result) in rendered {
         match result {
@@ -66,10 +88,10 @@ pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files
     ];
     for (out, template, current) in listings {
         let mut ctx = base_context(site, out, current, today);
-        listing_context(&mut ctx, &pages, out, today, &tags, site);
+        listing_context(&mut ctx, pages, out, today, tags, site);
         emit(site, template, &ctx, out, &mut files, diags);
     }
-    for (tag, tagged) in &tags {
+    for (tag, tagged) in tags {
         let out = site.tag_files[tag].clone();
         let mut ctx = base_context(site, &out, "tags", today);
         let views: Vec<PageView> = tagged.iter().map(|p| page_view(p, &out, site)).collect();
@@ -84,9 +106,9 @@ pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files
     }
     files.insert(
         "feed.xml".into(),
-        super::feed::render(&site.config, &pages, today).into_bytes(),
+        super::feed::render(&site.config, pages, today).into_bytes(),
     );
-    for page in &pages {
+    for page in pages {
         if let (Some(path), Some(bytes)) = (
             site.ics_paths.get(&page.rel),
             super::ics::render(site, page),
@@ -94,15 +116,7 @@ pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files
             files.insert(path.clone(), bytes);
         }
     }
-    for (path, result) in search_files {
-        match result {
-            Ok(bytes) => {
-                files.insert(path, bytes);
-            }
-            Err(e) => diags.push(e),
-        }
-    }
-    Some(files)
+    files
 }
 
 fn emit(

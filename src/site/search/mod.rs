@@ -1,10 +1,11 @@
 //! The site search: an index written as plain JavaScript files that `<script>` tags load, so
 //! that searching works from a file share (`file://`) as well as from a web server, with
 //! nothing fetched from outside. `search/index-meta.js` holds the documents (title, kind,
-//! wareki date, status) and the text rules; `search/shard-XX.js` the postings of the terms
-//! whose first character hashes to XX; `search/text-XX.js` the stored texts used to confirm a
-//! phrase and cut a snippet. The browser loads them only when the reader starts searching
-//! (`themes/default/static/search.js`). The text rules live in `japanese::search_text`.
+//! wareki date, status), the text rules and the files to preload; `search/shard-XX.js` the
+//! postings of the terms whose first character hashes to XX (one shard for a small site);
+//! `search/text-XX.js` the stored texts used to confirm a phrase and cut a snippet. The
+//! browser loads them only when the reader starts searching (`themes/default/static/search.js`;
+//! sizes and encoding in `write`). The text rules live in `japanese::search_text`.
 
 mod text;
 mod write;
@@ -136,16 +137,27 @@ fn doc_terms(doc: &Doc) -> DocTerms {
         (search_text::normalize(&doc.meta), IN_META),
         (search_text::normalize(&doc.body), IN_BODY),
     ];
-    let mut cjk: Vec<(u64, u8)> = Vec::new();
+    // Kanji/kana terms packed with their bit (a key uses at most 50 bits): one sort of plain
+    // integers instead of pairs.
+    let mut cjk: Vec<u64> = Vec::with_capacity(doc.body.len() / 3 + 64);
     let mut words: Vec<(&str, u8)> = Vec::new();
     for (text, bit) in &texts {
         search_text::for_each_term(text, |t| match search_text::cjk_key(t) {
-            Some(k) => cjk.push((k, *bit)),
+            Some(k) => cjk.push((k << 3) | u64::from(*bit)),
             None => words.push((t, *bit)),
         });
     }
+    cjk.sort_unstable();
+    let mut merged: Vec<(u64, u8)> = Vec::with_capacity(cjk.len() / 4);
+    for packed in cjk {
+        let (key, bit) = (packed >> 3, (packed & 7) as u8);
+        match merged.last_mut() {
+            Some((last, mask)) if *last == key => *mask |= bit,
+            _ => merged.push((key, bit)),
+        }
+    }
     DocTerms {
-        cjk: merge_masks(cjk),
+        cjk: merged,
         words: merge_masks(words)
             .into_iter()
             .map(|(t, m)| (t.to_owned(), m))

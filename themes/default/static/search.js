@@ -3,9 +3,10 @@
  * The index is plain JavaScript written by `tsushin build` under search/ (index-meta.js,
  * shard-XX.js, text-XX.js); each file stores one value in globalThis.TSUSHIN_SEARCH. They are
  * loaded with <script> tags, which work from file:// where fetch does not, and only once the
- * reader starts searching. The text rules (which characters are kanji or kana, the kana
- * folding) come from the index, where the Rust build wrote them: the query is normalised the
- * same way as the pages were.
+ * reader starts searching: index-meta.js when the box gets the focus, then the files it lists
+ * as worth preloading (the whole index of a small site), before the first keystroke. The text
+ * rules (which characters are kanji or kana, the kana folding) come from the index, where the
+ * Rust build wrote them: the query is normalised the same way as the pages were.
  *
  * Without a DOM (node), only the core is defined, as globalThis.TsushinSearch, for tests.
  */
@@ -31,6 +32,14 @@
     return WORD.test(ch) ? WORDCLASS : 0;
   }
 
+  function foldCode(cp, rules) {
+    for (var i = 0; i < rules.fold.length; i++) {
+      var f = rules.fold[i];
+      if (cp >= f[0] && cp <= f[1]) return cp + f[2];
+    }
+    return cp;
+  }
+
   function foldChar(ch, rules) {
     var cp = ch.codePointAt(0);
     for (var i = 0; i < rules.fold.length; i++) {
@@ -40,55 +49,96 @@
     return ch;
   }
 
-  /* Normalises `text` (NFKC, lower case, katakana → hiragana) code point by code point and
-   * returns {s, map}: map[i] is the index in `text` where the character at s[i] came from. */
-  function normalizeMapped(text, rules) {
-    var s = '';
-    var map = [];
-    var i = 0;
-    while (i < text.length) {
-      var cp = text.codePointAt(i);
-      var ch = String.fromCodePoint(cp);
-      var n = ch.normalize('NFKC').toLowerCase();
-      var first = true;
-      for (var part of n) {
-        if (first && (part === '\u3099' || part === '\u309a') && s.length > 0) {
-          // A half-width voiced mark joins the kana before it, as NFKC of the whole text does.
-          var lastCp = s.codePointAt(s.length - 1);
-          if (lastCp < 0x10000) {
-            var joined = foldChar((s[s.length - 1] + part).normalize('NFC'), rules);
-            if (joined.length === 1) {
-              s = s.slice(0, -1) + joined;
-              first = false;
-              continue;
-            }
-          }
-        }
-        first = false;
-        var f = foldChar(part, rules);
-        for (var k = 0; k < f.length; k++) map.push(i);
-        s += f;
-      }
-      i += ch.length;
-    }
-    map.push(text.length);
-    return { s: s, map: map };
-  }
-
-  /* The same as normalizeMapped(text).s, fast: NFKC of the whole text, then the kana fold. */
-  function normalize(text, rules) {
+  /* The kana folding of a lower-cased NFKC text: one replacement per run of katakana. */
+  function normalizeFold(text, rules) {
     if (!rules.foldRe) {
       var cls = rules.fold.map(function (f) {
         return '\\u{' + f[0].toString(16) + '}-\\u{' + f[1].toString(16) + '}';
       });
-      rules.foldRe = new RegExp('[' + cls.join('') + ']', 'gu');
+      rules.foldRe = new RegExp('[' + cls.join('') + ']+', 'gu');
     }
-    return text
-      .normalize('NFKC')
-      .toLowerCase()
-      .replace(rules.foldRe, function (ch) {
-        return foldChar(ch, rules);
-      });
+    return text.replace(rules.foldRe, function (run) {
+      var out = '';
+      for (var ch of run) out += foldChar(ch, rules);
+      return out;
+    });
+  }
+
+  /* NFKC, lower case, katakana → hiragana: the form in which text is indexed and compared. */
+  function normalize(text, rules) {
+    return normalizeFold(text.normalize('NFKC').toLowerCase(), rules);
+  }
+
+  /* Characters NFKC leaves alone, that never compose and have no lower case (as `plain` in
+   * src/japanese/search_text.rs): kana, common kanji, Japanese punctuation and brackets. */
+  function plain(cp) {
+    return (
+      (cp >= 0x4e00 && cp <= 0x9fff) ||
+      (cp >= 0x3041 && cp <= 0x3096) ||
+      (cp >= 0x30a1 && cp <= 0x30fa) ||
+      cp === 0x30fc ||
+      (cp >= 0x3001 && cp <= 0x3003) ||
+      (cp >= 0x3005 && cp <= 0x3011)
+    );
+  }
+
+  /* Normalises `text` like normalize and returns {s, map}: map[i] is the index in `text` where
+   * the character at s[i] came from, or map is null when every character stayed in place (the
+   * text was in NFKC already). Otherwise code point by code point, asking NFKC only for the
+   * characters it may change and that are not full-width ASCII (common in Japanese text). */
+  function normalizeMapped(text, rules) {
+    if (text.normalize('NFKC') === text) {
+      var lower = text.toLowerCase();
+      if (lower.length === text.length) return { s: normalizeFold(lower, rules), map: null };
+    }
+    var units = [];
+    var map = [];
+    var i = 0;
+    while (i < text.length) {
+      var cp = text.codePointAt(i);
+      var simple = -1;
+      if (cp < 0x80) simple = cp;
+      else if (cp >= 0xff01 && cp <= 0xff5e) simple = cp - 0xfee0;
+      else if (plain(cp)) simple = foldCode(cp, rules);
+      if (simple >= 0) {
+        units.push(simple >= 65 && simple <= 90 ? simple + 32 : simple);
+        map.push(i);
+        i += 1;
+        continue;
+      }
+      var ch = String.fromCodePoint(cp);
+      var first = true;
+      for (var part of ch.normalize('NFKC').toLowerCase()) {
+        var last = units.length ? units[units.length - 1] : 0xd800;
+        if (first && (part === '\u3099' || part === '\u309a') && (last < 0xd800 || last > 0xdfff)) {
+          // A half-width voiced mark joins the kana before it, as NFKC of the whole text does.
+          var joined = foldChar((String.fromCharCode(last) + part).normalize('NFC'), rules);
+          if (joined.length === 1) {
+            units[units.length - 1] = joined.charCodeAt(0);
+            first = false;
+            continue;
+          }
+        }
+        first = false;
+        var f = foldChar(part, rules);
+        for (var k = 0; k < f.length; k++) {
+          units.push(f.charCodeAt(k));
+          map.push(i);
+        }
+      }
+      i += ch.length;
+    }
+    map.push(text.length);
+    var parts = [];
+    for (var at = 0; at < units.length; at += 8192) {
+      parts.push(String.fromCharCode.apply(null, units.slice(at, at + 8192)));
+    }
+    return { s: parts.join(''), map: map };
+  }
+
+  /* Where the character at s[i] of a normalizeMapped field came from. */
+  function origin(field, i) {
+    return field.map ? field.map[i] : i;
   }
 
   /* The terms to look up for one normalised query word: bigrams of kanji/kana runs (exact), a
@@ -128,22 +178,68 @@
 
   // ---- search -------------------------------------------------------------------------------
 
-  /* Documents (number → where bits) holding `term`, from its shard. */
-  function postings(term, shard) {
-    var found = new Map();
-    function add(list) {
-      var doc = 0;
-      for (var i = 0; i < list.length; i++) {
-        doc += Math.floor(list[i] / 8);
-        found.set(doc, (found.get(doc) || 0) | list[i] % 8);
+  /* The digits of the posting strings (base64url), by character code. */
+  var DIGITS = (function () {
+    var abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    var table = new Int8Array(128).fill(-1);
+    for (var i = 0; i < abc.length; i++) table[abc.charCodeAt(i)] = i;
+    return table;
+  })();
+
+  /* Calls add(document, where bits) for each entry of a posting string: per document,
+   * (document − previous document) × 8 + where, as 5-bit groups lowest first, a digit ≥ 32
+   * saying that more follow (src/site/search/write.rs). */
+  function decode(code, add) {
+    var doc = 0;
+    var v = 0;
+    var scale = 1;
+    for (var i = 0; i < code.length; i++) {
+      var d = DIGITS[code.charCodeAt(i)];
+      if (d >= 32) {
+        v += (d - 32) * scale;
+        scale *= 32;
+      } else {
+        v += d * scale;
+        doc += Math.floor(v / 8);
+        add(doc, v % 8);
+        v = 0;
+        scale = 1;
       }
     }
+  }
+
+  /* The terms of a shard in code unit order, to find the terms starting with a prefix. */
+  var sortedTerms = new Map();
+  function termsOf(name, shard) {
+    var keys = sortedTerms.get(name);
+    if (!keys) {
+      keys = Object.keys(shard).sort();
+      sortedTerms.set(name, keys);
+    }
+    return keys;
+  }
+
+  /* Documents (number → where bits) holding `term`, from its shard (named `name`). */
+  function postings(term, name) {
+    var shard = DATA[name];
+    var found = new Map();
+    function add(doc, mask) {
+      found.set(doc, (found.get(doc) || 0) | mask);
+    }
     if (!term.prefix) {
-      if (Object.prototype.hasOwnProperty.call(shard, term.t)) add(shard[term.t]);
+      if (Object.prototype.hasOwnProperty.call(shard, term.t)) decode(shard[term.t], add);
       return found;
     }
-    for (var key in shard) {
-      if (key.lastIndexOf(term.t, 0) === 0) add(shard[key]);
+    var keys = termsOf(name, shard);
+    var lo = 0;
+    var hi = keys.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >>> 1;
+      if (keys[mid] < term.t) lo = mid + 1;
+      else hi = mid;
+    }
+    for (var k = lo; k < keys.length && keys[k].lastIndexOf(term.t, 0) === 0; k++) {
+      decode(shard[keys[k]], add);
     }
     return found;
   }
@@ -183,7 +279,7 @@
     var found = null;
     words.forEach(function (w, wi) {
       w.terms.forEach(function (t) {
-        var docs = postings(t, DATA['shard-' + hex2(shardOf(t.t, meta.shards))]);
+        var docs = postings(t, 'shard-' + hex2(shardOf(t.t, meta.shards)));
         if (found === null) {
           found = new Map();
           docs.forEach(function (mask, d) {
@@ -351,8 +447,8 @@
     words.forEach(function (w) {
       var i = field.s.indexOf(w.norm);
       while (i >= 0) {
-        var start = field.map[i];
-        var end = field.map[i + w.norm.length];
+        var start = origin(field, i);
+        var end = origin(field, i + w.norm.length);
         if (start >= from && end <= to) out.push([start, end]);
         i = field.s.indexOf(w.norm, i + Math.max(1, w.norm.length));
       }
@@ -378,7 +474,7 @@
     var first = text.length;
     words.forEach(function (w) {
       var i = field.s.indexOf(w.norm);
-      if (i >= 0) first = Math.min(first, field.map[i]);
+      if (i >= 0) first = Math.min(first, origin(field, i));
     });
     if (first === text.length) first = 0;
     var from = Math.max(0, first - 30);
@@ -499,7 +595,7 @@
     this.form.hidden = false;
     var self = this;
     this.input.addEventListener('focus', function () {
-      self.load('index-meta').catch(function () {});
+      self.preload();
     });
     this.input.addEventListener('input', function () {
       self.run(self.input.value);
@@ -516,6 +612,22 @@
       self.key(e);
     });
   }
+
+  /* Loads index-meta.js, then the files it lists as worth loading before the first keystroke
+   * (on a small site, the whole index). Errors are left to the search that needs the file. */
+  Widget.prototype.preload = function () {
+    var load = this.load;
+    if (this.preloading) return;
+    this.preloading = true;
+    load('index-meta').then(
+      function () {
+        (DATA['index-meta'].preload || []).forEach(function (name) {
+          load(name).catch(function () {});
+        });
+      },
+      function () {}
+    );
+  };
 
   Widget.prototype.links = function () {
     return Array.prototype.slice.call(this.list.querySelectorAll('a'));
@@ -547,9 +659,11 @@
     if (!query.trim()) {
       this.list.textContent = '';
       this.status.textContent = '';
+      this.shown = '';
       this.close();
       return;
     }
+    this.preload();
     search(query, this.load, this.limit).then(
       function (found) {
         if (seq !== self.seq) return;
@@ -563,11 +677,21 @@
     );
   };
 
+  /* Results the search page shows at once and per「さらに表示」. */
+  var PAGE_SIZE = 20;
+
   Widget.prototype.show = function (query, found) {
+    var results = found.results;
+    var shown = this.limit ? results.slice(0, this.limit) : results;
+    // Another keystroke with the same outcome (a space, an IME step): the list stays as it is.
+    var key = JSON.stringify([query, found.total, found.estimated, shown.map(function (r) {
+      return r.doc;
+    })]);
+    if (this.panel) this.panel.hidden = false;
+    if (key === this.shown) return;
+    this.shown = key;
     var list = this.list;
     list.textContent = '';
-    if (this.panel) this.panel.hidden = false;
-    var results = found.results;
     if (!results.length) {
       this.status.textContent = '「' + query + '」に一致する記事は見つかりませんでした。';
       // The header's status is for screen readers only: say it in the list too.
@@ -577,8 +701,11 @@
     // Past the first results the count comes from the index alone: an upper bound.
     var total = (found.estimated ? '約' : '') + found.total + '件';
     this.status.textContent = '「' + query + '」の検索結果：' + total;
-    var shown = this.limit ? results.slice(0, this.limit) : results;
     var root = this.root;
+    if (!this.panel) {
+      this.page(found, shown, 0);
+      return;
+    }
     shown.forEach(function (r) {
       list.appendChild(resultItem(root, found.meta, r, found.words));
     });
@@ -591,11 +718,39 @@
     }
   };
 
+  /* The search page: results[from…] up to PAGE_SIZE of them, then a button for the next ones
+   * (building every result of a query that matches every page would cost hundreds of ms). */
+  Widget.prototype.page = function (found, results, from) {
+    var self = this;
+    var list = this.list;
+    var more = list.querySelector('.search-more');
+    if (more) list.removeChild(more);
+    var to = Math.min(results.length, from + PAGE_SIZE);
+    for (var i = from; i < to; i++) {
+      list.appendChild(resultItem(this.root, found.meta, results[i], found.words));
+    }
+    if (to >= results.length) return;
+    var li = el('li', 'search-more');
+    var left = results.length - to;
+    var button = el('button', 'search-button search-more-button', 'さらに表示（残り' + left + '件）');
+    button.type = 'button';
+    button.addEventListener('click', function () {
+      var first = list.children.length - 1;
+      self.page(found, results, to);
+      var link = list.children[first] && list.children[first].querySelector('a');
+      if (link) link.focus();
+    });
+    li.appendChild(button);
+    list.appendChild(li);
+  };
+
   function init() {
     var boxes = document.querySelectorAll('[data-search]');
     for (var i = 0; i < boxes.length; i++) {
       var w = new Widget(boxes[i]);
       if (!w.panel) {
+        // The search page is where the reader searches: its index is wanted at once.
+        w.preload();
         var q = new URLSearchParams(location.search).get('q');
         if (q) {
           w.input.value = q;
