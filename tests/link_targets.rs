@@ -408,3 +408,43 @@ fn links_out_of_the_site_are_refused_in_both_outputs() {
         );
     }
 }
+
+#[test]
+fn anchors_of_the_page_are_internal_destinations_in_the_pdf() {
+    // `#%E3%81%AF…` is `#はじめに` percent-encoded: the browser decodes it, and so must the
+    // PDF. A link to the page's own file with an anchor stays inside the PDF too.
+    let f = issue_with(
+        "## はじめに\n\n本文です。\n\n## おわりに\n\n\
+         [冒頭へ](#%E3%81%AF%E3%81%98%E3%82%81%E3%81%AB)、[同じく冒頭へ](2021-06-vol01.md#はじめに)。\n",
+    );
+    let build = f.run(TODAY, &[]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    let html = f.html("newsletters/2021-06-vol01.html");
+    let rel = "newsletters/2021-06-vol01.html";
+    let in_html: Vec<Goes> = select(&html, ".prose a[href]")
+        .iter()
+        .map(|a| absolute(BASE, rel, a.value().attr("href").unwrap()))
+        .map(|g| match g {
+            Goes::Internal(f) => Goes::Internal(
+                percent_encoding::percent_decode_str(&f)
+                    .decode_utf8_lossy()
+                    .into_owned(),
+            ),
+            uri => uri,
+        })
+        .collect();
+    assert_eq!(
+        in_html,
+        [
+            Goes::Internal("はじめに".into()),
+            Goes::Internal("はじめに".into())
+        ]
+    );
+    let pdf = issue_pdf(&f);
+    let links = pdf_links(&pdf);
+    assert_eq!(links.len(), 2, "{links:?}");
+    for (goes, page) in links {
+        assert!(matches!(goes, Goes::Internal(_)), "{goes:?}");
+        assert!(pdf_page_text(&pdf, page.unwrap()).contains("はじめに"));
+    }
+}

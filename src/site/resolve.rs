@@ -1,6 +1,7 @@
 //! One rule for what tsushin may read and publish. Every link, image and attachment of a page
-//! is resolved here — by `check`, `build`, `tsushin pdf` and `serve`, for the HTML and the PDF
-//! alike — so that what one of them refuses, none of them reads:
+//! is classified here (by `targets`, the one link resolver, once per load, and by `published`
+//! and `serve` for files), for `check`, `build`, `tsushin pdf` and `serve`, for the HTML and
+//! the PDF alike, so that what one of them refuses, none of them reads:
 //!
 //! - web addresses (`https:`, `mailto:`, any scheme, and protocol-relative links
 //!   `//host/…`, which are read as `https://host/…`) are never read from disk; a
