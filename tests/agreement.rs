@@ -84,7 +84,7 @@ fn structure(pdf: &Path) -> Node {
         if t.starts_with('/') || t.starts_with("Object ") {
             continue; // attributes, annotation references
         }
-        while stack.len() > 1 && stack.last().unwrap().0 >= depth + 1 {
+        while stack.len() > 1 && stack.last().unwrap().0 > depth {
             let (_, n) = stack.pop().unwrap();
             stack.last_mut().unwrap().1.items.push(Item::Child(n));
         }

@@ -26,6 +26,8 @@ pub struct TocEntry {
 pub struct PageView {
     pub title: String,
     pub date: Option<String>,
+    /// The date as readers read it (令和３年６月30日（水）).
+    pub date_label: Option<String>,
     pub summary: Option<String>,
     pub url: String,
     pub kind: &'static str,
@@ -62,6 +64,7 @@ pub fn page_view(page: &Page, from: &str, site: &super::Site) -> PageView {
     PageView {
         title: page.meta.title.clone(),
         date: page.meta.date.map(|d| d.to_string()),
+        date_label: page.meta.date.map(|d| crate::view::date_label(d, config)),
         summary: page.meta.summary.clone(),
         url: links::href(from, &page.out_path),
         kind,

@@ -163,6 +163,7 @@ pub struct EventView {
     pub first_date: Option<String>,
     pub first_date_label: Option<String>,
     pub last_date: Option<String>,
+    pub last_date_label: Option<String>,
     /// The information box (開催概要), in the order it is shown.
     pub rows: Vec<InfoRow>,
 }
@@ -205,6 +206,7 @@ impl EventView {
             first_date: e.first_date().map(|d| d.to_string()),
             first_date_label: e.first_date().map(label),
             last_date: e.last_date().map(|d| d.to_string()),
+            last_date_label: e.last_date().map(label),
             rows: Vec::new(),
         };
         view.rows = view.info_rows(ds);

@@ -44,6 +44,11 @@ impl<'a> SiteView<'a> {
     }
 }
 
+/// A date as readers read it, in the site's digit style: 令和３年６月30日（水）.
+pub fn date_label(d: jiff::civil::Date, config: &Config) -> String {
+    crate::japanese::wareki_date(d, config.date_style, true)
+}
+
 /// A text trimmed, or nothing when only blanks were written.
 pub(crate) fn trimmed(s: Option<&str>) -> Option<String> {
     s.map(str::trim)

@@ -188,14 +188,8 @@ impl Engine<'_> {
         if let Some(d) = self.page.meta.date {
             c.h += 4.0;
             let p = self.open_node(Role::P);
-            let lines = self.meta_line(&[(
-                "更新日",
-                vec![crate::japanese::wareki_date(
-                    d,
-                    self.ctx.config.date_style,
-                    true,
-                )],
-            )]);
+            let lines =
+                self.meta_line(&[("更新日", vec![crate::view::date_label(d, self.ctx.config)])]);
             self.close_node(p);
             self.append(&mut c, lines);
         }
