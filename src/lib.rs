@@ -22,4 +22,5 @@ pub mod site;
 pub mod source;
 pub mod survey;
 pub mod theme;
+pub mod view;
 pub mod yaml;

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::escape;
 use crate::survey::Survey;
+use crate::view::survey::SurveyView;
 
 /// The bar's coordinate system: 100 units wide, so a segment's width is its percentage.
 const WIDTH: u32 = 100;
@@ -13,147 +14,123 @@ const FONT_SIZE: f64 = 2.4;
 /// Space kept free on both sides of a label inside its segment.
 const PADDING: f64 = 0.8;
 
-/// Used when the theme gives no colours (or an unusable one): dark to light, print-friendly.
-const FALLBACK_COLORS: [&str; 6] = [
-    "#1f4e79", "#2e75b6", "#9dc3e6", "#f4b183", "#c55a11", "#a5a5a5",
-];
-const LIGHT_TEXT: &str = "#ffffff";
-const DARK_TEXT: &str = "#1a1a1a";
-
 /// Renders `survey` as a `<figure class="survey">`; `colors` are the theme's `survey_colors`,
-/// one per answer position, cycled.
+/// one per answer position, cycled (`view::survey` picks each answer's colour).
 pub fn render(survey: &Survey, colors: &[String]) -> String {
-    let unit = survey.unit.as_str();
+    let v = SurveyView::new(survey, colors);
     let id = format!("survey-{:016x}", fingerprint(survey));
-    let figure = |a: &crate::survey::Answer| a.figure(unit);
-    let group = survey
-        .group
-        .as_deref()
-        .map(|g| format!("（{g}）"))
-        .unwrap_or_default();
-    let total = format!("回答数 {}{unit}", survey.total);
-    let summary = format!(
-        "{}{group} {total}：{}",
-        survey.question,
-        survey
-            .answers
-            .iter()
-            .map(|a| format!("{} {}", a.label, figure(a)))
-            .collect::<Vec<_>>()
-            .join("、")
-    );
-    let fills: Vec<&str> = (0..survey.answers.len())
-        .map(|i| color(colors, i))
-        .collect();
-
     let mut out = String::from("<figure class=\"survey\">\n");
+    caption(&mut out, &v);
+    bar(&mut out, &v, &id);
+    legend(&mut out, &v);
+    table(&mut out, &v);
+    out.push_str("</figure>\n");
+    out
+}
+
+/// question（group） 回答数 N名
+fn caption(out: &mut String, v: &SurveyView) {
     let _ = write!(
         out,
         "<figcaption><span class=\"survey-question\">{}</span>",
-        escape(&survey.question)
+        escape(&v.question)
     );
-    if !group.is_empty() {
+    if let Some(group) = &v.group {
         let _ = write!(
             out,
             " <span class=\"survey-group\">{}</span>",
-            escape(&group)
+            escape(group)
         );
     }
     let _ = writeln!(
         out,
         " <span class=\"survey-total\">{}</span></figcaption>",
-        escape(&total)
+        escape(&v.total)
     );
+}
 
+/// The 100% stacked bar, with the figure inside each segment wide enough for it.
+fn bar(out: &mut String, v: &SurveyView, id: &str) {
     let _ = writeln!(
         out,
         "<svg class=\"survey-bar\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title\" aria-label=\"{}\">",
-        escape(&summary)
+        escape(&v.summary)
     );
-    let _ = writeln!(out, "<title id=\"{id}-title\">{}</title>", escape(&summary));
+    let _ = writeln!(
+        out,
+        "<title id=\"{id}-title\">{}</title>",
+        escape(&v.summary)
+    );
     let mut x: u32 = 0;
-    for (answer, fill) in survey.answers.iter().zip(&fills) {
+    for answer in &v.answers {
         // A rect per visible segment; clamped so a hand-built Survey cannot overflow the bar.
         let width = answer.percent.min(WIDTH - x);
         if width == 0 {
             continue;
         }
-        let label = figure(answer);
+        let fill = &answer.swatch.fill;
         let _ = writeln!(
             out,
             "<rect x=\"{x}\" y=\"0\" width=\"{width}\" height=\"{HEIGHT}\" fill=\"{}\"><title>{} {}</title></rect>",
             escape(fill),
             escape(&answer.label),
-            escape(&label)
+            escape(&answer.figure)
         );
-        if text_width(&label) + 2.0 * PADDING <= f64::from(width) {
+        if text_width(&answer.figure) + 2.0 * PADDING <= f64::from(width) {
             let _ = writeln!(
                 out,
                 "<text x=\"{}\" y=\"{:.2}\" font-size=\"{FONT_SIZE}\" text-anchor=\"middle\" fill=\"{}\">{}</text>",
                 f64::from(x) + f64::from(width) / 2.0,
                 HEIGHT / 2.0 + FONT_SIZE * 0.35,
-                text_color(fill),
-                escape(&label)
+                answer.swatch.text,
+                escape(&answer.figure)
             );
         }
         x += width;
     }
     out.push_str("</svg>\n");
+}
 
-    // The table below says the same to assistive technology.
+/// Swatches with label and figure; the table below says the same to assistive technology.
+fn legend(out: &mut String, v: &SurveyView) {
     out.push_str("<ul class=\"survey-legend\" aria-hidden=\"true\">\n");
-    for (answer, fill) in survey.answers.iter().zip(&fills) {
+    for answer in &v.answers {
         let _ = writeln!(
             out,
             "<li><span class=\"survey-swatch\" style=\"background:{}\"></span>{} {}</li>",
-            escape(fill),
+            escape(&answer.swatch.fill),
             escape(&answer.label),
-            escape(&figure(answer))
+            escape(&answer.figure)
         );
     }
     out.push_str("</ul>\n");
+}
 
-    let count_heading = if matches!(unit, "名" | "人") {
-        "人数"
-    } else {
-        "数"
-    };
+/// The figures as a visually hidden table for screen readers.
+fn table(out: &mut String, v: &SurveyView) {
     let _ = writeln!(
         out,
         "<table class=\"survey-table visually-hidden\">\n<caption>{}{} {}</caption>",
-        escape(&survey.question),
-        escape(&group),
-        escape(&total)
+        escape(&v.question),
+        escape(v.group.as_deref().unwrap_or("")),
+        escape(&v.total)
     );
     let _ = writeln!(
         out,
-        "<thead><tr><th scope=\"col\">回答</th><th scope=\"col\">{count_heading}</th><th scope=\"col\">割合</th></tr></thead>\n<tbody>"
+        "<thead><tr><th scope=\"col\">回答</th><th scope=\"col\">{}</th><th scope=\"col\">割合</th></tr></thead>\n<tbody>",
+        v.count_heading
     );
-    for answer in &survey.answers {
+    for answer in &v.answers {
         let _ = writeln!(
             out,
             "<tr><th scope=\"row\">{}</th><td>{}{}</td><td>{}%</td></tr>",
             escape(&answer.label),
             answer.count,
-            escape(unit),
+            escape(&v.unit),
             answer.percent
         );
     }
-    out.push_str("</tbody>\n</table>\n</figure>\n");
-    out
-}
-
-/// The colour for answer `i`; anything that could break out of a style attribute is replaced.
-fn color(colors: &[String], i: usize) -> &str {
-    let safe = |c: &str| {
-        !c.is_empty()
-            && c.chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || "#(),.% -".contains(ch))
-    };
-    match colors.get(i % colors.len().max(1)) {
-        Some(c) if safe(c.trim()) => c.trim(),
-        _ => FALLBACK_COLORS[i % FALLBACK_COLORS.len()],
-    }
+    out.push_str("</tbody>\n</table>\n");
 }
 
 /// Estimated label width in viewBox units: full-width characters are 1em, others about 0.6em.
@@ -162,51 +139,6 @@ fn text_width(s: &str) -> f64 {
         .map(|c| if c.is_ascii() { 0.6 } else { 1.0 })
         .sum::<f64>()
         * FONT_SIZE
-}
-
-/// White or dark text, whichever contrasts more with `fill` (WCAG relative luminance).
-/// Colours that are not hex are assumed light.
-fn text_color(fill: &str) -> &'static str {
-    let Some(l) = luminance(fill) else {
-        return DARK_TEXT;
-    };
-    // Contrast with white (1.05 / (l + 0.05)) against contrast with #1a1a1a (≈ 0.0103 luminance).
-    let with_white = 1.05 / (l + 0.05);
-    let with_dark = (l + 0.05) / (0.0103 + 0.05);
-    if with_white >= with_dark {
-        LIGHT_TEXT
-    } else {
-        DARK_TEXT
-    }
-}
-
-fn luminance(color: &str) -> Option<f64> {
-    let hex = color.trim().strip_prefix('#')?;
-    if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-        return None;
-    }
-    let channel = |s: &str| u8::from_str_radix(s, 16).ok();
-    let (r, g, b) = match hex.len() {
-        3 | 4 => {
-            let d = |i: usize| channel(&hex[i..=i]).map(|v| v * 17);
-            (d(0)?, d(1)?, d(2)?)
-        }
-        6 | 8 => (
-            channel(&hex[0..2])?,
-            channel(&hex[2..4])?,
-            channel(&hex[4..6])?,
-        ),
-        _ => return None,
-    };
-    let linear = |v: u8| {
-        let c = f64::from(v) / 255.0;
-        if c <= 0.04045 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    Some(0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b))
 }
 
 /// A stable id for the SVG title (FNV-1a): the same survey gets the same id on every build.
@@ -232,6 +164,7 @@ fn fingerprint(survey: &Survey) -> u64 {
 mod tests {
     use super::*;
     use crate::survey::{Answer, parse};
+    use crate::view::survey::{DARK_TEXT, FALLBACK_COLORS, LIGHT_TEXT, text_color};
     use std::path::Path;
 
     fn seed() -> Survey {

@@ -154,7 +154,7 @@ impl PdfContext {
     /// The variables of the running header and footer on page `number` of `count`.
     fn margin_context(page: &Page, config: &Config, number: usize, count: usize) -> tera::Context {
         let mut ctx = tera::Context::new();
-        ctx.insert("site", &crate::site::context::SiteView::new(config));
+        ctx.insert("site", &crate::view::SiteView::new(config));
         ctx.insert(
             "page",
             &serde_json::json!({

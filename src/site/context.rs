@@ -1,67 +1,17 @@
 //! What templates see: plain serialisable views of the site and its pages (docs/design.md).
+//! What a reader reads (labels, dates, colours) comes from `crate::view`; this adds the links,
+//! relative to the page being rendered.
 
 use serde::Serialize;
 
 use super::links;
-use crate::config::Config;
 use crate::content::Page;
-
-#[derive(Serialize)]
-pub struct SiteView<'a> {
-    pub title: &'a str,
-    pub language: &'a str,
-    pub base_url: Option<&'a str>,
-    pub newsletter_name: &'a str,
-    pub recipients: &'a [String],
-    /// Whether the site has a search (`search: false` in site.yaml turns it off).
-    pub search: bool,
-}
-
-impl<'a> SiteView<'a> {
-    pub fn new(c: &'a Config) -> Self {
-        SiteView {
-            title: &c.title,
-            language: &c.language,
-            base_url: c.base_url.as_deref(),
-            newsletter_name: &c.newsletter_name,
-            recipients: &c.recipients,
-            search: c.search,
-        }
-    }
-}
+pub use crate::view::{EventView, Masthead, SessionView, SiteView};
 
 #[derive(Serialize, Clone)]
 pub struct TagLink {
     pub name: String,
     pub url: String,
-}
-
-#[derive(Serialize, Clone)]
-pub struct SessionView {
-    pub date: String,
-    pub start: String,
-    pub end: String,
-    pub end_date: String,
-    pub label: Option<String>,
-    pub audience: Vec<String>,
-    /// 対象区 for a list of wards, else 対象.
-    pub audience_label: &'static str,
-}
-
-#[derive(Serialize, Clone)]
-pub struct EventView {
-    pub status: &'static str,
-    pub status_label: &'static str,
-    pub format: Option<&'static str>,
-    pub format_label: Option<&'static str>,
-    pub venue: Option<String>,
-    pub target: Option<String>,
-    pub apply_by: Option<String>,
-    pub capacity: Option<u32>,
-    pub lecturers: Vec<crate::content::event::Lecturer>,
-    pub sessions: Vec<SessionView>,
-    pub first_date: Option<String>,
-    pub last_date: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -76,6 +26,8 @@ pub struct TocEntry {
 pub struct PageView {
     pub title: String,
     pub date: Option<String>,
+    /// The date as readers read it (令和３年６月30日（水）).
+    pub date_label: Option<String>,
     pub summary: Option<String>,
     pub url: String,
     pub kind: &'static str,
@@ -86,6 +38,8 @@ pub struct PageView {
     pub number: Option<u32>,
     pub author: Option<String>,
     pub recipients: Vec<String>,
+    /// A newsletter's masthead (題字, 第１号, 発行日 …).
+    pub masthead: Option<Masthead>,
     pub event: Option<EventView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
@@ -93,55 +47,24 @@ pub struct PageView {
     pub toc: Option<Vec<TocEntry>>,
 }
 
-fn hm(t: jiff::civil::DateTime) -> String {
-    format!("{:02}:{:02}", t.hour(), t.minute())
-}
-
 pub fn page_view(page: &Page, from: &str, site: &super::Site) -> PageView {
     let config = &site.config;
-    let (kind, number, author, recipients) = match page.newsletter() {
-        Some(n) => (
+    let masthead = page.newsletter().map(|n| Masthead::new(page, n, config));
+    let (kind, number, author, recipients) = match (page.newsletter(), &masthead) {
+        (Some(n), Some(m)) => (
             "newsletter",
             Some(n.number),
             n.author.clone(),
-            if n.recipients.is_empty() {
-                config.recipients.clone()
-            } else {
-                n.recipients.clone()
-            },
+            m.recipients.clone(),
         ),
-        None if page.event().is_some() => ("event", None, None, Vec::new()),
-        None => ("page", None, None, Vec::new()),
+        _ if page.event().is_some() => ("event", None, None, Vec::new()),
+        _ => ("page", None, None, Vec::new()),
     };
-    let event = page.event().map(|e| EventView {
-        status: e.status.key(),
-        status_label: e.status.label(),
-        format: e.format.map(|f| f.key()),
-        format_label: e.format.map(|f| f.label()),
-        venue: e.venue.clone(),
-        target: e.target.clone(),
-        apply_by: e.apply_by.map(|d| d.to_string()),
-        capacity: e.capacity,
-        lecturers: e.lecturers.clone(),
-        sessions: e
-            .sessions
-            .iter()
-            .map(|s| SessionView {
-                date: s.start.date().to_string(),
-                start: hm(s.start),
-                end: hm(s.end),
-                end_date: s.end.date().to_string(),
-                label: s.label.clone(),
-                audience: s.audience.clone(),
-                audience_label: crate::content::event::audience_label(&s.audience),
-            })
-            .collect(),
-        first_date: e.first_date().map(|d| d.to_string()),
-        last_date: e.last_date().map(|d| d.to_string()),
-    });
+    let event = page.event().map(|e| EventView::new(e, config.date_style));
     PageView {
         title: page.meta.title.clone(),
         date: page.meta.date.map(|d| d.to_string()),
+        date_label: page.meta.date.map(|d| crate::view::date_label(d, config)),
         summary: page.meta.summary.clone(),
         url: links::href(from, &page.out_path),
         kind,
@@ -159,6 +82,7 @@ pub fn page_view(page: &Page, from: &str, site: &super::Site) -> PageView {
         number,
         author,
         recipients,
+        masthead,
         event,
         content: None,
         toc: None,

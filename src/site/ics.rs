@@ -36,9 +36,8 @@ pub fn plan(pages: &[Page], pdf_plan: &HashMap<String, String>) -> HashMap<Strin
         .iter()
         .filter(|p| p.event().is_some_and(|e| !e.sessions.is_empty()))
         .filter_map(|p| {
-            let pdf = pdf_plan.get(&p.rel)?;
-            let stem = pdf.strip_suffix(".pdf")?;
-            Some((p.rel.clone(), format!("{stem}.ics")))
+            let ics = crate::view::names::ics_path(pdf_plan.get(&p.rel)?)?;
+            Some((p.rel.clone(), ics))
         })
         .collect()
 }

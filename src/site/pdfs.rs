@@ -10,31 +10,9 @@ use super::targets::PageLinks;
 use crate::config::Config;
 use crate::content::Page;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::japanese::{DigitStyle, digits};
 use crate::pdf::{self, PdfContext};
 
-/// Characters Windows forbids in file names, plus those that confuse mail clients.
-pub(super) fn clean_file_name(s: &str) -> String {
-    let cleaned: String = s
-        .chars()
-        .map(|c| {
-            if c.is_control() || "/\\:*?\"<>|#%".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let short: String = cleaned
-        .trim()
-        .trim_matches('.')
-        .replace(char::is_whitespace, "_")
-        .chars()
-        .take(60)
-        .collect();
-    // Safe on a Windows share too: no trailing dot, no device name (`CON.pdf`).
-    super::names::make_safe(&short, "")
-}
+pub(super) use crate::view::names::clean_file_name;
 
 /// Output path of every page that gets a PDF (rel → path), unique within the site even where
 /// Windows ignores case, and never the path of a file copied from content/ (`assets`). When
@@ -45,15 +23,7 @@ pub fn plan(pages: &[Page], config: &Config, assets: &[String]) -> HashMap<Strin
     let mut used: HashSet<String> = assets.iter().map(|a| a.to_lowercase()).collect();
     let mut out = HashMap::new();
     for p in pages {
-        let (dir, stem) = if let Some(n) = p.newsletter() {
-            let number = digits(i64::from(n.number), DigitStyle::Plain);
-            (
-                "newsletters",
-                format!("{}_第{number}号", clean_file_name(&config.newsletter_name)),
-            )
-        } else if p.event().is_some() {
-            ("events", clean_file_name(&p.meta.title))
-        } else {
+        let Some((dir, stem)) = crate::view::names::pdf_stem(p, config) else {
             continue;
         };
         let slug = super::names::make_safe(p.slug(), "page");
@@ -67,8 +37,9 @@ pub fn plan(pages: &[Page], config: &Config, assets: &[String]) -> HashMap<Strin
             .chain((2..).map(|n| format!("{dir}/{stem}_{slug}_{n}.pdf")))
             .find(|c| {
                 let pdf = c.to_lowercase();
-                let ics =
-                    with_ics.then(|| format!("{}.ics", pdf.strip_suffix(".pdf").unwrap_or(&pdf)));
+                let ics = with_ics
+                    .then(|| crate::view::names::ics_path(&pdf))
+                    .flatten();
                 if used.contains(&pdf) || ics.as_ref().is_some_and(|i| used.contains(i)) {
                     return false;
                 }

@@ -1,0 +1,55 @@
+//! The names readers see on files: a newsletter issue's PDF is
+//! `コーディネーター連絡会通信_第1号.pdf`, a training's is its title, and its calendar file
+//! takes the PDF's name with `.ics`. The site plans the folders and resolves clashes
+//! (`site::pdfs::plan`); the names themselves are made here.
+
+use crate::config::Config;
+use crate::content::Page;
+use crate::filenames::make_safe;
+use crate::japanese::{DigitStyle, digits};
+
+/// `s` as a file name a recipient recognises in an attachment list: characters Windows forbids
+/// (and those that confuse mail clients) become `_`, spaces `_`, at most 60 characters, never
+/// a Windows device name.
+pub fn clean_file_name(s: &str) -> String {
+    let cleaned: String = s
+        .chars()
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|#%".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let short: String = cleaned
+        .trim()
+        .trim_matches('.')
+        .replace(char::is_whitespace, "_")
+        .chars()
+        .take(60)
+        .collect();
+    // Safe on a Windows share too: no trailing dot, no device name (`CON.pdf`).
+    make_safe(&short, "")
+}
+
+/// The folder and the name without extension of `page`'s PDF, when it has one; the name may
+/// be empty when the title has no usable character (the site uses the slug then).
+pub fn pdf_stem(page: &Page, config: &Config) -> Option<(&'static str, String)> {
+    if let Some(n) = page.newsletter() {
+        let number = digits(i64::from(n.number), DigitStyle::Plain);
+        let name = clean_file_name(&config.newsletter_name);
+        Some(("newsletters", format!("{name}_第{number}号")))
+    } else if page.event().is_some() {
+        Some(("events", clean_file_name(&page.meta.title)))
+    } else {
+        None
+    }
+}
+
+/// The calendar file beside a training's PDF: the same name with `.ics`.
+pub fn ics_path(pdf_path: &str) -> Option<String> {
+    pdf_path
+        .strip_suffix(".pdf")
+        .map(|stem| format!("{stem}.ics"))
+}
