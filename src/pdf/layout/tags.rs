@@ -8,12 +8,11 @@ use std::cell::RefCell;
 
 use crate::pdf::draw::{Role, StructNode, Tag};
 
-/// What new content belongs to.
+/// What new content belongs to. (The running header and footer are artifacts: pagination
+/// tags them, outside the tree.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Current {
     Node(usize),
-    /// Running header and footer.
-    Pagination,
 }
 
 #[derive(Debug)]
@@ -63,12 +62,10 @@ impl TagState {
         self.nodes.len() - 1
     }
 
-    /// The node new elements go into: the current one, or the root while drawing the margins.
+    /// The node new elements go into: the current one.
     fn parent(&self) -> usize {
-        match self.current {
-            Current::Node(n) => n,
-            _ => 0,
-        }
+        let Current::Node(n) = self.current;
+        n
     }
 }
 
@@ -126,8 +123,7 @@ impl Tags {
         let mut t = self.0.borrow_mut();
         let node = match (node, t.current) {
             (Some(n), Current::Node(_)) => n,
-            (_, Current::Node(n)) => n,
-            (_, Current::Pagination) => return Tag::Pagination,
+            (None, Current::Node(n)) => n,
         };
         let order = t.next();
         Tag::Content { node, order }
