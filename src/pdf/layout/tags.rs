@@ -8,7 +8,8 @@ use std::cell::RefCell;
 
 use crate::pdf::draw::{Role, StructNode, Tag};
 
-/// What new content belongs to.
+/// What new content belongs to. (The running header and footer are artifacts: pagination
+/// tags them, outside the tree.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Current {
     Node(usize),
