@@ -12,6 +12,7 @@ use comrak::{Arena, Options, parse_document};
 use crate::content::model::{Align, Block, Document, Footnote, Inline, ListItem, UrlKind, UrlRef};
 use crate::diag::{Diagnostic, Diagnostics, shifted};
 
+mod badges;
 mod columns;
 pub mod limits;
 
@@ -76,11 +77,13 @@ pub fn parse(body: &str, file: &Path, line_offset: usize, diags: &mut Diagnostic
         });
     }
 
-    Document {
+    let mut doc = Document {
         blocks,
         footnotes,
         refs: cx.refs,
-    }
+    };
+    badges::mark(&mut doc);
+    doc
 }
 
 pub(crate) fn options() -> Options<'static> {
@@ -565,6 +568,7 @@ fn last_char(inline: &Inline) -> Option<char> {
         }
         Inline::Link { content, .. } => content.iter().rev().find_map(last_char),
         Inline::HardBreak => Some('\n'),
+        Inline::Badge(_) => Some('】'),
         Inline::FootnoteRef { .. } | Inline::Html(_) => None,
     }
 }
@@ -576,6 +580,7 @@ fn first_char(inline: &Inline) -> Option<char> {
         Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => c.iter().find_map(first_char),
         Inline::Link { content, .. } => content.iter().find_map(first_char),
         Inline::HardBreak => Some('\n'),
+        Inline::Badge(_) => Some('【'),
         Inline::FootnoteRef { .. } | Inline::Html(_) => None,
     }
 }

@@ -86,6 +86,9 @@ pub struct PageView {
     pub number: Option<u32>,
     pub author: Option<String>,
     pub recipients: Vec<String>,
+    /// A handout's meeting (its `number` is the 資料番号).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting: Option<String>,
     pub event: Option<EventView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
@@ -99,9 +102,10 @@ fn hm(t: jiff::civil::DateTime) -> String {
 
 pub fn page_view(page: &Page, from: &str, site: &super::Site) -> PageView {
     let config = &site.config;
-    let (kind, number, author, recipients) = match page.newsletter() {
-        Some(n) => (
-            "newsletter",
+    use crate::content::Kind;
+    let kind = page.section.spec().name;
+    let (number, author, recipients, meeting) = match &page.meta.kind {
+        Kind::Newsletter(n) => (
             Some(n.number),
             n.author.clone(),
             if n.recipients.is_empty() {
@@ -109,9 +113,10 @@ pub fn page_view(page: &Page, from: &str, site: &super::Site) -> PageView {
             } else {
                 n.recipients.clone()
             },
+            None,
         ),
-        None if page.event().is_some() => ("event", None, None, Vec::new()),
-        None => ("page", None, None, Vec::new()),
+        Kind::Handout(h) => (Some(h.number), None, Vec::new(), Some(h.meeting.clone())),
+        Kind::Event(_) | Kind::Plain => (None, None, Vec::new(), None),
     };
     let event = page.event().map(|e| EventView {
         status: e.status.key(),
@@ -159,6 +164,7 @@ pub fn page_view(page: &Page, from: &str, site: &super::Site) -> PageView {
         number,
         author,
         recipients,
+        meeting,
         event,
         content: None,
         toc: None,

@@ -1,4 +1,4 @@
-//! One PDF per newsletter issue and training announcement, next to its HTML page, with a file
+//! One PDF per newsletter issue, training announcement and meeting handout, next to its HTML page, with a file
 //! name a recipient recognises in an e-mail attachment list.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -9,7 +9,7 @@ use super::Site;
 use super::links;
 use super::resolve;
 use crate::config::Config;
-use crate::content::Page;
+use crate::content::{Kind, Page};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::japanese::{DigitStyle, digits};
 use crate::pdf::layout::PdfLink;
@@ -47,16 +47,20 @@ pub fn plan(pages: &[Page], config: &Config, assets: &[String]) -> HashMap<Strin
     let mut used: HashSet<String> = assets.iter().map(|a| a.to_lowercase()).collect();
     let mut out = HashMap::new();
     for p in pages {
-        let (dir, stem) = if let Some(n) = p.newsletter() {
-            let number = digits(i64::from(n.number), DigitStyle::Plain);
-            (
-                "newsletters",
-                format!("{}_第{number}号", clean_file_name(&config.newsletter_name)),
-            )
-        } else if p.event().is_some() {
-            ("events", clean_file_name(&p.meta.title))
-        } else {
+        let Some(dir) = p.section.spec().pdf.dir else {
             continue;
+        };
+        let stem = match &p.meta.kind {
+            Kind::Newsletter(n) => {
+                let number = digits(i64::from(n.number), DigitStyle::Plain);
+                format!("{}_第{number}号", clean_file_name(&config.newsletter_name))
+            }
+            Kind::Event(_) => clean_file_name(&p.meta.title),
+            Kind::Handout(h) => {
+                let number = digits(i64::from(h.number), DigitStyle::Plain);
+                clean_file_name(&format!("資料{number}_{}", p.meta.title))
+            }
+            Kind::Plain => continue,
         };
         let slug = super::names::make_safe(p.slug(), "page");
         // A title of only dots or symbols leaves no name: the slug is the name then.

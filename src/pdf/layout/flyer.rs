@@ -14,10 +14,22 @@ use super::inline::{Align, LineBox, Para, Piece, Run, RunStyle};
 use super::tags::Current;
 
 /// Colours of the status badges and banners (the HTML theme's).
-struct StatusLook {
-    fill: Rgb,
-    border: Rgb,
-    text: Rgb,
+pub(super) struct StatusLook {
+    pub fill: Rgb,
+    pub border: Rgb,
+    pub text: Rgb,
+}
+
+/// The look of a badge written in the text: a status as the trainings show it; NEW in red.
+pub(super) fn badge_look(b: crate::content::model::Badge) -> StatusLook {
+    match b {
+        crate::content::model::Badge::Status(s) => status_look(s),
+        crate::content::model::Badge::New => StatusLook {
+            fill: hex("#b42323"),
+            border: hex("#b42323"),
+            text: hex("#ffffff"),
+        },
+    }
 }
 
 fn hex(s: &str) -> Rgb {

@@ -8,7 +8,7 @@ use crate::japanese::kinsoku::is_japanese;
 use crate::japanese::linebreak::{self, Cell};
 use crate::pdf::draw::{FontIndex, Item, PlacedGlyph, Rgb, Role};
 
-use super::flow::{RelLink, fill_rect, hline};
+use super::flow::{RelLink, fill_rect, hline, stroke_rect};
 use super::{Engine, PdfLink};
 
 /// How one run of text looks.
@@ -26,6 +26,8 @@ pub(crate) struct RunStyle {
     pub link: Option<PdfLink>,
     /// Never broken across lines (a ward name, a recipient), like the HTML's `nowrap`.
     pub nowrap: bool,
+    /// A status badge: the run on a box of this (fill, border) colour.
+    pub badge: Option<(Rgb, Rgb)>,
     /// The `Link` structure element this run is the text of.
     pub node: Option<usize>,
 }
@@ -42,6 +44,7 @@ impl RunStyle {
             rise: 0.0,
             link: None,
             nowrap: false,
+            badge: None,
             node: None,
         }
     }
@@ -217,6 +220,18 @@ impl Engine<'_> {
                     }))
                 }
                 Inline::Html(_) => {}
+                Inline::Badge(b) => {
+                    let look = super::flyer::badge_look(*b);
+                    let mut s = base.clone().bold().nowrap();
+                    s.size = base.size * 0.9;
+                    s.color = look.text;
+                    s.badge = Some((look.fill, look.border));
+                    s.underline = false;
+                    // Spaces keep the box off the text on either side.
+                    push_run(out, " ".into(), base.clone(), None);
+                    push_run(out, b.label().to_owned(), s, None);
+                    push_run(out, " ".into(), base.clone(), None);
+                }
             }
         }
     }
@@ -469,6 +484,12 @@ impl Engine<'_> {
             let x1 = xs[k - start];
             let x2 = xs[e - 1 - start] + cells[e - 1].width;
             let st = &run.style;
+            if let Some((fill, border)) = st.badge {
+                let (a, d) = self.metrics(st.bold, st.size);
+                let (y, h) = (baseline - a - 1.0, a - d + 2.0);
+                backgrounds.push(fill_rect(x1 - 2.0, y, x2 - x1 + 4.0, h, fill));
+                backgrounds.push(stroke_rect(x1 - 2.0, y, x2 - x1 + 4.0, h, border, 0.8));
+            }
             if st.code {
                 let (a, d) = self.metrics(st.bold, st.size);
                 backgrounds.push(fill_rect(

@@ -16,6 +16,7 @@
 mod block;
 mod flow;
 mod flyer;
+mod handout;
 mod inline;
 mod paginate;
 mod survey;
@@ -35,6 +36,13 @@ pub enum PdfLink {
     Anchor(String),
 }
 
+/// Which running text of a page: the kind's header or its footer (`content::kinds::PdfSpec`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Margin {
+    Header,
+    Footer,
+}
+
 pub struct LayoutContext<'a> {
     pub fonts: &'a crate::pdf::fonts::FontSet,
     pub style: &'a Style,
@@ -51,8 +59,8 @@ pub struct LayoutContext<'a> {
     pub resolve: &'a dyn Fn(&str) -> Option<PdfLink>,
     /// Loads an image referenced by the page (already downsampled to ≤ 200 dpi for `max_width_pt`).
     pub image: &'a dyn Fn(&str, f32) -> Result<draw::Image, String>,
-    /// Renders a header/footer template string for one page (1-based page number, page count).
-    pub margin_text: &'a dyn Fn(&str, usize, usize) -> String,
+    /// The running header or footer of one page (1-based page number, page count).
+    pub margin_text: &'a dyn Fn(Margin, usize, usize) -> String,
 }
 
 /// Lays out one page of content as an A4 (or the theme's size) document.
@@ -61,10 +69,18 @@ pub fn layout(page: &Page, ctx: &LayoutContext) -> draw::Document {
     match &page.meta.kind {
         Kind::Newsletter(n) => engine.masthead(n),
         Kind::Event(e) => engine.event_head(e),
+        Kind::Handout(h) => engine.handout_head(h),
         Kind::Plain => engine.plain_head(),
     }
+    let head_len = engine.chunks.len();
     let (left, width) = (engine.left, engine.width);
     engine.blocks(&page.doc.blocks, left, width, 0);
+    // A title page holds the head alone: the body starts on the next page.
+    if page.section.spec().pdf.title_page
+        && let Some(first) = engine.chunks.get_mut(head_len)
+    {
+        first.break_before = true;
+    }
     engine.footnotes();
 
     if engine.notes.is_empty() {
@@ -92,7 +108,7 @@ pub fn layout(page: &Page, ctx: &LayoutContext) -> draw::Document {
         title: page.meta.title.clone(),
         author: match &page.meta.kind {
             Kind::Newsletter(n) => n.author.clone().filter(|a| !a.trim().is_empty()),
-            _ => None,
+            Kind::Event(_) | Kind::Handout(_) | Kind::Plain => None,
         },
         subject: page.meta.summary.clone().filter(|s| !s.trim().is_empty()),
         keywords: page.meta.tags.clone(),
@@ -288,9 +304,9 @@ mod tests {
                 Err("missing".into())
             }
         };
-        let margin = |t: &str, n: usize, c: usize| {
-            t.replace("{{ page_number }}", &n.to_string())
-                .replace("{{ page_count }}", &c.to_string())
+        let margin = |m: Margin, n: usize, c: usize| match m {
+            Margin::Header => String::new(),
+            Margin::Footer => format!("{n} / {c}"),
         };
         let ctx = LayoutContext {
             fonts: &fonts,

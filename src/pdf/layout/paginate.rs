@@ -111,6 +111,17 @@ pub(crate) fn paginate(
             });
             y = chunks[*hi].h;
         }
+        // A chunk that starts a new page closes the page so far.
+        if chunks[ci].break_before && content {
+            close(
+                &mut page,
+                &mut pages,
+                &mut placed_notes,
+                &mut y,
+                &mut content,
+            );
+            continue;
+        }
         let c = &chunks[ci];
         let gap = if page.placed.is_empty() {
             0.0
@@ -390,14 +401,11 @@ impl Engine<'_> {
         let (left, bottom, width, body_h) = self.style.body_box();
         let body_top = bottom + body_h;
         let size = self.style.text.small_size;
-        let header_t = match &self.page.meta.kind {
-            crate::content::Kind::Newsletter(_) => &self.style.header.newsletter,
-            crate::content::Kind::Event(_) => &self.style.header.event,
-            crate::content::Kind::Plain => &self.style.header.page,
-        };
+        // A title page has neither header nor footer.
+        let title_page = pi == 0 && self.page.section.spec().pdf.title_page;
         let before = self.set_current(Current::Pagination);
-        if pi > 0 || self.style.header.first_page {
-            let text = (self.ctx.margin_text)(header_t, pi + 1, count);
+        if !title_page && (pi > 0 || self.style.header.first_page) {
+            let text = (self.ctx.margin_text)(super::Margin::Header, pi + 1, count);
             let base = body_top + (self.style.margins.top.pt() * 0.3).clamp(size * 1.2, size * 3.0);
             if self.margin_line(
                 page,
@@ -419,7 +427,11 @@ impl Engine<'_> {
                 });
             }
         }
-        let text = (self.ctx.margin_text)(&self.style.footer.text, pi + 1, count);
+        if title_page {
+            self.set_current(before);
+            return;
+        }
+        let text = (self.ctx.margin_text)(super::Margin::Footer, pi + 1, count);
         let base = bottom - (self.style.margins.bottom.pt() * 0.45).clamp(size * 1.5, size * 4.0);
         self.margin_line(
             page,
