@@ -36,7 +36,7 @@ fn handout_pdf(f: &Fixture) -> PathBuf {
 }
 
 /// pdftotext of one page, with its layout (so the footer is the last line).
-fn page_text(pdf: &Path, page: usize) -> String {
+fn pdf_page_text(pdf: &Path, page: usize) -> String {
     let n = page.to_string();
     tool_ok(
         "pdftotext",
@@ -85,6 +85,26 @@ fn handout_page_is_built_listed_and_linked() {
     let meta = texts(&page, ".meta-list dd").join("|");
     assert!(meta.contains("在宅医療・介護連携推進会議"), "{meta}");
     assert!(meta.contains("令和３年７月30日（金）"), "{meta}");
+    // Badges written 【実施済】 in the text are the trainings' status badges; 【日 時】-like
+    // brackets stay text.
+    let badges: Vec<String> = texts(&page, ".prose .status-badge");
+    assert_eq!(
+        badges,
+        [
+            "開催予定",
+            "延期",
+            "実施済",
+            "NEW",
+            "継続実施中",
+            "NEW",
+            "継続実施中",
+            "NEW",
+            "開催予定"
+        ],
+        "{badges:?}"
+    );
+    assert_eq!(count(&page, ".prose .status-badge.status-held"), 1);
+    assert!(page_text(&page).contains("【第１号】"));
     // The survey blocks are charts as in the other kinds.
     assert_eq!(count(&page, "figure.survey svg.survey-bar"), 6);
     // The page links its landscape PDF.
@@ -165,7 +185,7 @@ fn handout_pdf_is_landscape_with_a_title_page_and_a_page_per_section() {
     );
 
     // The title page: 資料番号, meeting, title, date in the era, publisher; no page number.
-    let title = page_text(&pdf, 1);
+    let title = pdf_page_text(&pdf, 1);
     for s in [
         "資料３",
         "在宅医療・介護連携推進会議",
@@ -189,7 +209,7 @@ fn handout_pdf_is_landscape_with_a_title_page_and_a_page_per_section() {
     // Every later page starts with its section's heading and ends with its number.
     for (i, heading) in sections.iter().enumerate() {
         let n = i + 2;
-        let text = page_text(&pdf, n);
+        let text = pdf_page_text(&pdf, n);
         let mut lines = text.lines().map(normalize).filter(|l| !l.is_empty());
         // The running header, then the section's heading at the top of the page.
         assert_eq!(
@@ -198,7 +218,7 @@ fn handout_pdf_is_landscape_with_a_title_page_and_a_page_per_section() {
             "page {n}:\n{text}"
         );
         let first = lines.next().unwrap_or_default();
-        let head = normalize(heading).replace('【', "").replace('】', "");
+        let head = normalize(heading).replace(['【', '】'], "");
         let head_start: String = head.chars().take(6).collect();
         assert!(
             first
@@ -208,6 +228,12 @@ fn handout_pdf_is_landscape_with_a_title_page_and_a_page_per_section() {
         );
         assert_eq!(last(&text), official(n), "page {n}:\n{text}");
     }
+    // The badges are in the PDF's text too, without their brackets.
+    assert!(
+        normalize(&pdf_page_text(&pdf, 6)).contains("説明会の開催 実施済 NEW"),
+        "{}",
+        pdf_page_text(&pdf, 6)
+    );
     // The survey charts: each answer with its count and percentage, as the HTML shows it.
     let all = normalize(&pdftotext(&pdf));
     for figure in [

@@ -24,8 +24,8 @@ fn blocks(list: &mut [Block]) {
             }
             Block::BlockQuote(inner) => blocks(inner),
             Block::Table { header, rows, .. } => {
-                header.iter_mut().for_each(|c| inlines(c));
-                rows.iter_mut().flatten().for_each(|c| inlines(c));
+                header.iter_mut().for_each(inlines);
+                rows.iter_mut().flatten().for_each(inlines);
             }
             Block::Code { .. } | Block::Rule | Block::Survey(_) | Block::Html(_) => {}
         }
