@@ -192,6 +192,21 @@ enum NewCommand {
         #[arg(long)]
         slug: Option<String>,
     },
+    /// A meeting handout (会議資料): content/handouts/<YYYY-MM-DD>-shiryo<N>.md, numbered after
+    /// the handouts of the same meeting day.
+    Handout {
+        /// The handout's title, e.g. "令和３年度 事業の課題に対する取組みについて".
+        title: String,
+        /// The site folder (the one with site.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The meeting's date (YYYY-MM-DD); default: today.
+        #[arg(long, value_parser = parse_today)]
+        date: Option<jiff::civil::Date>,
+        /// The file name without .md; default: <YYYY-MM-DD>-shiryo<N>.
+        #[arg(long)]
+        slug: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -419,6 +434,15 @@ fn run_new(what: NewCommand, verbosity: Verbosity) -> ExitCode {
             slug,
         } => {
             let r = crate::scaffold::new_event(&root, &title, or_today(date), slug.as_deref());
+            (root, r)
+        }
+        NewCommand::Handout {
+            title,
+            root,
+            date,
+            slug,
+        } => {
+            let r = crate::scaffold::new_handout(&root, &title, or_today(date), slug.as_deref());
             (root, r)
         }
     };

@@ -14,6 +14,7 @@ use comrak::{Arena, Options, parse_document};
 use crate::content::model::{Align, Block, Document, Footnote, Inline, ListItem, UrlKind, UrlRef};
 use crate::diag::{Diagnostic, Diagnostics, shifted};
 
+mod badges;
 mod columns;
 mod ids;
 pub mod limits;
@@ -85,11 +86,13 @@ pub fn parse(body: &str, file: &Path, line_offset: usize, diags: &mut Diagnostic
         });
     }
 
-    Document {
+    let mut doc = Document {
         blocks,
         footnotes,
         refs: cx.refs,
-    }
+    };
+    badges::mark(&mut doc);
+    doc
 }
 
 pub(crate) fn options() -> Options<'static> {

@@ -1,5 +1,5 @@
-//! `tsushin init` and `tsushin new`: a working site to start from, and new issues (号) and
-//! training announcements (研修会) with every front matter key written out and explained in
+//! `tsushin init` and `tsushin new`: a working site to start from, and new issues (号),
+//! training announcements (研修会) and meeting handouts (会議資料, `scaffold/handout.rs`) with every front matter key written out and explained in
 //! Japanese. Nothing here ever overwrites a file.
 
 use std::path::{Path, PathBuf};
@@ -11,6 +11,9 @@ use crate::config::{self, Config};
 use crate::content::frontmatter;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::japanese::{self, DigitStyle};
+
+mod handout;
+pub use handout::new_handout;
 
 /// What `init` wrote and what it left alone.
 #[derive(Debug, Default)]

@@ -318,6 +318,14 @@ pub fn register_filters(tera: &mut Tera, style: DigitStyle) {
             Ok(japanese::issue_number(n, style))
         },
     );
+    tera.register_filter(
+        "handout_number",
+        move |v: i64, _: Kwargs, _: &State| -> TeraResult<String> {
+            let n = u32::try_from(v)
+                .map_err(|_| tera::Error::message(format!("not a handout number: {v}")))?;
+            Ok(japanese::handout_number(n, style))
+        },
+    );
     tera.register_filter("num", move |v: i64, _: Kwargs, _: &State| -> String {
         japanese::digits(v, style)
     });

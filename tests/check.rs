@@ -235,7 +235,7 @@ fn the_example_site_is_clean() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(
-        stdout(&out).starts_with("ok: no problems in 12 Markdown files"),
+        stdout(&out).starts_with("ok: no problems in 13 Markdown files"),
         "{}",
         stdout(&out)
     );

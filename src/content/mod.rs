@@ -3,13 +3,15 @@
 pub mod controls;
 pub mod event;
 pub mod frontmatter;
+pub mod kinds;
 pub mod model;
 pub mod url;
 
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostics;
-pub use frontmatter::{Kind, Meta, Section};
+pub use frontmatter::{Kind, Meta};
+pub use kinds::Section;
 pub use model::Document;
 
 #[derive(Debug, Clone)]
@@ -49,6 +51,13 @@ impl Page {
         matches!(self.meta.kind, Kind::Plain)
     }
 
+    pub fn handout(&self) -> Option<&frontmatter::Handout> {
+        match &self.meta.kind {
+            Kind::Handout(h) => Some(h),
+            _ => None,
+        }
+    }
+
     pub fn event(&self) -> Option<&event::Event> {
         match &self.meta.kind {
             Kind::Event(e) => Some(e),
@@ -59,13 +68,7 @@ impl Page {
 
 /// The section a file belongs to, from its path under `content/`.
 pub fn section_of(rel: &str) -> Section {
-    if rel.starts_with("newsletters/") && !rel["newsletters/".len()..].contains('/') {
-        Section::Newsletter
-    } else if rel.starts_with("events/") && !rel["events/".len()..].contains('/') {
-        Section::Event
-    } else {
-        Section::Plain
-    }
+    Section::of(rel)
 }
 
 /// Reads and parses one Markdown file; problems go to `diags`.

@@ -102,6 +102,44 @@ pub enum Inline {
         index: usize,
     },
     Html(String),
+    /// A status badge, written 【実施済】 in the text.
+    Badge(Badge),
+}
+
+/// The status marks meeting handouts put after a heading or an item, as the trainings show
+/// their status: 開催予定・実施済・延期・中止・継続実施中, and NEW.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Badge {
+    Status(crate::content::event::Status),
+    New,
+}
+
+impl Badge {
+    /// The badge whose label is `label` (開催予定, NEW …).
+    pub fn parse(label: &str) -> Option<Badge> {
+        if label == "NEW" {
+            return Some(Badge::New);
+        }
+        crate::content::event::Status::ALL
+            .into_iter()
+            .find(|s| s.label() == label)
+            .map(Badge::Status)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Badge::Status(s) => s.label(),
+            Badge::New => "NEW",
+        }
+    }
+
+    /// The class suffix of the HTML (`status-held`), the status key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Badge::Status(s) => s.key(),
+            Badge::New => "new",
+        }
+    }
 }
 
 impl Inline {
@@ -117,6 +155,8 @@ impl Inline {
                 Inline::Link { content, .. } => out.push_str(&Inline::plain_text(content)),
                 Inline::Image { alt, .. } => out.push_str(alt),
                 Inline::HardBreak => out.push(' '),
+                // As written, so ids, the outline and the search read the text unchanged.
+                Inline::Badge(b) => out.push_str(&format!("【{}】", b.label())),
                 Inline::FootnoteRef { .. } | Inline::Html(_) => {}
             }
         }

@@ -249,6 +249,11 @@ impl Renderer<'_, '_> {
             Inline::HardBreak => self.out.push_str("<br>\n"),
             Inline::FootnoteRef { index } => self.footnote_ref(*index),
             Inline::Html(html) => self.raw_html(html),
+            Inline::Badge(b) => self.out.push_str(&format!(
+                "<span class=\"status-badge status-{}\">{}</span>",
+                b.key(),
+                b.label()
+            )),
         }
     }
 

@@ -27,6 +27,11 @@ pub fn issue_number(n: u32, style: DigitStyle) -> String {
     format!("第{}号", digits(i64::from(n), style))
 }
 
+/// `資料３`, `資料12`: the number of a meeting handout.
+pub fn handout_number(n: u32, style: DigitStyle) -> String {
+    format!("資料{}", digits(i64::from(n), style))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

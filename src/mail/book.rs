@@ -22,7 +22,7 @@ use serde_saphyr::Spanned;
 
 use self::parse::{RawBook, RawGroup, RawMember, Scalar};
 use crate::config::Config;
-use crate::content::Page;
+use crate::content::{Kind, Page};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 
 pub const FILE_NAME: &str = "recipients.yaml";
@@ -144,10 +144,10 @@ impl AddressBook {
 /// The groups a page goes to: its own `recipients:` or else the site's default
 /// (`newsletter.recipients` in site.yaml). Trainings take the same default.
 pub fn groups_of(page: &Page, config: &Config) -> Vec<String> {
-    let own = match (page.newsletter(), page.event()) {
-        (Some(n), _) => n.recipients.as_slice(),
-        (_, Some(e)) => e.recipients.as_slice(),
-        _ => &[],
+    let own = match &page.meta.kind {
+        Kind::Newsletter(n) => n.recipients.as_slice(),
+        Kind::Event(e) => e.recipients.as_slice(),
+        Kind::Handout(_) | Kind::Plain => &[],
     };
     if own.is_empty() {
         config.recipients.clone()
@@ -483,10 +483,10 @@ pub fn group_names(root: &Path) -> Option<Vec<String>> {
 
 /// Every group a page's `recipients:` names must be one of `names` (the book's groups).
 pub fn check_page(page: &Page, names: &[String], diags: &mut Diagnostics) {
-    let (groups, ats) = match (page.newsletter(), page.event()) {
-        (Some(n), _) => (&n.recipients, &n.recipients_at),
-        (_, Some(e)) => (&e.recipients, &e.recipients_at),
-        _ => return,
+    let (groups, ats) = match &page.meta.kind {
+        Kind::Newsletter(n) => (&n.recipients, &n.recipients_at),
+        Kind::Event(e) => (&e.recipients, &e.recipients_at),
+        Kind::Handout(_) | Kind::Plain => return,
     };
     for (name, at) in groups.iter().zip(ats) {
         if !names.contains(name) {

@@ -106,6 +106,7 @@ fn last_char(inline: &Inline) -> Option<char> {
         }
         Inline::Link { content, .. } => content.iter().rev().find_map(last_char),
         Inline::HardBreak => Some('\n'),
+        Inline::Badge(_) => Some('】'),
         Inline::FootnoteRef { .. } | Inline::Html(_) => None,
     }
 }
@@ -117,6 +118,7 @@ fn first_char(inline: &Inline) -> Option<char> {
         Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => c.iter().find_map(first_char),
         Inline::Link { content, .. } => content.iter().find_map(first_char),
         Inline::HardBreak => Some('\n'),
+        Inline::Badge(_) => Some('【'),
         Inline::FootnoteRef { .. } | Inline::Html(_) => None,
     }
 }

@@ -17,7 +17,7 @@ use super::fonts::{FontSet, is_extending};
 use super::layout::{self, LayoutContext};
 use super::{PdfContext, glyph_help};
 use crate::config::Config;
-use crate::content::{Page, Section};
+use crate::content::Page;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::printed::{self, Piece};
 
@@ -86,10 +86,13 @@ impl PdfContext {
     /// The page laid out as `render` lays it out, without reading images (a blank pixel
     /// stands in for each) and without links.
     fn typeset(&self, page: &Page, config: &Config) -> draw::Document {
-        let header = match page.section {
-            Section::Newsletter => "newsletter",
-            Section::Event => "event",
-            Section::Plain => "page",
+        let spec = &page.section.spec().pdf;
+        let turned;
+        let style = if spec.landscape {
+            turned = self.style.landscape();
+            &turned
+        } else {
+            &self.style
         };
         let image = |_: &str, _: f32| -> Result<draw::Image, String> {
             Ok(draw::Image {
@@ -102,17 +105,17 @@ impl PdfContext {
                 encoded: None,
             })
         };
-        let margin_text = |template: &str, number: usize, count: usize| -> String {
-            let name = match template {
-                t if t == self.style.footer.text => "footer",
-                _ => header,
+        let margin_text = |which: layout::Margin, number: usize, count: usize| -> String {
+            let name = match which {
+                layout::Margin::Header => spec.header,
+                layout::Margin::Footer => spec.footer,
             };
             self.margin_text(name, page, config, number, count)
         };
         let colors: Vec<String> = SURVEY_COLORS.iter().map(|c| c.to_string()).collect();
         let lctx = LayoutContext {
             fonts: &self.fonts,
-            style: &self.style,
+            style,
             config,
             regular: &self.regular,
             bold: &self.bold,

@@ -1,5 +1,6 @@
 //! The running header and footer of the PDFs: the four small templates written in `pdf.yaml`
-//! (`header.newsletter`, `header.event`, `header.page`, `footer.text`). They are compiled once,
+//! (`header.newsletter`, `header.event`, `header.page`, `header.handout`, `footer.text`,
+//! `footer.handout`). They are compiled once,
 //! rendered for every page, and any mistake in them — a syntax error or a misspelt variable,
 //! which would otherwise leave every page without its header — is an error located at its own
 //! line and column in pdf.yaml rather than at the top of the file.
@@ -15,7 +16,7 @@ use crate::japanese::DigitStyle;
 use crate::pdf::style::Style;
 
 /// The variables a header or footer may use, for the help of an error.
-const VARIABLES: &str = "site.title, site.newsletter_name, title, number, date, page_number, page_count, page.title, page.date, page.summary";
+const VARIABLES: &str = "site.title, site.newsletter_name, title, number, meeting, date, page_number, page_count, page.title, page.date, page.summary";
 
 /// Compiled header and footer templates, and where each is written in pdf.yaml.
 pub struct Margins {
@@ -28,7 +29,7 @@ pub struct Margins {
 }
 
 struct Template {
-    /// The tera name: `newsletter`, `event`, `page` or `footer`.
+    /// The tera name: a kind's `pdf.header` or `pdf.footer` (`content::kinds`).
     name: &'static str,
     /// The key in pdf.yaml, e.g. `header.newsletter`.
     key: &'static str,
@@ -54,12 +55,16 @@ struct HeaderSpans {
     event: Option<Spanned<String>>,
     #[serde(default)]
     page: Option<Spanned<String>>,
+    #[serde(default)]
+    handout: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
 struct FooterSpans {
     #[serde(default)]
     text: Option<Spanned<String>>,
+    #[serde(default)]
+    handout: Option<Spanned<String>>,
 }
 
 fn offset(s: &Option<Spanned<String>>) -> Option<usize> {
@@ -100,10 +105,22 @@ impl Margins {
                 at: offset(&header.page),
             },
             Template {
+                name: "handout",
+                key: "header.handout",
+                text: style.header.handout.clone(),
+                at: offset(&header.handout),
+            },
+            Template {
                 name: "footer",
                 key: "footer.text",
                 text: style.footer.text.clone(),
                 at: offset(&footer.text),
+            },
+            Template {
+                name: "handout_footer",
+                key: "footer.handout",
+                text: style.footer.handout.clone(),
+                at: offset(&footer.handout),
             },
         ];
         let mut m = Margins {
@@ -126,7 +143,7 @@ impl Margins {
         m
     }
 
-    /// Renders template `name` (`newsletter`, `event`, `page` or `footer`); a template that
+    /// Renders template `name` (a kind's `pdf.header` or `pdf.footer`); a template that
     /// did not compile renders as nothing (its error was reported when loading).
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
         let Some(t) = self.templates.iter().find(|t| t.name == name) else {

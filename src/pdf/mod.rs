@@ -153,6 +153,12 @@ impl PdfContext {
 
     /// The variables of the running header and footer on page `number` of `count`.
     fn margin_context(page: &Page, config: &Config, number: usize, count: usize) -> tera::Context {
+        use crate::content::Kind;
+        let (number_value, meeting) = match &page.meta.kind {
+            Kind::Newsletter(n) => (Some(n.number), None),
+            Kind::Handout(h) => (Some(h.number), Some(h.meeting.as_str())),
+            Kind::Event(_) | Kind::Plain => (None, None),
+        };
         let mut ctx = tera::Context::new();
         ctx.insert("site", &crate::view::SiteView::new(config));
         ctx.insert(
@@ -161,11 +167,12 @@ impl PdfContext {
                 "title": page.meta.title,
                 "date": page.meta.date.map(|d| d.to_string()),
                 "summary": page.meta.summary,
-                "number": page.newsletter().map(|n| n.number),
+                "number": number_value,
             }),
         );
         ctx.insert("title", &page.meta.title);
-        ctx.insert("number", &page.newsletter().map(|n| n.number));
+        ctx.insert("number", &number_value);
+        ctx.insert("meeting", &meeting);
         ctx.insert("date", &page.meta.date.map(|d| d.to_string()));
         ctx.insert("page_number", &number);
         ctx.insert("page_count", &count);
@@ -189,20 +196,12 @@ impl PdfContext {
     /// pdf.yaml instead of a PDF whose pages silently lack their header.
     pub fn check_margins(&self, page: &Page, config: &Config, diags: &mut Diagnostics) {
         let ctx = Self::margin_context(page, config, 1, 1);
-        for name in [header_template(page), "footer"] {
+        let spec = &page.section.spec().pdf;
+        for name in [spec.header, spec.footer] {
             if let Err(d) = self.margins.render(name, &ctx) {
                 diags.push(d);
             }
         }
-    }
-}
-
-/// The header template of `page`'s section.
-fn header_template(page: &Page) -> &'static str {
-    match page.section {
-        crate::content::Section::Newsletter => "newsletter",
-        crate::content::Section::Event => "event",
-        crate::content::Section::Plain => "page",
     }
 }
 
@@ -343,9 +342,17 @@ impl Typeset<'_> {
         if !undescribed.is_empty() {
             return Err(undescribed);
         }
-        let header = header_template(page);
+        let spec = &page.section.spec().pdf;
+        // A landscape kind lays out on the page size of pdf.yaml turned.
+        let turned;
+        let style = if spec.landscape {
+            turned = ctx.style.landscape();
+            &turned
+        } else {
+            &ctx.style
+        };
         // The layout never draws an image taller than the text column.
-        let (_, _, body_width, body_height) = ctx.style.body_box();
+        let (_, _, body_width, body_height) = style.body_box();
         let failed = std::cell::RefCell::new(Vec::new());
         let tried = std::cell::RefCell::new(std::collections::HashSet::new());
         let image = |url: &str, max_width: f32| -> Result<draw::Image, String> {
@@ -366,17 +373,17 @@ impl Typeset<'_> {
                 }
             }
         };
-        let margin_text = |template: &str, number: usize, count: usize| -> String {
-            let name = match template {
-                t if t == ctx.style.footer.text => "footer",
-                _ => header,
+        let margin_text = |which: layout::Margin, number: usize, count: usize| -> String {
+            let name = match which {
+                layout::Margin::Header => spec.header,
+                layout::Margin::Footer => spec.footer,
             };
             let (number, count) = numbers(number, count);
             ctx.margin_text(name, page, config, number, count)
         };
         let lctx = layout::LayoutContext {
             fonts: &ctx.fonts,
-            style: &ctx.style,
+            style,
             config,
             regular: &ctx.regular,
             bold: &ctx.bold,

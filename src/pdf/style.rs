@@ -209,6 +209,8 @@ pub struct Header {
     pub event: String,
     /// Template for other pages.
     pub page: String,
+    /// Template for meeting handouts (会議資料).
+    pub handout: String,
     pub align: HAlign,
     /// Show the header on the first page too (where the masthead already says it all).
     pub first_page: bool,
@@ -218,6 +220,8 @@ pub struct Header {
 #[serde(default, deny_unknown_fields)]
 pub struct Footer {
     pub text: String,
+    /// The page number of meeting handouts (会議資料), whose title page has none.
+    pub handout: String,
     pub align: HAlign,
 }
 
@@ -302,6 +306,7 @@ impl Default for Header {
             newsletter: "{{ site.newsletter_name }} {{ number | issue_number }}".into(),
             event: "{{ site.title }}　研修会のご案内".into(),
             page: "{{ site.title }}".into(),
+            handout: "{{ meeting }}　{{ number | handout_number }}".into(),
             align: HAlign::Right,
             first_page: false,
         }
@@ -312,6 +317,7 @@ impl Default for Footer {
     fn default() -> Self {
         Footer {
             text: "{{ page_number }} / {{ page_count }}".into(),
+            handout: "{{ page_number | num }}".into(),
             align: HAlign::Center,
         }
     }
@@ -400,6 +406,15 @@ impl Style {
     }
 
     /// The text area: (left, bottom, width, height) in PDF points.
+    /// The same style on the page turned to landscape (a portrait size swapped).
+    pub fn landscape(&self) -> Style {
+        let mut s = self.clone();
+        if s.page.width.pt() < s.page.height.pt() {
+            std::mem::swap(&mut s.page.width, &mut s.page.height);
+        }
+        s
+    }
+
     pub fn body_box(&self) -> (f32, f32, f32, f32) {
         let m = &self.margins;
         (

@@ -9,7 +9,7 @@
 //! the volume's page numbers in their footers; images are read once.
 
 use super::layout::volume::{self as front, CONTENTS_LINK, Cover, Entry};
-use super::layout::{LayoutContext, PdfLink};
+use super::layout::{LayoutContext, Margin, PdfLink};
 use super::{ImageCache, ImageFile, PdfContext, Typeset, draw};
 use crate::config::Config;
 use crate::content::Page;
@@ -166,11 +166,12 @@ impl Parts<'_> {
     ) -> draw::Document {
         let ctx = self.ctx;
         // No running header on the cover and contents: the footer only.
-        let margin_text = |template: &str, number: usize, _: usize| -> String {
-            if template == ctx.style.footer.text {
-                ctx.margin_text("footer", self.page, self.config, number + offset, total)
-            } else {
-                String::new()
+        let margin_text = |which: Margin, number: usize, _: usize| -> String {
+            match which {
+                Margin::Footer => {
+                    ctx.margin_text("footer", self.page, self.config, number + offset, total)
+                }
+                Margin::Header => String::new(),
             }
         };
         let resolve = |_: &str| None;

@@ -40,6 +40,9 @@ pub struct PageView {
     pub recipients: Vec<String>,
     /// A newsletter's masthead (題字, 第１号, 発行日 …).
     pub masthead: Option<Masthead>,
+    /// A handout's meeting (its `number` is the 資料番号).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting: Option<String>,
     pub event: Option<EventView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
@@ -49,16 +52,18 @@ pub struct PageView {
 
 pub fn page_view(page: &Page, from: &str, site: &super::Site) -> PageView {
     let config = &site.config;
+    use crate::content::Kind;
+    let kind = page.section.spec().name;
     let masthead = page.newsletter().map(|n| Masthead::new(page, n, config));
-    let (kind, number, author, recipients) = match (page.newsletter(), &masthead) {
-        (Some(n), Some(m)) => (
-            "newsletter",
+    let (number, author, recipients, meeting) = match (&page.meta.kind, &masthead) {
+        (Kind::Newsletter(n), Some(m)) => (
             Some(n.number),
             n.author.clone(),
             m.recipients.clone(),
+            None,
         ),
-        _ if page.event().is_some() => ("event", None, None, Vec::new()),
-        _ => ("page", None, None, Vec::new()),
+        (Kind::Handout(h), _) => (Some(h.number), None, Vec::new(), Some(h.meeting.clone())),
+        (Kind::Newsletter(_) | Kind::Event(_) | Kind::Plain, _) => (None, None, Vec::new(), None),
     };
     let event = page.event().map(|e| EventView::new(e, config.date_style));
     PageView {
@@ -83,6 +88,7 @@ pub fn page_view(page: &Page, from: &str, site: &super::Site) -> PageView {
         author,
         recipients,
         masthead,
+        meeting,
         event,
         content: None,
         toc: None,

@@ -3,7 +3,7 @@
 use atom_syndication::{Entry, Feed, Link, Text};
 
 use crate::config::Config;
-use crate::content::Page;
+use crate::content::{Page, Section};
 
 const MAX_ENTRIES: usize = 30;
 
@@ -28,7 +28,10 @@ fn url(config: &Config, path: &str) -> String {
 pub fn render(config: &Config, pages: &[&Page], today: jiff::civil::Date) -> String {
     let mut items: Vec<&&Page> = pages
         .iter()
-        .filter(|p| p.newsletter().is_some() || p.event().is_some())
+        .filter(|p| match p.section {
+            Section::Newsletter | Section::Event | Section::Handout => true,
+            Section::Plain => false,
+        })
         .collect();
     items.sort_by_key(|p| std::cmp::Reverse((p.meta.date, p.out_path.clone())));
     let entries: Vec<Entry> = items

@@ -579,12 +579,7 @@ impl State {
         // Listing pages, tag pages and the feed, as `pages::render` makes them, in parallel.
         let page_refs: Vec<&Page> = site.pages.iter().collect();
         let tag_index = pages::tag_index(&page_refs);
-        let listings = [
-            ("index.html", "index.html", "home"),
-            ("newsletters/index.html", "newsletters.html", "newsletters"),
-            ("events/index.html", "events.html", "events"),
-            ("tags/index.html", "tags.html", "tags"),
-        ];
+        let listings = pages::listings(&page_refs);
         enum Job<'a> {
             Listing(&'a str, &'a str, &'a str),
             Tag(&'a String, &'a [&'a Page]),

@@ -265,6 +265,7 @@ const RESERVED: &[&str] = &[
     "index.html",
     "newsletters/index.html",
     "events/index.html",
+    "handouts/index.html",
     "tags/index.html",
     "feed.xml",
     search::PAGE,

@@ -38,7 +38,7 @@ fn slash(p: &Path) -> String {
 }
 
 /// Folders tsushin writes itself.
-const GENERATED_FOLDERS: &[&str] = &["newsletters", "events", "tags", "static"];
+const GENERATED_FOLDERS: &[&str] = &["newsletters", "events", "handouts", "tags", "static"];
 
 /// Checks the output names of pages and copied files: each must be a name a Windows share can
 /// hold, and no two output files (or folders) may differ only in case.

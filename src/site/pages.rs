@@ -11,17 +11,37 @@ use super::Site;
 use super::context::{PageView, SiteView, page_view};
 use super::links;
 use super::targets::PageLinks;
-use crate::content::Page;
 use crate::content::event::Status;
+use crate::content::{Page, Section};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::html::{BodyOptions, render_body};
 use crate::japanese;
 
 type Files = BTreeMap<String, Vec<u8>>;
 
+/// The listing pages of the site: (output path, template, navigation entry). A kind's listing
+/// is written when the kind says so (`Listing::always`) or the site has a page of it.
+pub(super) fn listings(pages: &[&Page]) -> Vec<(&'static str, &'static str, &'static str)> {
+    let mut out = vec![("index.html", "index.html", "home")];
+    for section in Section::ALL {
+        if let Some(l) = &section.spec().listing
+            && (l.always || pages.iter().any(|p| p.section == section))
+        {
+            out.push((l.out, l.template, l.current));
+        }
+    }
+    out.push(("tags/index.html", "tags.html", "tags"));
+    out
+}
+
 pub(super) fn base_context(site: &Site, out_path: &str, current: &str, today: Date) -> Context {
     let mut ctx = Context::new();
     ctx.insert("site", &SiteView::new(&site.config));
+    // Navigation to the kinds that are not on every site.
+    ctx.insert(
+        "has_handouts",
+        &site.pages.iter().any(|p| p.section == Section::Handout),
+    );
     ctx.insert("root", &links::root_prefix(out_path));
     ctx.insert("current", current);
     ctx.insert("generated", &today.to_string());
@@ -47,7 +67,7 @@ pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files
                     (page.out_path.clone(), render_page(site, page, links, today))
                 })
                 .collect();
-            listings(site, today, &pages, &tags, rendered, diags)
+            pages_and_listings(site, today, &pages, &tags, rendered, diags)
         },
         || super::search::files(site, today),
     );
@@ -63,7 +83,7 @@ pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files
 }
 
 /// The rendered pages, then the listings, tag pages, feed and calendar files.
-fn listings(
+fn pages_and_listings(
     site: &Site,
     today: Date,
     pages: &[&Page],
@@ -80,13 +100,7 @@ fn listings(
             Err(e) => diags.push(e),
         }
     }
-    let listings = [
-        ("index.html", "index.html", "home"),
-        ("newsletters/index.html", "newsletters.html", "newsletters"),
-        ("events/index.html", "events.html", "events"),
-        ("tags/index.html", "tags.html", "tags"),
-    ];
-    for (out, template, current) in listings {
+    for (out, template, current) in listings(pages) {
         let mut ctx = base_context(site, out, current, today);
         listing_context(&mut ctx, pages, out, today, tags, site);
         emit(site, template, &ctx, out, &mut files, diags);
@@ -153,11 +167,8 @@ pub(super) fn render_page(
     let mut view = page_view(page, &page.out_path, site);
     view.content = Some(render_body(&page.doc, &opts));
     view.toc = Some(toc);
-    let (template, current) = match view.kind {
-        "newsletter" => ("newsletter.html", "newsletters"),
-        "event" => ("event.html", "events"),
-        _ => ("page.html", "page"),
-    };
+    let spec = page.section.spec();
+    let (template, current) = (spec.template, spec.current);
     let mut ctx = base_context(site, &page.out_path, current, today);
     ctx.insert("page", &view);
     site.theme.render(template, &ctx).map_err(|mut e| {
@@ -212,7 +223,12 @@ pub(super) fn tag_index<'a>(pages: &[&'a Page]) -> BTreeMap<String, Vec<&'a Page
 
 /// The date a page is listed under: publication date, else its first session.
 fn sort_date(p: &Page) -> Option<Date> {
-    p.event().and_then(|e| e.first_date()).or(p.meta.date)
+    match &p.meta.kind {
+        crate::content::Kind::Event(e) => e.first_date().or(p.meta.date),
+        crate::content::Kind::Newsletter(_)
+        | crate::content::Kind::Handout(_)
+        | crate::content::Kind::Plain => p.meta.date,
+    }
 }
 
 pub(super) fn listing_context(
@@ -261,6 +277,23 @@ pub(super) fn listing_context(
     ctx.insert(
         "newsletters",
         &newsletters.iter().map(|p| view(p)).collect::<Vec<_>>(),
+    );
+    // Meeting handouts, newest meeting first, then by 資料番号.
+    let mut handouts: Vec<&Page> = pages
+        .iter()
+        .copied()
+        .filter(|p| p.handout().is_some())
+        .collect();
+    handouts.sort_by_key(|p| {
+        (
+            std::cmp::Reverse(p.meta.date),
+            p.handout().map(|h| h.number),
+            p.out_path.clone(),
+        )
+    });
+    ctx.insert(
+        "handouts",
+        &handouts.iter().map(|p| view(p)).collect::<Vec<_>>(),
     );
 
     let mut years: Vec<YearGroup> = Vec::new();

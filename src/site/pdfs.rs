@@ -1,4 +1,4 @@
-//! One PDF per newsletter issue and training announcement, next to its HTML page, with a file
+//! One PDF per newsletter issue, training announcement and meeting handout, next to its HTML page, with a file
 //! name a recipient recognises in an e-mail attachment list.
 
 use std::collections::{BTreeMap, HashMap, HashSet};

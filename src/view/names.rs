@@ -4,7 +4,7 @@
 //! (`site::pdfs::plan`); the names themselves are made here.
 
 use crate::config::Config;
-use crate::content::Page;
+use crate::content::{Kind, Page};
 use crate::filenames::make_safe;
 use crate::japanese::{DigitStyle, digits};
 
@@ -36,15 +36,20 @@ pub fn clean_file_name(s: &str) -> String {
 /// The folder and the name without extension of `page`'s PDF, when it has one; the name may
 /// be empty when the title has no usable character (the site uses the slug then).
 pub fn pdf_stem(page: &Page, config: &Config) -> Option<(&'static str, String)> {
-    if let Some(n) = page.newsletter() {
-        let number = digits(i64::from(n.number), DigitStyle::Plain);
-        let name = clean_file_name(&config.newsletter_name);
-        Some(("newsletters", format!("{name}_第{number}号")))
-    } else if page.event().is_some() {
-        Some(("events", clean_file_name(&page.meta.title)))
-    } else {
-        None
-    }
+    let dir = page.section.spec().pdf.dir?;
+    let stem = match &page.meta.kind {
+        Kind::Newsletter(n) => {
+            let number = digits(i64::from(n.number), DigitStyle::Plain);
+            format!("{}_第{number}号", clean_file_name(&config.newsletter_name))
+        }
+        Kind::Event(_) => clean_file_name(&page.meta.title),
+        Kind::Handout(h) => {
+            let number = digits(i64::from(h.number), DigitStyle::Plain);
+            clean_file_name(&format!("資料{number}_{}", page.meta.title))
+        }
+        Kind::Plain => return None,
+    };
+    Some((dir, stem))
 }
 
 /// The calendar file beside a training's PDF: the same name with `.ics`.

@@ -25,6 +25,19 @@ pub fn look(s: Status) -> StatusLook {
     StatusLook { fill, border, text }
 }
 
+/// The colours of a badge written in the text (【開催予定】, 【NEW】 …): a status as the
+/// trainings show it, NEW in red.
+pub fn badge(b: crate::content::model::Badge) -> StatusLook {
+    match b {
+        crate::content::model::Badge::Status(s) => look(s),
+        crate::content::model::Badge::New => StatusLook {
+            fill: "#b42323",
+            border: "#b42323",
+            text: "#ffffff",
+        },
+    }
+}
+
 /// The border of the chip that shows the format (参集, オンライン …).
 pub const FORMAT_CHIP_BORDER: &str = "#7b8794";
 

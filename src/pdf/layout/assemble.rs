@@ -12,6 +12,7 @@ use super::context::LayoutContext;
 use super::flow::{Flow, PdfLink, fill_rect, footnote_ref_id, place};
 use super::inline::{Align, Composer, Para, Piece, RunStyle};
 use super::paginate::{PageOut, Placed, note_separator, paginate};
+use super::context::Margin;
 use super::palette::Palette;
 
 /// Pages of a finished vertical list, with the composer that sets the margin lines.
@@ -19,9 +20,9 @@ pub(crate) struct Paginator<'a> {
     style: &'a Style,
     text: Composer<'a>,
     colors: Palette,
-    margin_text: &'a dyn Fn(&str, usize, usize) -> String,
-    /// The running header's template for this kind of document.
-    header: &'a str,
+    margin_text: &'a dyn Fn(Margin, usize, usize) -> String,
+    /// Whether the first page is a title page (no header, no footer).
+    title_page: bool,
 }
 
 /// What the pages say about where things are, resolved once every page is drawn.
@@ -44,13 +45,13 @@ fn untag(item: &mut Item) {
 }
 
 impl<'a> Paginator<'a> {
-    pub(crate) fn new(ctx: &'a LayoutContext<'a>, text: Composer<'a>, header: &'a str) -> Self {
+    pub(crate) fn new(ctx: &'a LayoutContext<'a>, text: Composer<'a>, title_page: bool) -> Self {
         Paginator {
             style: ctx.style,
             text,
             colors: Palette::of(ctx.style),
             margin_text: ctx.margin_text,
-            header,
+            title_page,
         }
     }
 
@@ -253,8 +254,12 @@ impl<'a> Paginator<'a> {
         let (left, bottom, width, body_h) = self.style.body_box();
         let body_top = bottom + body_h;
         let size = self.style.text.small_size;
+        // A title page has neither header nor footer.
+        if pi == 0 && self.title_page {
+            return;
+        }
         if pi > 0 || self.style.header.first_page {
-            let text = (self.margin_text)(self.header, pi + 1, count);
+            let text = (self.margin_text)(Margin::Header, pi + 1, count);
             let base = body_top + (self.style.margins.top.pt() * 0.3).clamp(size * 1.2, size * 3.0);
             let line = MarginLine {
                 align: self.style.header.align,
@@ -276,7 +281,7 @@ impl<'a> Paginator<'a> {
                 });
             }
         }
-        let text = (self.margin_text)(&self.style.footer.text, pi + 1, count);
+        let text = (self.margin_text)(Margin::Footer, pi + 1, count);
         let base = bottom - (self.style.margins.bottom.pt() * 0.45).clamp(size * 1.5, size * 4.0);
         let line = MarginLine {
             align: self.style.footer.align,

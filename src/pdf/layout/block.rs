@@ -248,6 +248,8 @@ impl Engine<'_> {
             c.outline.push((level.max(1), title.trim().to_owned(), 0.0));
         }
         c.keep_with_next = true;
+        // A handout starts each `##` section on a new page.
+        c.break_before = level <= 2 && self.page.section.spec().pdf.section_breaks;
         self.gap(before);
         self.push(c);
         self.pending = after;

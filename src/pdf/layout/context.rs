@@ -6,6 +6,13 @@ use crate::pdf::style::Style;
 
 use super::flow::PdfLink;
 
+/// Which running text of a page: the kind's header or its footer (`content::kinds::PdfSpec`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Margin {
+    Header,
+    Footer,
+}
+
 pub struct LayoutContext<'a> {
     pub fonts: &'a crate::pdf::fonts::FontSet,
     pub style: &'a Style,
@@ -22,6 +29,6 @@ pub struct LayoutContext<'a> {
     pub resolve: &'a dyn Fn(&str) -> Option<PdfLink>,
     /// Loads an image referenced by the page (already downsampled to ≤ 200 dpi for `max_width_pt`).
     pub image: &'a dyn Fn(&str, f32) -> Result<draw::Image, String>,
-    /// Renders a header/footer template string for one page (1-based page number, page count).
-    pub margin_text: &'a dyn Fn(&str, usize, usize) -> String,
+    /// The running header or footer of one page (1-based page number, page count).
+    pub margin_text: &'a dyn Fn(Margin, usize, usize) -> String,
 }

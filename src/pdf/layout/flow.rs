@@ -76,6 +76,8 @@ pub(crate) struct Chunk {
     pub space_before: f32,
     /// No page break between this chunk and the next one.
     pub keep_with_next: bool,
+    /// The chunk starts a new page (a handout's `##` section, the page after a title page).
+    pub break_before: bool,
     /// Where the chunk may be cut when it is taller than a page (y offsets, ascending).
     pub cuts: Vec<f32>,
     /// Decorations (quote bars, code backgrounds) this chunk belongs to.

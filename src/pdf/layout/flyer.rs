@@ -19,6 +19,22 @@ pub(super) fn hex(s: &str) -> Rgb {
     Rgb::parse_hex(s).unwrap_or(Rgb::BLACK)
 }
 
+/// The colours of a badge written in the text (`view::status::badge`), for drawing.
+pub(super) struct BadgeLook {
+    pub fill: Rgb,
+    pub border: Rgb,
+    pub text: Rgb,
+}
+
+pub(super) fn badge_look(b: crate::content::model::Badge) -> BadgeLook {
+    let look = crate::view::status::badge(b);
+    BadgeLook {
+        fill: hex(look.fill),
+        border: hex(look.border),
+        text: hex(look.text),
+    }
+}
+
 impl Engine<'_> {
     /// Lines stacked into one chunk starting at `y`; returns the new bottom.
     pub(super) fn stack(&self, c: &mut Chunk, lines: Vec<LineBox>, mut y: f32) -> f32 {

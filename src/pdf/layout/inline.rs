@@ -8,7 +8,7 @@ use crate::japanese::linebreak::{self, Cell, Glue};
 use crate::pdf::draw::{FontIndex, Item, PlacedGlyph, Rgb, Tag};
 use crate::pdf::style::Style;
 
-use super::flow::{PdfLink, RelLink, fill_rect, hline};
+use super::flow::{PdfLink, RelLink, fill_rect, hline, stroke_rect};
 use super::measure::Measure;
 
 /// How one run of text looks.
@@ -26,6 +26,8 @@ pub(crate) struct RunStyle {
     pub link: Option<PdfLink>,
     /// Never broken across lines (a ward name, a recipient), like the HTML's `nowrap`.
     pub nowrap: bool,
+    /// A status badge: the run on a box of this (fill, border) colour.
+    pub badge: Option<(Rgb, Rgb)>,
     /// The `Link` structure element this run is the text of.
     pub node: Option<usize>,
 }
@@ -42,6 +44,7 @@ impl RunStyle {
             rise: 0.0,
             link: None,
             nowrap: false,
+            badge: None,
             node: None,
         }
     }
@@ -516,6 +519,12 @@ impl<'a> Composer<'a> {
             let x1 = xs[k - start];
             let x2 = xs[e - 1 - start] + seg.cells[e - 1].width;
             let st = &run.style;
+            if let Some((fill, border)) = st.badge {
+                let (a, d) = self.measure.metrics(st.bold, st.size);
+                let (y, h) = (baseline - a - 1.0, a - d + 2.0);
+                backgrounds.push(fill_rect(x1 - 2.0, y, x2 - x1 + 4.0, h, fill));
+                backgrounds.push(stroke_rect(x1 - 2.0, y, x2 - x1 + 4.0, h, border, 0.8));
+            }
             if st.code {
                 let (a, d) = self.measure.metrics(st.bold, st.size);
                 backgrounds.push(fill_rect(

@@ -22,6 +22,7 @@ mod context;
 mod engine;
 mod flow;
 mod flyer;
+mod handout;
 mod inline;
 mod measure;
 mod notes;
@@ -37,7 +38,7 @@ use crate::content::{Kind, Page};
 use crate::pdf::draw;
 
 use assemble::Paginator;
-pub use context::LayoutContext;
+pub use context::{LayoutContext, Margin};
 use engine::Engine;
 pub use flow::PdfLink;
 
@@ -47,25 +48,29 @@ pub fn layout(page: &Page, ctx: &LayoutContext) -> draw::Document {
     match &page.meta.kind {
         Kind::Newsletter(n) => engine.masthead(n),
         Kind::Event(e) => engine.event_head(e),
+        Kind::Handout(h) => engine.handout_head(h),
         Kind::Plain => engine.plain_head(),
     }
+    let head_len = engine.flow.chunks.len();
     let (left, width) = (engine.left, engine.width);
     engine.blocks(&page.doc.blocks, left, width, 0);
+    // A title page holds the head alone: the body starts on the next page.
+    if page.section.spec().pdf.title_page
+        && let Some(first) = engine.flow.chunks.get_mut(head_len)
+    {
+        first.break_before = true;
+    }
     engine.footnotes();
     let done = engine.finish();
 
-    let header = match &page.meta.kind {
-        Kind::Newsletter(_) => &ctx.style.header.newsletter,
-        Kind::Event(_) => &ctx.style.header.event,
-        Kind::Plain => &ctx.style.header.page,
-    };
-    let (pages, outline) = Paginator::new(ctx, done.text, header).run(done.flow);
+    let title_page = page.section.spec().pdf.title_page;
+    let (pages, outline) = Paginator::new(ctx, done.text, title_page).run(done.flow);
 
     let info = draw::Info {
         title: page.meta.title.clone(),
         author: match &page.meta.kind {
             Kind::Newsletter(n) => n.author.clone().filter(|a| !a.trim().is_empty()),
-            _ => None,
+            Kind::Event(_) | Kind::Handout(_) | Kind::Plain => None,
         },
         subject: page.meta.summary.clone().filter(|s| !s.trim().is_empty()),
         keywords: page.meta.tags.clone(),
@@ -146,9 +151,9 @@ mod tests {
                 Err("missing".into())
             }
         };
-        let margin = |t: &str, n: usize, c: usize| {
-            t.replace("{{ page_number }}", &n.to_string())
-                .replace("{{ page_count }}", &c.to_string())
+        let margin = |m: Margin, n: usize, c: usize| match m {
+            Margin::Header => String::new(),
+            Margin::Footer => format!("{n} / {c}"),
         };
         let ctx = LayoutContext {
             fonts: &fonts,

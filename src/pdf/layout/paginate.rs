@@ -137,6 +137,11 @@ impl<'c> Filler<'c> {
     /// Places the next chunk of the flow, cuts it, or closes the page.
     fn step(&mut self) {
         let ci = self.order[self.p];
+        // A chunk that starts a new page closes the page so far.
+        if self.chunks[ci].break_before && self.content {
+            self.close();
+            return;
+        }
         self.repeat_header(ci);
         let c = &self.chunks[ci];
         let gap = if self.page.placed.is_empty() {

@@ -75,6 +75,18 @@ impl Engine<'_> {
                     }))
                 }
                 Inline::Html(_) => {}
+                Inline::Badge(b) => {
+                    let look = super::flyer::badge_look(*b);
+                    let mut s = base.clone().bold().nowrap();
+                    s.size = base.size * 0.9;
+                    s.color = look.text;
+                    s.badge = Some((look.fill, look.border));
+                    s.underline = false;
+                    // Spaces keep the box off the text on either side.
+                    push_run(out, " ".into(), base.clone(), None);
+                    push_run(out, b.label().to_owned(), s, None);
+                    push_run(out, " ".into(), base.clone(), None);
+                }
             }
         }
     }

@@ -97,7 +97,7 @@ impl Engine<'_> {
         let ctx = self.ctx;
         let mut done = self.finish();
         done.flow.flow_len = done.flow.chunks.len();
-        let (pages, _) = Paginator::new(ctx, done.text, &ctx.style.header.page).run(done.flow);
+        let (pages, _) = Paginator::new(ctx, done.text, false).run(done.flow);
         draw::Document {
             pages,
             structure: done.structure,

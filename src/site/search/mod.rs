@@ -180,15 +180,16 @@ fn merge_masks<T: Ord + Copy>(mut found: Vec<(T, u8)>) -> Vec<(T, u8)> {
 
 fn doc(site: &Site, p: &Page) -> Doc {
     let style = site.config.date_style;
-    let (kind, date, status_label, status) = match (p.newsletter(), p.event()) {
-        (Some(_), _) => ("通信", p.meta.date, "", ""),
-        (None, Some(e)) => (
-            "研修会",
+    let kind = p.section.spec().label;
+    let (date, status_label, status) = match &p.meta.kind {
+        crate::content::Kind::Event(e) => (
             e.first_date().or(p.meta.date),
             e.status.label(),
             e.status.key(),
         ),
-        _ => ("ページ", p.meta.date, "", ""),
+        crate::content::Kind::Newsletter(_)
+        | crate::content::Kind::Handout(_)
+        | crate::content::Kind::Plain => (p.meta.date, "", ""),
     };
     let date = date.and_then(|d| japanese::check_era(d).ok());
     Doc {

@@ -64,6 +64,9 @@ pub fn meta(page: &Page) -> String {
     if !page.meta.tags.is_empty() {
         line(&mut out, &format!("タグ：{}", page.meta.tags.join("、")));
     }
+    if let Some(h) = page.handout() {
+        line(&mut out, &format!("会議：{}", h.meeting));
+    }
     if let Some(e) = page.event() {
         if let Some(v) = &e.venue {
             line(&mut out, &format!("会場：{v}"));
