@@ -188,26 +188,8 @@ pub struct OutlineEntry {
     pub y: f32,
 }
 
-/// A decoded image, already downsampled, ready to embed.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Image {
-    pub width_px: u32,
-    pub height_px: u32,
-    /// 8-bit RGB, row-major, no padding.
-    pub rgb: Vec<u8>,
-    /// 8-bit alpha when the image has transparency.
-    pub alpha: Option<Vec<u8>>,
-    /// The source JPEG file (metadata segments removed) when it encodes exactly these pixels:
-    /// upright as stored and not resized. The writer embeds it as it is instead of
-    /// re-encoding `rgb`.
-    pub jpeg: Option<Vec<u8>>,
-    /// The size it is drawn at when nothing else limits it, in points, if not 0.75 pt per
-    /// pixel (96 dpi): an SVG is rasterised at print resolution but keeps its own size.
-    pub size_pt: Option<(f32, f32)>,
-    /// The pixels already encoded for the PDF (then `rgb` and `alpha` may be empty): images
-    /// are encoded as soon as they are decoded, so a document holds compressed images only.
-    pub encoded: Option<crate::pdf::image::Encoded>,
-}
+/// A decoded image, ready to embed (defined with its encoding, below the drawing list).
+pub use crate::pdf::image::Image;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Info {

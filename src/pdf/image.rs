@@ -1,5 +1,7 @@
 //! How each image is stored in the PDF: `encode` turns the upright, shrunk pixels that
-//! `raster` decodes into the bytes of an image XObject.
+//! `raster` decodes into the bytes of an image XObject. The decoded `Image` and the
+//! `ImageError` of a file that cannot be printed are defined here, below the decoders
+//! (`raster`, `svg`, `shrink`) and the drawing list (`draw`) that all use them.
 //!
 //! How an image is stored (`encode`), first rule that applies:
 //! 1. a JPEG file that needed no turning and no downsampling (`Image::jpeg`): its own bytes,
@@ -17,7 +19,33 @@
 //! data of a PNG's IDAT chunks, made by the `png` crate. Images whose pixels are all grey are
 //! stored with one component. Everything is deterministic: equal pixels give equal bytes.
 
-use crate::pdf::draw::Image;
+/// A decoded image, already downsampled, ready to embed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Image {
+    pub width_px: u32,
+    pub height_px: u32,
+    /// 8-bit RGB, row-major, no padding.
+    pub rgb: Vec<u8>,
+    /// 8-bit alpha when the image has transparency.
+    pub alpha: Option<Vec<u8>>,
+    /// The source JPEG file (metadata segments removed) when it encodes exactly these pixels:
+    /// upright as stored and not resized. The writer embeds it as it is instead of
+    /// re-encoding `rgb`.
+    pub jpeg: Option<Vec<u8>>,
+    /// The size it is drawn at when nothing else limits it, in points, if not 0.75 pt per
+    /// pixel (96 dpi): an SVG is rasterised at print resolution but keeps its own size.
+    pub size_pt: Option<(f32, f32)>,
+    /// The pixels already encoded for the PDF (then `rgb` and `alpha` may be empty): images
+    /// are encoded as soon as they are decoded, so a document holds compressed images only.
+    pub encoded: Option<Encoded>,
+}
+
+/// Why an image cannot go into the PDF, and what to do about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageError {
+    pub message: String,
+    pub help: String,
+}
 
 /// JPEG quality for photos.
 pub const JPEG_QUALITY: u8 = 85;
@@ -294,7 +322,7 @@ fn parse_jpeg(bytes: &[u8]) -> Option<(Vec<u8>, Frame)> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::io::Cursor;
 
@@ -319,16 +347,8 @@ mod tests {
         }
     }
 
-    /// Big-endian TIFF header with one IFD entry: Orientation = `o`.
-    fn exif(o: u16) -> Vec<u8> {
-        let mut e = b"MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
-        e.extend_from_slice(&o.to_be_bytes());
-        e.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
-        e
-    }
-
     /// Gradients, texture and sensor noise.
-    fn photo(w: u32, h: u32) -> Image {
+    pub(crate) fn photo(w: u32, h: u32) -> Image {
         let seed = std::cell::Cell::new(0x1234_5678_9abc_def1u64);
         image(w, h, |x, y| {
             let mut s = seed.get();
@@ -368,7 +388,7 @@ mod tests {
             (Filter::Dct, false, 600, 400)
         );
         assert!(p.alpha.is_none());
-        let mut d = zune_jpeg::JpegDecoder::new(Cursor::new(&p.data));
+        let mut d = jpeg_decoder::Decoder::new(Cursor::new(&p.data));
         let back = d.decode().unwrap();
         assert_eq!(back.len(), 600 * 400 * 3);
 
@@ -386,9 +406,7 @@ mod tests {
             }
         });
         assert_eq!(encode(&diagram).unwrap().filter, Filter::Flate);
-        let mut thumb = photo(600, 400);
-        thumb = crate::pdf::shrink::resize(&thumb, 40, 30);
-        assert_eq!(encode(&thumb).unwrap().filter, Filter::Flate);
+        assert_eq!(encode(&photo(40, 30)).unwrap().filter, Filter::Flate);
 
         // Grey pixels: one component, either way.
         let mut grey = photo(600, 400);
@@ -447,7 +465,7 @@ mod tests {
         assert_eq!(back, img.rgb);
     }
 
-    fn jpeg_file(img: &Image, exif: Option<&[u8]>) -> Vec<u8> {
+    pub(crate) fn jpeg_file(img: &Image, exif: Option<&[u8]>) -> Vec<u8> {
         let mut out = Vec::new();
         let mut enc = jpeg_encoder::Encoder::new(&mut out, 90);
         if let Some(exif) = exif {
@@ -457,56 +475,6 @@ mod tests {
         enc.encode(&img.rgb, w, h, jpeg_encoder::ColorType::Rgb)
             .unwrap();
         out
-    }
-
-    #[test]
-    fn an_upright_jpeg_is_kept_unless_resized() {
-        let load = |bytes: &[u8], w_pt: f32| crate::pdf::raster::load(bytes, w_pt, 1e6).unwrap();
-        let img = photo(120, 80);
-        let plain = jpeg_file(&img, None);
-        let e = load(&plain, 1e6).encoded.unwrap();
-        assert_eq!((e.filter, &e.data), (Filter::Dct, &plain));
-        // Shrinking re-encodes (10.79 pt at 200 dpi is just under 30 px).
-        let small = load(&plain, 10.79);
-        assert_eq!((small.width_px, small.height_px), (30, 20));
-        assert_ne!(small.encoded.unwrap().data, plain);
-        // Orientation 1 in EXIF: kept, without the EXIF.
-        let tagged = jpeg_file(&img, Some(&exif(1)));
-        assert_ne!(tagged, plain);
-        assert_eq!(load(&tagged, 1e6).encoded.unwrap().data, plain);
-        // Turned: re-encoded from the upright pixels.
-        let turned = load(&jpeg_file(&img, Some(&exif(6))), 1e6);
-        assert_eq!((turned.width_px, turned.height_px), (80, 120));
-        assert_eq!(turned.size_pt, Some((60.0, 90.0)));
-        assert_ne!(turned.encoded.unwrap().data, plain);
-        // Grey: kept, one component. CMYK: re-encoded from the RGB it decodes to.
-        let other = |color: jpeg_encoder::ColorType, channels: usize| {
-            let mut out = Vec::new();
-            let data = vec![128u8; 120 * 80 * channels];
-            jpeg_encoder::Encoder::new(&mut out, 90)
-                .encode(&data, 120, 80, color)
-                .unwrap();
-            out
-        };
-        let grey_file = other(jpeg_encoder::ColorType::Luma, 1);
-        let grey = load(&grey_file, 1e6).encoded.unwrap();
-        assert_eq!(
-            (grey.filter, grey.gray, grey.data),
-            (Filter::Dct, true, grey_file)
-        );
-        let cmyk_file = other(jpeg_encoder::ColorType::Cmyk, 4);
-        let cmyk = load(&cmyk_file, 1e6);
-        assert_eq!(cmyk.width_px, 120);
-        assert_ne!(cmyk.encoded.unwrap().data, cmyk_file);
-        // A JPEG whose frame does not match the pixels is not trusted.
-        let wrong = Image {
-            width_px: 80,
-            height_px: 120,
-            rgb: img.rgb.clone(),
-            jpeg: Some(plain.clone()),
-            ..Image::default()
-        };
-        assert_ne!(encode(&wrong).unwrap().data, plain);
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //! header first, images over the size limits are refused before any pixel is decoded, and
 //! decoding reserves its memory from one budget shared by all threads, so a build typesets
 //! in parallel without ever holding more than `DECODE_BUDGET` bytes of decoded pixels.
-//! PNG rows stream straight into the shrinker; JPEG and the first frame of a GIF are decoded
-//! whole (within the budget); SVG is rasterised at print resolution (`svg`).
+//! PNG rows stream straight into the shrinker (`shrink`, 8-bit pixels); a JPEG is decoded by
+//! `jpeg-decoder` at the smallest inverse-DCT scale (1/8 to 1) that still covers the print size;
+//! the first frame of a GIF is decoded whole (within the budget); SVG is rasterised at print
+//! resolution (`svg`). The EXIF orientation is read with `kamadak-exif`.
 //!
 //! Every failure is an `ImageError` saying what is wrong and what to do; the caller puts it
 //! at the image's place in the Markdown.
@@ -12,7 +14,7 @@ use std::io::{Cursor, Read};
 use std::path::Path;
 use std::sync::{Condvar, Mutex};
 
-use crate::pdf::draw::Image;
+use crate::pdf::image::Image;
 use crate::pdf::shrink::{Shrinker, exif_orientation, orient, target_size};
 
 /// No side of an image may be longer (pixels).
@@ -25,12 +27,7 @@ pub const DECODE_BUDGET: u64 = 320 * 1024 * 1024;
 /// Print resolution: images are shrunk to at most this many pixels per inch as drawn.
 pub const DPI: f32 = 200.0;
 
-/// Why an image cannot go into the PDF, and what to do about it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ImageError {
-    pub message: String,
-    pub help: String,
-}
+pub use crate::pdf::image::ImageError;
 
 const SAVE_AS: &str = "save it as PNG or JPEG (photos as JPEG) and link that file";
 
@@ -207,42 +204,21 @@ fn gif_header(b: &[u8]) -> Option<Header> {
     })
 }
 
-/// The frame header of a JPEG, found by walking its segments up to the first SOF.
+/// The frame header of a JPEG, as the decoder reads it (no pixels are decoded).
 fn jpeg_header(b: &[u8]) -> Option<Header> {
-    let (marker, at) = jpeg_segments(b).find(|&(m, _)| is_sof(m))?;
-    let s = b.get(at + 2..at + 8)?;
+    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(b));
+    decoder.read_info().ok()?;
+    let info = decoder.info()?;
     Some(Header {
         format: Format::Jpeg,
-        width: u32::from(u16::from_be_bytes([s[3], s[4]])),
-        height: u32::from(u16::from_be_bytes([s[1], s[2]])),
-        whole: matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE),
-        components: s[5],
-    })
-}
-
-fn is_sof(m: u8) -> bool {
-    matches!(m, 0xC0..=0xCF) && !matches!(m, 0xC4 | 0xC8 | 0xCC)
-}
-
-/// The marker segments of a JPEG before its first scan: (marker, offset of the length field).
-/// Stops at the start of scan (SOS, included) or at anything malformed.
-fn jpeg_segments(b: &[u8]) -> impl Iterator<Item = (u8, usize)> + '_ {
-    let mut at = 2;
-    let mut done = false;
-    std::iter::from_fn(move || {
-        if done || *b.get(at)? != 0xFF {
-            return None;
-        }
-        while *b.get(at)? == 0xFF {
-            at += 1;
-        }
-        let marker = *b.get(at)?;
-        at += 1;
-        let len = usize::from(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]));
-        let start = at;
-        at += len;
-        done = marker == 0xDA;
-        Some((marker, start))
+        width: u32::from(info.width),
+        height: u32::from(info.height),
+        whole: info.coding_process == jpeg_decoder::CodingProcess::DctProgressive,
+        components: match info.pixel_format {
+            jpeg_decoder::PixelFormat::L8 | jpeg_decoder::PixelFormat::L16 => 1,
+            jpeg_decoder::PixelFormat::RGB24 => 3,
+            jpeg_decoder::PixelFormat::CMYK32 => 4,
+        },
     })
 }
 
@@ -344,7 +320,8 @@ fn cost(header: &Header, file_len: u64, width_pt: f32, height_pt: f32) -> u64 {
         + match header.format {
             // The parsed tree and a pixmap of at most the box at print resolution.
             Format::Svg => file_len * 20 + bound.min(36_000_000) * 16,
-            _ => decode_cost(header) + px.min(bound) * 16,
+            // The result as RGBA, then as RGB and alpha.
+            _ => decode_cost(header) + px.min(bound) * 8,
         }
 }
 
@@ -446,35 +423,58 @@ fn decode_png(bytes: &[u8], w_pt: f32, h_pt: f32) -> Result<(Image, u16), ImageE
     Ok((orient(image, orientation), orientation))
 }
 
-/// The upright image and the EXIF orientation that was applied.
+/// The upright image and the EXIF orientation that was applied. The decoder shrinks by 1/2,
+/// 1/4 or 1/8 in its inverse DCT when the print size allows, so a 12 MP photo printed a column
+/// wide is decoded as 3 MP; the rest of the way is the box filter of `Shrinker`.
 fn decode_jpeg(bytes: &[u8], h: &Header, w_pt: f32, h_pt: f32) -> Result<(Image, u16), ImageError> {
-    let err = |e: zune_jpeg::errors::DecodeErrors| damaged(format!("JPEG: {e:?}"));
-    // A file cut short still decodes (grey at the bottom): refuse it as browsers would not
-    // show it whole either. The end-of-image marker must follow the first scan.
-    let sos = jpeg_segments(bytes)
-        .find(|&(m, _)| m == 0xDA)
-        .map(|(_, at)| at);
-    if !sos.is_some_and(|at| bytes[at..].windows(2).any(|w| w == [0xFF, 0xD9])) {
-        return Err(damaged("the JPEG file ends before the end of the image"));
-    }
-    let options = zune_jpeg::zune_core::options::DecoderOptions::default()
-        .set_max_width(MAX_SIDE as usize)
-        .set_max_height(MAX_SIDE as usize);
-    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), options);
-    decoder.decode_headers().map_err(err)?;
-    // The default output is RGB, whatever the file's colour space (grey, YCbCr, CMYK).
-    let rgb = decoder.decode().map_err(err)?;
+    use jpeg_decoder::PixelFormat;
+    let err = |e: jpeg_decoder::Error| damaged(format!("JPEG: {e}"));
+    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+    decoder.read_info().map_err(err)?;
+    let orientation = decoder.exif_data().map_or(1, exif_orientation);
     let (sw, sh) = (h.width, h.height);
-    if rgb.len() != sw as usize * sh as usize * 3 {
+    let (dw, dh) = stored_target(sw, sh, orientation, w_pt, h_pt);
+    let (cw, ch) = if (dw, dh) == (sw, sh) {
+        (sw, sh)
+    } else {
+        let (w, h) = decoder
+            .scale(dw.min(0xFFFF) as u16, dh.min(0xFFFF) as u16)
+            .map_err(err)?;
+        (u32::from(w), u32::from(h))
+    };
+    let pixels = decoder.decode().map_err(err)?;
+    let format = decoder
+        .info()
+        .ok_or_else(|| damaged("JPEG: no frame"))?
+        .pixel_format;
+    let bytes_per_px = format.pixel_bytes();
+    if pixels.len() != cw as usize * ch as usize * bytes_per_px {
         return Err(damaged("JPEG: unexpected pixel format"));
     }
-    let orientation = decoder.exif().map_or(1, |e| exif_orientation(e));
-    let (dw, dh) = stored_target(sw, sh, orientation, w_pt, h_pt);
-    let mut shrink = Shrinker::new(sw, sh, dw, dh);
-    for row in rgb.chunks_exact(sw as usize * 3) {
-        shrink.push_row(row, 3);
+    let mut shrink = Shrinker::new(cw, ch, dw.min(cw), dh.min(ch));
+    let mut rgb = Vec::new();
+    for row in pixels.chunks_exact(cw as usize * bytes_per_px) {
+        match format {
+            PixelFormat::L8 => shrink.push_row(row, 1),
+            PixelFormat::RGB24 => shrink.push_row(row, 3),
+            // Big-endian samples: the high byte.
+            PixelFormat::L16 => {
+                rgb.clear();
+                rgb.extend(row.iter().step_by(2));
+                shrink.push_row(&rgb, 1);
+            }
+            // Adobe's inverted CMYK, as the decoder gives it.
+            PixelFormat::CMYK32 => {
+                rgb.clear();
+                for p in row.chunks_exact(4) {
+                    let k = u16::from(p[3]);
+                    rgb.extend(p[..3].iter().map(|&c| (u16::from(c) * k / 255) as u8));
+                }
+                shrink.push_row(&rgb, 3);
+            }
+        }
     }
-    drop(rgb);
+    drop(pixels);
     let mut image = shrink
         .finish()
         .ok_or_else(|| damaged("JPEG: rows missing"))?;
@@ -522,6 +522,8 @@ fn decode_gif(bytes: &[u8], w_pt: f32, h_pt: f32) -> Result<Image, ImageError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pdf::image::tests::{jpeg_file, photo};
+    use crate::pdf::image::{Filter, encode};
 
     fn png_bytes(
         w: u32,
@@ -655,5 +657,55 @@ mod tests {
         assert!(!t.is_finished());
         drop(a);
         t.join().unwrap();
+    }
+
+    #[test]
+    fn an_upright_jpeg_is_kept_unless_resized() {
+        let load = |bytes: &[u8], w_pt: f32| load(bytes, w_pt, 1e6).unwrap();
+        let img = photo(120, 80);
+        let plain = jpeg_file(&img, None);
+        let e = load(&plain, 1e6).encoded.unwrap();
+        assert_eq!((e.filter, &e.data), (Filter::Dct, &plain));
+        // Shrinking re-encodes (10.79 pt at 200 dpi is just under 30 px).
+        let small = load(&plain, 10.79);
+        assert_eq!((small.width_px, small.height_px), (30, 20));
+        assert_ne!(small.encoded.unwrap().data, plain);
+        // Orientation 1 in EXIF: kept, without the EXIF.
+        let tagged = jpeg_file(&img, Some(&exif(1)));
+        assert_ne!(tagged, plain);
+        assert_eq!(load(&tagged, 1e6).encoded.unwrap().data, plain);
+        // Turned: re-encoded from the upright pixels.
+        let turned = load(&jpeg_file(&img, Some(&exif(6))), 1e6);
+        assert_eq!((turned.width_px, turned.height_px), (80, 120));
+        assert_eq!(turned.size_pt, Some((60.0, 90.0)));
+        assert_ne!(turned.encoded.unwrap().data, plain);
+        // Grey: kept, one component. CMYK: re-encoded from the RGB it decodes to.
+        let other = |color: jpeg_encoder::ColorType, channels: usize| {
+            let mut out = Vec::new();
+            let data = vec![128u8; 120 * 80 * channels];
+            jpeg_encoder::Encoder::new(&mut out, 90)
+                .encode(&data, 120, 80, color)
+                .unwrap();
+            out
+        };
+        let grey_file = other(jpeg_encoder::ColorType::Luma, 1);
+        let grey = load(&grey_file, 1e6).encoded.unwrap();
+        assert_eq!(
+            (grey.filter, grey.gray, grey.data),
+            (Filter::Dct, true, grey_file)
+        );
+        let cmyk_file = other(jpeg_encoder::ColorType::Cmyk, 4);
+        let cmyk = load(&cmyk_file, 1e6);
+        assert_eq!(cmyk.width_px, 120);
+        assert_ne!(cmyk.encoded.unwrap().data, cmyk_file);
+        // A JPEG whose frame does not match the pixels is not trusted.
+        let wrong = Image {
+            width_px: 80,
+            height_px: 120,
+            rgb: img.rgb.clone(),
+            jpeg: Some(plain.clone()),
+            ..Image::default()
+        };
+        assert_ne!(encode(&wrong).unwrap().data, plain);
     }
 }

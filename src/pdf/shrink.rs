@@ -1,10 +1,12 @@
-//! Streaming downsampling for the PDF's images: decoders hand over one source row at a time
-//! and only the output and two rows of accumulators are kept, so an image of tens of
-//! megapixels is shrunk to print resolution without ever holding it whole (a 50 MP PNG costs
-//! a few megabytes, not gigabytes). Also the EXIF orientation: read from the file and applied
-//! to the small result.
+//! Downsampling the PDF's images to print resolution with `fast_image_resize`, fed row by row:
+//! decoders hand over one source row at a time and only a band of source rows (8-bit RGBA,
+//! 4 bytes a pixel) and the small result are kept, so an image of tens of megapixels is shrunk
+//! without ever holding it whole (a 50 MP PNG costs a few megabytes, not gigabytes). Also the
+//! EXIF orientation: read with `kamadak-exif` and applied to the small result.
 
-use crate::pdf::draw::Image;
+use fast_image_resize as fir;
+
+use crate::pdf::image::Image;
 
 /// The size in pixels an image of `sw` × `sh` px gets when drawn as large as fits in
 /// `width_pt` × `height_pt` at `dpi` pixels per inch: never larger than it is, at least 1 px.
@@ -20,29 +22,29 @@ pub fn target_size(sw: u32, sh: u32, width_pt: f32, height_pt: f32, dpi: f32) ->
     )
 }
 
-/// Area-averaging shrinker fed row by row. Colour is weighted by alpha so transparent
-/// pixels do not darken the edges. Built for `sw` × `sh` source pixels and a `dw` × `dh`
-/// result (`dw <= sw`, `dh <= sh`); the same size copies the pixels exactly.
+/// Destination rows made from one band of source rows.
+const BAND_ROWS: usize = 32;
+
+/// Area-averaging shrinker (a box filter) fed row by row. Colour is weighted by alpha so
+/// transparent pixels do not darken the edges. Built for `sw` × `sh` source pixels and a
+/// `dw` × `dh` result (`dw <= sw`, `dh <= sh`); the same size copies the pixels exactly.
 pub struct Shrinker {
     sw: usize,
+    sh: usize,
     dw: usize,
     dh: usize,
-    identity: bool,
-    /// Per destination column: its source taps (`col_start[x]..col_start[x+1]` in `col_taps`).
-    col_start: Vec<usize>,
-    col_taps: Vec<(usize, f32)>,
-    /// Per source row: the destination rows it adds to, with its share.
-    row_to: Vec<Vec<(usize, f32)>>,
-    /// Per destination row: its last source row.
-    row_last: Vec<usize>,
-    /// Accumulators of the destination rows still open, the first being `open_base`.
-    open: std::collections::VecDeque<Vec<[f32; 4]>>,
-    open_base: usize,
-    line: Vec<[f32; 4]>,
+    /// Source rows per destination row.
+    scale: f64,
+    /// Source rows not yet resized, as RGBA; the first is source row `band_first`.
+    band: Vec<u8>,
+    band_first: usize,
     next_row: usize,
+    /// Destination rows done.
+    done: usize,
+    /// The result as RGBA.
+    out: Vec<u8>,
     transparent: bool,
-    rgb: Vec<u8>,
-    alpha: Vec<u8>,
+    resizer: fir::Resizer,
 }
 
 impl Shrinker {
@@ -52,134 +54,135 @@ impl Shrinker {
             dw.clamp(1, sw as u32) as usize,
             dh.clamp(1, sh as u32) as usize,
         );
-        let identity = (sw, sh) == (dw, dh);
-        let (mut col_start, mut col_taps) = (vec![0], Vec::new());
-        let (mut row_to, mut row_last) = (Vec::new(), Vec::new());
-        if !identity {
-            for taps in weights(sw, dw) {
-                col_taps.extend(taps);
-                col_start.push(col_taps.len());
-            }
-            row_to = vec![Vec::new(); sh];
-            for (d, taps) in weights(sh, dh).into_iter().enumerate() {
-                row_last.push(taps.last().map_or(0, |t| t.0));
-                for (s, wt) in taps {
-                    row_to[s].push((d, wt));
-                }
-            }
-        }
         Shrinker {
             sw,
+            sh,
             dw,
             dh,
-            identity,
-            col_start,
-            col_taps,
-            row_to,
-            row_last,
-            open: std::collections::VecDeque::new(),
-            open_base: 0,
-            line: vec![[0.0; 4]; if identity { 0 } else { dw }],
+            scale: sh as f64 / dh as f64,
+            band: Vec::new(),
+            band_first: 0,
             next_row: 0,
+            done: 0,
+            out: Vec::with_capacity(dw * dh * 4),
             transparent: false,
-            rgb: Vec::with_capacity(dw * dh * 3),
-            alpha: Vec::with_capacity(dw * dh),
+            resizer: fir::Resizer::new(),
         }
+    }
+
+    fn identity(&self) -> bool {
+        (self.sw, self.sh) == (self.dw, self.dh)
     }
 
     /// Adds the next source row: `sw` pixels of `channels` 8-bit samples each (1 grey,
     /// 2 grey + alpha, 3 RGB, 4 RGBA). Rows past the last are ignored.
     pub fn push_row(&mut self, row: &[u8], channels: usize) {
-        let y = self.next_row;
-        if y >= self.row_count() || row.len() < self.sw * channels {
+        if self.next_row >= self.sh || row.len() < self.sw * channels || channels == 0 {
             return;
         }
         self.next_row += 1;
-        let px = |x: usize| -> [u8; 4] {
-            let p = &row[x * channels..x * channels + channels];
-            match channels {
+        let target = if self.identity() {
+            &mut self.out
+        } else {
+            &mut self.band
+        };
+        for p in row[..self.sw * channels].chunks_exact(channels) {
+            let rgba = match channels {
                 1 => [p[0], p[0], p[0], 255],
                 2 => [p[0], p[0], p[0], p[1]],
                 3 => [p[0], p[1], p[2], 255],
                 _ => [p[0], p[1], p[2], p[3]],
-            }
-        };
-        if self.identity {
-            for x in 0..self.sw {
-                let p = px(x);
-                self.rgb.extend_from_slice(&p[..3]);
-                self.alpha.push(p[3]);
-                self.transparent |= p[3] != 255;
-            }
-            return;
-        }
-        for x in 0..self.dw {
-            let mut acc = [0.0f32; 4];
-            for &(s, wt) in &self.col_taps[self.col_start[x]..self.col_start[x + 1]] {
-                let p = px(s);
-                self.transparent |= p[3] != 255;
-                let a = f32::from(p[3]) / 255.0 * wt;
-                acc[0] += f32::from(p[0]) * a;
-                acc[1] += f32::from(p[1]) * a;
-                acc[2] += f32::from(p[2]) * a;
-                acc[3] += a;
-            }
-            self.line[x] = acc;
-        }
-        for i in 0..self.row_to[y].len() {
-            let (d, wt) = self.row_to[y][i];
-            while self.open_base + self.open.len() <= d {
-                self.open.push_back(vec![[0.0; 4]; self.dw]);
-            }
-            let acc = &mut self.open[d - self.open_base];
-            for (a, l) in acc.iter_mut().zip(&self.line) {
-                for c in 0..4 {
-                    a[c] += l[c] * wt;
-                }
-            }
-        }
-        while self.open_base < self.dh && self.row_last[self.open_base] <= y {
-            let Some(done) = self.open.pop_front() else {
-                break;
             };
-            self.open_base += 1;
-            for [r, g, b, a] in done {
-                for v in [r, g, b] {
-                    let v = if a > 0.0 { v / a } else { 0.0 };
-                    self.rgb.push(v.round().clamp(0.0, 255.0) as u8);
-                }
-                self.alpha.push((a * 255.0).round().clamp(0.0, 255.0) as u8);
-            }
+            self.transparent |= rgba[3] != 255;
+            target.extend_from_slice(&rgba);
+        }
+        if !self.identity() {
+            self.resize_ready_bands();
         }
     }
 
-    fn row_count(&self) -> usize {
-        if self.identity {
-            self.dh
-        } else {
-            self.row_to.len()
+    /// Source rows (exclusive end) that destination rows up to `d` need.
+    fn rows_for(&self, d: usize) -> usize {
+        ((d as f64 * self.scale).ceil() as usize).min(self.sh)
+    }
+
+    /// Resizes every band of destination rows whose source rows have all arrived.
+    fn resize_ready_bands(&mut self) {
+        while self.done < self.dh {
+            let end = (self.done + BAND_ROWS).min(self.dh);
+            if self.next_row < self.rows_for(end) {
+                return;
+            }
+            self.resize_band(end);
         }
+    }
+
+    fn resize_band(&mut self, end: usize) {
+        let rows = self.band.len() / (self.sw * 4);
+        let top = self.done as f64 * self.scale - self.band_first as f64;
+        let height = (end - self.done) as f64 * self.scale;
+        let start = self.out.len();
+        self.out.resize(start + (end - self.done) * self.dw * 4, 0);
+        let resized = fir::images::Image::from_slice_u8(
+            self.sw as u32,
+            rows as u32,
+            &mut self.band,
+            fir::PixelType::U8x4,
+        )
+        .and_then(|src| {
+            let dst = fir::images::Image::from_slice_u8(
+                self.dw as u32,
+                (end - self.done) as u32,
+                &mut self.out[start..],
+                fir::PixelType::U8x4,
+            )?;
+            Ok((src, dst))
+        });
+        if let Ok((src, mut dst)) = resized {
+            let options = fir::ResizeOptions::new()
+                .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Box))
+                .crop(0.0, top.max(0.0), self.sw as f64, height.min(rows as f64))
+                .use_alpha(self.transparent);
+            // The sizes are checked above; a failure leaves the rows black.
+            let _ = self.resizer.resize(&src, &mut dst, &options);
+        }
+        self.done = end;
+        // Keep the source rows the next band starts in.
+        let keep_from = ((end as f64 * self.scale).floor() as usize).min(self.sh);
+        let drop_rows = keep_from.saturating_sub(self.band_first).min(rows);
+        self.band.drain(..drop_rows * self.sw * 4);
+        self.band_first += drop_rows;
     }
 
     /// Source rows still expected.
     pub fn missing_rows(&self) -> usize {
-        self.row_count() - self.next_row
+        self.sh - self.next_row
     }
 
     /// The result; an alpha channel only if some source pixel was not fully opaque.
     /// `None` if rows are missing.
     pub fn finish(self) -> Option<Image> {
-        if self.rgb.len() != self.dw * self.dh * 3 {
+        if self.missing_rows() > 0 || self.out.len() != self.dw * self.dh * 4 {
             return None;
+        }
+        let mut rgb = Vec::with_capacity(self.dw * self.dh * 3);
+        let mut alpha = Vec::with_capacity(if self.transparent {
+            self.dw * self.dh
+        } else {
+            0
+        });
+        for p in self.out.chunks_exact(4) {
+            rgb.extend_from_slice(&p[..3]);
+            if self.transparent {
+                alpha.push(p[3]);
+            }
         }
         Some(Image {
             width_px: self.dw as u32,
             height_px: self.dh as u32,
-            rgb: self.rgb,
-            alpha: self.transparent.then_some(self.alpha),
-            jpeg: None,
-            size_pt: None,
-            encoded: None,
+            rgb,
+            alpha: self.transparent.then_some(alpha),
+            ..Image::default()
         })
     }
 }
@@ -201,59 +204,20 @@ pub fn resize(image: &Image, w: u32, h: u32) -> Image {
     s.finish().unwrap_or_else(|| image.clone())
 }
 
-/// For each destination index, the source indices it covers and their share (summing to 1).
-pub fn weights(src: usize, dst: usize) -> Vec<Vec<(usize, f32)>> {
-    let scale = src as f64 / dst as f64;
-    (0..dst)
-        .map(|d| {
-            let (start, end) = (d as f64 * scale, (d + 1) as f64 * scale);
-            let first = start.floor() as usize;
-            let last = (end.ceil() as usize).min(src);
-            (first..last)
-                .filter_map(|s| {
-                    let cover = (end.min(s as f64 + 1.0) - start.max(s as f64)) / scale;
-                    (cover > 1e-9).then_some((s, cover as f32))
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// The Orientation tag (0x0112) of IFD0 of a TIFF-structured EXIF block; 1 if absent.
+/// The Orientation tag of the primary image in an EXIF block (a TIFF structure, with or
+/// without the `Exif\0\0` prefix of the JPEG segment); 1 if absent or unreadable.
 pub fn exif_orientation(exif: &[u8]) -> u16 {
-    // Some writers keep the "Exif\0\0" prefix of the APP1 segment.
     let tiff = exif.strip_prefix(b"Exif\0\0").unwrap_or(exif);
-    let big = match tiff.get(..2) {
-        Some(b"MM") => true,
-        Some(b"II") => false,
-        _ => return 1,
-    };
-    let u16_at = |at: usize| {
-        let b = tiff.get(at..at + 2)?;
-        Some(if big {
-            u16::from_be_bytes([b[0], b[1]])
-        } else {
-            u16::from_le_bytes([b[0], b[1]])
+    exif::Reader::new()
+        .read_raw(tiff.to_vec())
+        .ok()
+        .and_then(|e| {
+            e.get_field(exif::Tag::Orientation, exif::In::PRIMARY)
+                .and_then(|f| f.value.get_uint(0))
         })
-    };
-    let u32_at = |at: usize| {
-        let b = tiff.get(at..at + 4)?;
-        let b = [b[0], b[1], b[2], b[3]];
-        Some(if big {
-            u32::from_be_bytes(b)
-        } else {
-            u32::from_le_bytes(b)
-        })
-    };
-    let find = || -> Option<u16> {
-        let ifd = u32_at(4)? as usize;
-        let entries = usize::from(u16_at(ifd)?);
-        (0..entries)
-            .map(|i| ifd + 2 + 12 * i)
-            .find(|&e| u16_at(e) == Some(0x0112))
-            .and_then(|e| u16_at(e + 8))
-    };
-    find().filter(|o| (1..=8).contains(o)).unwrap_or(1)
+        .and_then(|o| u16::try_from(o).ok())
+        .filter(|o| (1..=8).contains(o))
+        .unwrap_or(1)
 }
 
 /// Turns the stored pixels upright according to an EXIF orientation (1–8).
@@ -302,24 +266,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn weights_cover_the_source_once() {
-        for (s, d) in [(7, 3), (4000, 613), (5, 5), (3, 1)] {
-            let w = weights(s, d);
-            assert_eq!(w.len(), d);
-            let mut total = vec![0.0f64; s];
-            for taps in &w {
-                let sum: f32 = taps.iter().map(|t| t.1).sum();
-                assert!((sum - 1.0).abs() < 1e-4);
-                for &(i, t) in taps {
-                    total[i] += f64::from(t) * s as f64 / d as f64;
-                }
-            }
-            assert!(total.iter().all(|t| (t - 1.0).abs() < 1e-3), "{s}->{d}");
-        }
-    }
-
-    #[test]
-    fn streaming_equals_whole_image_average() {
+    fn shrinking_averages_areas() {
         // 4×2 black/white columns with a transparent red pixel.
         let rgb = vec![
             0, 0, 0, 255, 255, 255, 0, 0, 0, 255, 0, 0, //
@@ -333,9 +280,12 @@ mod tests {
             ..Image::default()
         };
         let small = resize(&img, 2, 1);
-        assert_eq!(&small.rgb[..3], &[128, 128, 128]);
-        assert_eq!(&small.rgb[3..], &[85, 85, 85]);
-        assert_eq!(small.alpha, Some(vec![255, 191]));
+        let near = |a: &[u8], b: &[u8]| a.iter().zip(b).all(|(x, y)| x.abs_diff(*y) <= 2);
+        assert!(near(&small.rgb[..3], &[128, 128, 128]), "{:?}", small.rgb);
+        // The transparent red pixel does not tint its neighbours.
+        assert!(near(&small.rgb[3..], &[85, 85, 85]), "{:?}", small.rgb);
+        let alpha = small.alpha.unwrap();
+        assert!(near(&alpha, &[255, 191]), "{alpha:?}");
         assert_eq!(resize(&img, 4, 2), img);
         // Opaque input: no alpha; rows beyond the last are ignored.
         let mut s = Shrinker::new(3, 3, 1, 1);
@@ -348,5 +298,23 @@ mod tests {
         let mut short = Shrinker::new(3, 3, 2, 2);
         short.push_row(&[0; 9], 3);
         assert!(short.finish().is_none());
+    }
+
+    #[test]
+    fn bands_join_without_seams() {
+        // A vertical gradient shrunk by 3 in many bands: every row is the mean of its three.
+        let (w, h) = (5u32, 300u32);
+        let mut s = Shrinker::new(w, h, w, h / 3);
+        for y in 0..h {
+            s.push_row(&vec![(y * 255 / h) as u8; w as usize], 1);
+        }
+        let img = s.finish().unwrap();
+        for (d, row) in img.rgb.chunks(w as usize * 3).enumerate() {
+            let want: u32 = (0..3).map(|i| (d as u32 * 3 + i) * 255 / h).sum::<u32>() / 3;
+            assert!(
+                row.iter().all(|&v| u32::from(v).abs_diff(want) <= 1),
+                "row {d}: {row:?} vs {want}"
+            );
+        }
     }
 }

@@ -7,8 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 use resvg::{tiny_skia, usvg};
 
-use crate::pdf::draw::Image;
-use crate::pdf::raster::ImageError;
+use crate::pdf::image::{Image, ImageError};
 
 /// Larger SVG files are refused (a diagram is a few hundred kilobytes).
 pub const MAX_SVG_BYTES: usize = 10 * 1024 * 1024;

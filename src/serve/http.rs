@@ -1,28 +1,28 @@
-//! A small HTTP/1.1 server on std's TcpListener, enough for a preview on the author's own
-//! computer: GET and HEAD, keep-alive, one thread per connection, and server-sent events for
-//! the reload signal. Requests are parsed with httparse.
+//! The preview's HTTP side, on axum (hyper underneath, on a small tokio runtime): GET and HEAD,
+//! keep-alive, and server-sent events for the reload signal. Header names go out in title
+//! case (`Content-Type`), as they always have. What stays tsushin's own is what
+//! a preview on the author's computer needs beyond that: the `Host` check against DNS
+//! rebinding, a cap on open connections that counts event streams too, and an accept loop
+//! that waits instead of spinning when the process runs out of file descriptors.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::sync::Mutex;
+use std::convert::Infallible;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-/// A request head, as much of it as the preview needs.
-#[derive(Debug, Clone)]
-pub struct Request {
-    pub method: String,
-    /// The request target as sent (`/events/a.html?x#y`).
-    pub target: String,
-    pub keep_alive: bool,
-    /// The `Host` header, lower case (empty when missing).
-    pub host: String,
-}
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::stream::{self, Stream, StreamExt};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::sync::broadcast;
 
-/// Largest request head accepted.
-const MAX_HEAD: usize = 16 * 1024;
-/// How long an idle keep-alive connection stays open.
-const IDLE: Duration = Duration::from_secs(15);
+use crate::progress::Paint;
+
 /// Connections served at once; more get 503 (a browser opens about six).
 pub const MAX_CONNECTIONS: usize = 256;
 
@@ -34,14 +34,23 @@ static OPEN_CONNECTIONS: AtomicUsize = AtomicUsize::new(0);
 pub struct Slot(());
 
 impl Slot {
-    pub fn take() -> Slot {
-        OPEN_CONNECTIONS.fetch_add(1, Ordering::SeqCst);
-        Slot(())
-    }
-
-    /// Connections held now.
-    pub fn held() -> usize {
-        OPEN_CONNECTIONS.load(Ordering::SeqCst)
+    /// A place if one is free.
+    fn take() -> Option<Slot> {
+        let mut held = OPEN_CONNECTIONS.load(Ordering::SeqCst);
+        loop {
+            if held >= MAX_CONNECTIONS {
+                return None;
+            }
+            match OPEN_CONNECTIONS.compare_exchange(
+                held,
+                held + 1,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            ) {
+                Ok(_) => return Some(Slot(())),
+                Err(now) => held = now,
+            }
+        }
     }
 }
 
@@ -51,61 +60,135 @@ impl Drop for Slot {
     }
 }
 
-pub enum ReadError {
-    /// The client closed the connection or went idle.
-    Closed,
-    /// Not HTTP we can answer; the status to send before closing.
-    Bad(u16, &'static str),
+/// An accepted connection with its place under the cap; one over the cap has none and is
+/// answered 503 (after its request is read, so the browser sees the answer, not a reset).
+pub struct Conn {
+    stream: tokio::net::TcpStream,
+    slot: Option<Slot>,
 }
 
-/// Reads one request head from `stream`, keeping bytes that follow it in `buf`.
-pub fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Request, ReadError> {
-    stream.set_read_timeout(Some(IDLE)).ok();
+impl AsyncRead for Conn {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Conn {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
+/// Whether the connection a request came on has a place under the cap.
+#[derive(Debug, Clone, Copy)]
+pub struct Admitted(pub bool);
+
+/// Serves `router` on `listener` until the process ends: one task per connection, each
+/// request told (as an `Admitted` extension) whether its connection is under the cap.
+pub async fn serve(mut listener: Listener, router: axum::Router) {
     loop {
-        let mut headers = [httparse::EMPTY_HEADER; 64];
-        let mut req = httparse::Request::new(&mut headers);
-        match req.parse(buf) {
-            Ok(httparse::Status::Complete(len)) => {
-                let method = req.method.unwrap_or("").to_owned();
-                let target = req.path.unwrap_or("/").to_owned();
-                let version = req.version.unwrap_or(1);
-                let header = |name: &str| {
-                    req.headers
-                        .iter()
-                        .find(|h| h.name.eq_ignore_ascii_case(name))
-                        .map(|h| String::from_utf8_lossy(h.value).to_ascii_lowercase())
-                };
-                let connection = header("connection").unwrap_or_default();
-                let keep_alive = if version == 0 {
-                    connection.contains("keep-alive")
-                } else {
-                    !connection.contains("close")
-                };
-                let has_body = header("content-length").is_some_and(|l| l.trim() != "0")
-                    || header("transfer-encoding").is_some();
-                let host = header("host").unwrap_or_default();
-                buf.drain(..len);
-                return Ok(Request {
-                    method,
-                    target,
-                    // GET and HEAD have no body; anything else is answered and closed.
-                    keep_alive: keep_alive && !has_body,
-                    host,
-                });
-            }
-            Ok(httparse::Status::Partial) => {
-                if buf.len() > MAX_HEAD {
-                    return Err(ReadError::Bad(431, "Request Header Fields Too Large"));
+        let (conn, _) = listener.accept().await;
+        let admitted = Admitted(conn.slot.is_some());
+        let router = router.clone();
+        let service = hyper::service::service_fn(
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                use tower_service::Service;
+                req.extensions_mut().insert(admitted);
+                let mut router = router.clone();
+                async move { router.call(req).await }
+            },
+        );
+        tokio::spawn(async move {
+            let _ = hyper::server::conn::http1::Builder::new()
+                .title_case_headers(true)
+                .serve_connection(hyper_util::rt::TokioIo::new(conn), service)
+                .await;
+        });
+    }
+}
+
+/// The listening socket, with the accept loop's own error handling.
+pub struct Listener {
+    inner: tokio::net::TcpListener,
+    paint: Paint,
+    /// Wait before the next try after failed accepts; zero while they succeed.
+    backoff: Duration,
+    /// Say so when accepting works again.
+    announce: bool,
+}
+
+impl Listener {
+    pub fn new(inner: std::net::TcpListener, paint: Paint, announce: bool) -> io::Result<Self> {
+        inner.set_nonblocking(true)?;
+        Ok(Listener {
+            inner: tokio::net::TcpListener::from_std(inner)?,
+            paint,
+            backoff: Duration::ZERO,
+            announce,
+        })
+    }
+}
+
+impl Listener {
+    /// The next connection; failures are reported and retried after a wait.
+    async fn accept(&mut self) -> (Conn, SocketAddr) {
+        loop {
+            match self.inner.accept().await {
+                Ok((stream, addr)) => {
+                    if !self.backoff.is_zero() && self.announce {
+                        eprintln!("{} accepting connections again.", self.paint.green("ok:"));
+                    }
+                    self.backoff = Duration::ZERO;
+                    let _ = stream.set_nodelay(true);
+                    return (
+                        Conn {
+                            stream,
+                            slot: Slot::take(),
+                        },
+                        addr,
+                    );
+                }
+                Err(e) => {
+                    self.backoff = accept_failed(&e, self.backoff, self.paint);
+                    tokio::time::sleep(self.backoff).await;
                 }
             }
-            Err(_) => return Err(ReadError::Bad(400, "Bad Request")),
-        }
-        let mut chunk = [0u8; 4096];
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return Err(ReadError::Closed),
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
         }
     }
+}
+
+/// Reports a failed `accept` (once per run of failures); the wait before the next try, a
+/// little longer each time up to a second: when the process has no file descriptors left,
+/// retrying at once would only spin at full CPU without answering anyone.
+fn accept_failed(e: &io::Error, backoff: Duration, paint: Paint) -> Duration {
+    if backoff.is_zero() && e.kind() != io::ErrorKind::ConnectionAborted {
+        let hint = if e.raw_os_error() == Some(24) || e.raw_os_error() == Some(23) {
+            "; too many files and connections are open: close some browser tabs, or raise the limit (ulimit -n)"
+        } else {
+            ""
+        };
+        eprintln!(
+            "{} cannot accept a connection: {e}{hint}; retrying",
+            paint.yellow("warning:")
+        );
+    }
+    (backoff * 2).clamp(Duration::from_millis(10), Duration::from_secs(1))
 }
 
 /// Whether a `Host` header names this computer exactly: `localhost`, `127.x.x.x` or `[::1]`,
@@ -133,12 +216,12 @@ pub fn is_loopback_host(host: &str, port: u16) -> bool {
 pub struct Response {
     pub status: u16,
     pub content_type: String,
-    pub body: std::sync::Arc<[u8]>,
+    pub body: Arc<[u8]>,
     pub headers: Vec<(&'static str, String)>,
 }
 
 impl Response {
-    pub fn new(status: u16, content_type: &str, body: impl Into<std::sync::Arc<[u8]>>) -> Self {
+    pub fn new(status: u16, content_type: &str, body: impl Into<Arc<[u8]>>) -> Self {
         Response {
             status,
             content_type: content_type.to_owned(),
@@ -157,123 +240,99 @@ impl Response {
     }
 }
 
-pub fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        400 => "Bad Request",
-        404 => "Not Found",
-        403 => "Forbidden",
-        405 => "Method Not Allowed",
-        431 => "Request Header Fields Too Large",
-        500 => "Internal Server Error",
-        503 => "Service Unavailable",
-        _ => "Unknown",
+impl IntoResponse for Response {
+    fn into_response(self) -> axum::response::Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
+        let body = axum::body::Body::from(bytes_of(self.body));
+        let mut resp = (status, body).into_response();
+        let headers = resp.headers_mut();
+        if let Ok(v) = HeaderValue::from_str(&self.content_type) {
+            headers.insert(header::CONTENT_TYPE, v);
+        }
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        for (name, value) in self.headers {
+            if let Ok(v) = HeaderValue::from_str(&value) {
+                headers.insert(name, v);
+            }
+        }
+        resp
     }
 }
 
-/// Writes `resp`; the body is left out for HEAD.
-pub fn write_response(
-    stream: &mut TcpStream,
-    resp: &Response,
-    head_only: bool,
-    keep_alive: bool,
-) -> std::io::Result<()> {
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: {}\r\n",
-        resp.status,
-        reason(resp.status),
-        resp.content_type,
-        resp.body.len(),
-        if keep_alive { "keep-alive" } else { "close" }
-    );
-    for (name, value) in &resp.headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
+/// The body bytes without a copy when the response owns the only reference.
+fn bytes_of(body: Arc<[u8]>) -> axum::body::Bytes {
+    axum::body::Bytes::from_owner(ArcBytes(body))
+}
+
+struct ArcBytes(Arc<[u8]>);
+
+impl AsRef<[u8]> for ArcBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
     }
-    head.push_str("\r\n");
-    stream.set_write_timeout(Some(Duration::from_secs(30))).ok();
-    if head_only {
-        stream.write_all(head.as_bytes())?;
-    } else {
-        let mut all = Vec::with_capacity(head.len() + resp.body.len());
-        all.extend_from_slice(head.as_bytes());
-        all.extend_from_slice(&resp.body);
-        stream.write_all(&all)?;
-    }
-    stream.flush()
 }
 
 /// The browsers listening for reload events (server-sent events).
-#[derive(Default)]
 pub struct Hub {
-    clients: Mutex<Vec<(TcpStream, Slot)>>,
+    tx: broadcast::Sender<Arc<(String, String)>>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            tx: broadcast::channel(16).0,
+        }
+    }
 }
 
 impl Hub {
-    /// Answers an `EventSource` request and keeps the connection for later events; the first
-    /// event tells the page which build generation the server has.
-    pub fn subscribe(&self, mut stream: TcpStream, slot: Slot, generation: u64) {
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
-        let hello =
-            format!("retry: 500\n\nevent: hello\ndata: {{\"generation\":{generation}}}\n\n");
-        stream.set_write_timeout(Some(Duration::from_secs(2))).ok();
-        stream.set_nodelay(true).ok();
-        if stream.write_all(head.as_bytes()).is_ok()
-            && stream.write_all(hello.as_bytes()).is_ok()
-            && stream.flush().is_ok()
-        {
-            self.clients
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((stream, slot));
-        }
-    }
-
-    /// Drops the listeners whose browser has closed the connection, giving back their slots;
-    /// the number left.
-    pub fn prune(&self) -> usize {
-        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        clients.retain(|(c, _)| {
-            if c.set_nonblocking(true).is_err() {
-                return false;
+    /// The event stream of one page: first a `hello` telling the build generation the server
+    /// has, then every broadcast event, and a comment every ten seconds that finds closed
+    /// connections and keeps proxies quiet. The stream ends when the browser goes away.
+    pub fn subscribe(&self, generation: u64) -> impl IntoResponse + use<> {
+        let hello = Event::default()
+            .retry(Duration::from_millis(500))
+            .event("hello")
+            .data(format!("{{\"generation\":{generation}}}"));
+        let rx = self.tx.subscribe();
+        let events = stream::unfold(rx, |mut rx| async move {
+            loop {
+                match rx.recv().await {
+                    Ok(m) => return Some((Event::default().event(&m.0).data(&m.1), rx)),
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
             }
-            let alive = match c.peek(&mut [0u8; 1]) {
-                Ok(n) => n > 0,
-                Err(e) => e.kind() == std::io::ErrorKind::WouldBlock,
-            };
-            c.set_nonblocking(false).is_ok() && alive
         });
-        clients.len()
+        let all = stream::once(async move { hello })
+            .chain(events)
+            .map(Ok::<_, Infallible>);
+        sse(all)
     }
 
-    /// Sends `event` with `data` (one line of JSON) to every listener; drops those gone.
+    /// Sends `event` with `data` (one line of JSON) to every listener; the number of them.
     pub fn broadcast(&self, event: &str, data: &str) -> usize {
-        let message = if event.is_empty() {
-            format!("{data}\n\n")
-        } else {
-            format!("event: {event}\ndata: {data}\n\n")
-        };
-        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        clients.retain_mut(|(c, _)| {
-            c.write_all(message.as_bytes())
-                .and_then(|_| c.flush())
-                .is_ok()
-        });
-        clients.len()
+        self.tx
+            .send(Arc::new((event.to_owned(), data.to_owned())))
+            .unwrap_or(0)
     }
+}
 
-    /// A comment line every few seconds finds closed connections and keeps proxies quiet.
-    pub fn heartbeat(&self) {
-        self.broadcast("", ": ping");
-    }
-
-    pub fn len(&self) -> usize {
-        self.clients.lock().unwrap_or_else(|e| e.into_inner()).len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
+fn sse<S>(events: S) -> impl IntoResponse + use<S>
+where
+    S: Stream<Item = Result<Event, Infallible>> + Send + 'static,
+{
+    let keep_alive = KeepAlive::new()
+        .interval(Duration::from_secs(10))
+        .text("ping");
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        Sse::new(events).keep_alive(keep_alive),
+    )
 }
 
 #[cfg(test)]

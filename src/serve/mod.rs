@@ -9,7 +9,7 @@ pub mod page;
 pub mod watch;
 
 use std::collections::{BTreeMap, HashSet};
-use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -18,7 +18,7 @@ use crate::check::{counts, format_diagnostic};
 use crate::diag::{Diagnostic, Diagnostics, printable, printable_line};
 use crate::progress::{Paint, Verbosity};
 use crate::site::incremental::{Changes, Live, LiveOptions, Update};
-use http::{Hub, ReadError, Response};
+use http::{Admitted, Hub, Response};
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -201,89 +201,82 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
             }
         });
     }
-    {
-        let shared = shared.clone();
-        std::thread::spawn(move || {
-            loop {
-                std::thread::sleep(Duration::from_secs(10));
-                shared.hub.heartbeat();
-            }
-        });
-    }
-
-    let mut backoff = Duration::ZERO;
-    for stream in listener.incoming() {
-        let stream = match stream {
-            Ok(s) => {
-                if !backoff.is_zero() && opts.verbosity >= Verbosity::Normal {
-                    eprintln!("{} accepting connections again.", paint.green("ok:"));
-                }
-                backoff = Duration::ZERO;
-                s
-            }
-            Err(e) => {
-                backoff = accept_failed(&e, backoff, paint);
-                continue;
-            }
-        };
-        // Event streams hold their slot too; closed ones are found before refusing anyone.
-        if http::Slot::held() >= http::MAX_CONNECTIONS {
-            shared.hub.prune();
-        }
-        if http::Slot::held() >= http::MAX_CONNECTIONS {
-            std::thread::spawn(move || refuse(stream));
-            continue;
-        }
-        let shared = shared.clone();
-        let slot = http::Slot::take();
-        std::thread::spawn(move || handle_connection(&shared, stream, slot));
-    }
-    Ok(())
+    serve_http(shared, listener, opts.verbosity >= Verbosity::Normal)
 }
 
-/// Answers 503 to a connection over the cap. The request is read first and the connection
-/// closed gently: closing with the request unread would reset it, and the browser would see a
-/// network error instead of the answer.
-fn refuse(mut stream: TcpStream) {
-    use std::io::Read;
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
-    let mut head = Vec::new();
-    let mut chunk = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => head.extend_from_slice(&chunk[..n]),
-        }
-    }
-    let _ = http::write_response(
-        &mut stream,
-        &Response::text(503, "too many connections; close some tabs of the preview"),
-        false,
-        false,
-    );
-    let _ = stream.shutdown(std::net::Shutdown::Write);
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
-    let _ = stream.read(&mut chunk);
+/// Serves HTTP on `listener` until the process is stopped: axum on a tokio runtime of two
+/// threads; typesetting and file reads run on its blocking threads.
+fn serve_http(shared: Arc<Shared>, listener: TcpListener, announce: bool) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("tsushin-serve")
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the preview server: {e}"))?;
+    runtime.block_on(async move {
+        let listener = http::Listener::new(listener, shared.paint, announce)
+            .map_err(|e| format!("cannot listen: {e}"))?;
+        let app = axum::Router::new().fallback(handle).with_state(shared);
+        http::serve(listener, app).await;
+        Ok(())
+    })
 }
 
-/// Reports a failed `accept` (once per run of failures) and waits before the next try, a
-/// little longer each time up to a second: when the process has no file descriptors left,
-/// retrying at once would only spin at full CPU without answering anyone.
-fn accept_failed(e: &std::io::Error, backoff: Duration, paint: Paint) -> Duration {
-    if backoff.is_zero() && e.kind() != std::io::ErrorKind::ConnectionAborted {
-        let hint = if e.raw_os_error() == Some(24) || e.raw_os_error() == Some(23) {
-            "; too many files and connections are open: close some browser tabs, or raise the limit (ulimit -n)"
-        } else {
-            ""
-        };
+/// Answers one request: 503 over the connection cap, 403 for a foreign `Host`, the event
+/// stream, or a file of the site.
+async fn handle(
+    axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
+    axum::Extension(admitted): axum::Extension<Admitted>,
+    req: axum::extract::Request,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let close = |resp: Response| resp.header("Connection", "close").into_response();
+    if !admitted.0 {
+        return close(Response::text(
+            503,
+            "too many connections; close some tabs of the preview",
+        ));
+    }
+    let host = req
+        .headers()
+        .get(axum::http::header::HOST)
+        .map(|h| String::from_utf8_lossy(h.as_bytes()).to_ascii_lowercase())
+        .unwrap_or_default();
+    if shared.loopback_only && !http::is_loopback_host(&host, shared.port) {
+        return close(Response::text(
+            403,
+            "this preview answers only addresses of this computer, e.g. http://127.0.0.1/ or http://localhost/",
+        ));
+    }
+    let method = req.method().as_str().to_owned();
+    let target = req
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_owned();
+    if req.uri().path() == page::EVENTS_PATH && method == "GET" {
+        let generation = shared.snapshot().generation;
+        return shared.hub.subscribe(generation).into_response();
+    }
+    let started = Instant::now();
+    let verbose = shared.verbosity == Verbosity::Verbose;
+    let resp = {
+        let (method, target) = (method.clone(), target.clone());
+        tokio::task::spawn_blocking(move || respond(&shared, &method, &target))
+            .await
+            .unwrap_or_else(|_| Response::text(500, "internal error"))
+    };
+    if verbose {
         eprintln!(
-            "{} cannot accept a connection: {e}{hint}; retrying",
-            paint.yellow("warning:")
+            "    {} {} → {} ({} bytes, {} ms)",
+            printable(&method),
+            printable(&target),
+            resp.status,
+            resp.body.len(),
+            started.elapsed().as_millis()
         );
     }
-    let next = (backoff * 2).clamp(Duration::from_millis(10), Duration::from_secs(1));
-    std::thread::sleep(next);
-    next
+    resp.into_response()
 }
 
 /// Applies `changes`, publishes the new state and tells the browsers to reload.
@@ -401,66 +394,19 @@ fn report_problems(shared: &Shared, now: &Diagnostics, before: Option<&Diagnosti
     }
 }
 
-fn handle_connection(shared: &Shared, mut stream: TcpStream, slot: http::Slot) {
-    let mut buf = Vec::new();
-    loop {
-        let req = match http::read_request(&mut stream, &mut buf) {
-            Ok(r) => r,
-            Err(ReadError::Closed) => return,
-            Err(ReadError::Bad(status, why)) => {
-                let _ =
-                    http::write_response(&mut stream, &Response::text(status, why), false, false);
-                return;
-            }
-        };
-        if shared.loopback_only && !http::is_loopback_host(&req.host, shared.port) {
-            let resp = Response::text(
-                403,
-                "this preview answers only addresses of this computer, e.g. http://127.0.0.1/ or http://localhost/",
-            );
-            let _ = http::write_response(&mut stream, &resp, false, false);
-            return;
-        }
-        let path_only = req.target.split(['?', '#']).next().unwrap_or("");
-        if path_only == page::EVENTS_PATH && req.method == "GET" {
-            let generation = shared.snapshot().generation;
-            shared.hub.subscribe(stream, slot, generation);
-            return;
-        }
-        let started = Instant::now();
-        let resp = respond(shared, &req);
-        if shared.verbosity == Verbosity::Verbose {
-            eprintln!(
-                "    {} {} → {} ({} bytes, {} ms)",
-                printable(&req.method),
-                printable(&req.target),
-                resp.status,
-                resp.body.len(),
-                started.elapsed().as_millis()
-            );
-        }
-        let head_only = req.method == "HEAD";
-        if http::write_response(&mut stream, &resp, head_only, req.keep_alive).is_err()
-            || !req.keep_alive
-        {
-            return;
-        }
-    }
-}
-
 fn html(status: u16, body: Vec<u8>) -> Response {
     Response::new(status, "text/html; charset=utf-8", body)
 }
 
 /// The answer to one GET or HEAD request.
-fn respond(shared: &Shared, req: &http::Request) -> Response {
-    if req.method != "GET" && req.method != "HEAD" {
+fn respond(shared: &Shared, method: &str, target: &str) -> Response {
+    if method != "GET" && method != "HEAD" {
         return Response::text(405, "the preview only answers GET and HEAD")
             .header("Allow", "GET, HEAD");
     }
     let snap = shared.snapshot();
     let script = page::reload_script(snap.generation);
-    let Some(rel) = page::output_path(&req.target) else {
+    let Some(rel) = page::output_path(target) else {
         return Response::text(400, "bad path");
     };
     let is_page = rel.ends_with(".html");
@@ -496,7 +442,7 @@ fn respond(shared: &Shared, req: &http::Request) -> Response {
     // `/events` → `/events/`, so that the page's relative links work.
     let folder_index = format!("{rel}/index.html");
     if !is_page && snap.files.contains_key(&folder_index) {
-        let target = req.target.split(['?', '#']).next().unwrap_or("/");
+        let target = target.split(['?', '#']).next().unwrap_or("/");
         return Response::new(301, "text/plain; charset=utf-8", &b"moved"[..])
             .header("Location", format!("{target}/"));
     }

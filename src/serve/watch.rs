@@ -1,6 +1,8 @@
-//! Watching the site folder: content/, templates/, themes/, static/ and site.yaml. Events are
-//! gathered until the files have been quiet for a moment (an editor's save is often several
-//! events), then classified into what the incremental build needs to know. What cannot be
+//! Watching the site folder: content/, templates/, themes/, static/ and site.yaml. notify's
+//! debouncer (`notify-debouncer-full`) holds each event for a moment and pairs renames (an
+//! editor's save is often several events: a temporary file renamed over the page, or a
+//! truncate and a write); batches that follow each other closely are gathered into one change,
+//! then classified into what the incremental build needs to know. What cannot be
 //! watched (a symlink loop, a folder without permission) is reported once, and everything else
 //! stays watched.
 
@@ -9,22 +11,27 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 use crate::diag::printable_line;
 use crate::progress::Paint;
 use crate::site::incremental::Changes;
 
-/// Quiet time after the last event before rebuilding.
-pub const QUIET: Duration = Duration::from_millis(20);
+/// How long the debouncer holds an event for more of the same save.
+pub const QUIET: Duration = Duration::from_millis(15);
+/// How often the debouncer hands over what it holds.
+const TICK: Duration = Duration::from_millis(3);
+/// A batch that follows the last one within this time belongs to the same change.
+const GATHER: Duration = Duration::from_millis(8);
 /// Longest wait while events keep coming (a `git checkout` of many files).
 const MAX_WAIT: Duration = Duration::from_millis(500);
 /// Folders of the site that are watched as a whole.
 const WATCHED: [&str; 4] = ["content", "templates", "themes", "static"];
 
 pub struct Watch {
-    watcher: RecommendedWatcher,
-    rx: Receiver<notify::Result<Event>>,
+    watcher: Debouncer<RecommendedWatcher, RecommendedCache>,
+    rx: Receiver<DebounceEventResult>,
     /// The site folder as given, absolute, and canonical (some systems report that).
     roots: Vec<PathBuf>,
     watched: HashSet<&'static str>,
@@ -46,10 +53,8 @@ impl Watch {
             roots.push(c);
         }
         let (tx, rx) = channel();
-        let watcher = notify::recommended_watcher(move |res| {
-            let _ = tx.send(res);
-        })
-        .map_err(|e| format!("cannot watch files for changes: {e}"))?;
+        let watcher = new_debouncer(QUIET, Some(TICK), tx)
+            .map_err(|e| format!("cannot watch files for changes: {e}"))?;
         let mut w = Watch {
             watcher,
             rx,
@@ -187,43 +192,28 @@ impl Watch {
         }
     }
 
-    /// Waits for changes, then for a quiet moment; `None` when watching has stopped.
+    /// Waits for changes, then for the batches that follow closely; `None` when watching has
+    /// stopped.
     pub fn wait(&mut self) -> Option<Changes> {
         let mut changes = Changes::default();
-        let mut relevant = false;
         let mut started: Option<Instant> = None;
         loop {
-            let event = match started {
+            let batch = match started {
                 None => self.rx.recv().ok()?,
                 Some(t) => {
                     let left = MAX_WAIT.saturating_sub(t.elapsed());
-                    match self.rx.recv_timeout(QUIET.min(left)) {
-                        Ok(e) => e,
+                    if left.is_zero() {
+                        break;
+                    }
+                    match self.rx.recv_timeout(GATHER.min(left)) {
+                        Ok(batch) => batch,
                         Err(RecvTimeoutError::Timeout) => break,
                         Err(RecvTimeoutError::Disconnected) => return None,
                     }
                 }
             };
-            match event {
-                Ok(e) => {
-                    self.follow_new(&e);
-                    if self.classify(&e, &mut changes) {
-                        relevant = true;
-                        started.get_or_insert_with(Instant::now);
-                    }
-                }
-                Err(e) => {
-                    self.report(format!(
-                        "watching for changes: {e}; the site is read again in full"
-                    ));
-                    // The watcher lost events (queue overflow): look at everything again.
-                    changes.full = true;
-                    relevant = true;
-                    started.get_or_insert_with(Instant::now);
-                }
-            }
-            if relevant && started.is_some_and(|t| t.elapsed() >= MAX_WAIT) {
-                break;
+            if self.take(batch, &mut changes) {
+                started.get_or_insert_with(Instant::now);
             }
         }
         // A watched folder that was created (or re-created) must be watched again.
@@ -236,6 +226,30 @@ impl Watch {
             changes.full = true;
         }
         Some(changes)
+    }
+
+    /// Adds one batch from the debouncer to `changes`; false when nothing in it matters.
+    fn take(&mut self, batch: DebounceEventResult, changes: &mut Changes) -> bool {
+        match batch {
+            Ok(events) => {
+                let mut relevant = false;
+                for e in &events {
+                    self.follow_new(e);
+                    relevant |= self.classify(e, changes);
+                }
+                relevant
+            }
+            Err(errors) => {
+                for e in errors {
+                    self.report(format!(
+                        "watching for changes: {e}; the site is read again in full"
+                    ));
+                }
+                // The watcher lost events (queue overflow): look at everything again.
+                changes.full = true;
+                true
+            }
+        }
     }
 
     /// Adds the paths of `e` to `changes`; false when none of them matters to the site.
