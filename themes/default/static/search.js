@@ -614,19 +614,41 @@
   }
 
   /* Loads index-meta.js, then the files it lists as worth loading before the first keystroke
-   * (on a small site, the whole index). Errors are left to the search that needs the file. */
+   * (on a small site, the whole index): the shards at once, the texts once no search is
+   * waiting for its own files, so that they never delay a first result. Errors are left to
+   * the search that needs the file. */
   Widget.prototype.preload = function () {
+    var self = this;
     var load = this.load;
     if (this.preloading) return;
     this.preloading = true;
-    load('index-meta').then(
-      function () {
-        (DATA['index-meta'].preload || []).forEach(function (name) {
-          load(name).catch(function () {});
+    load('index-meta')
+      .then(function () {
+        var names = DATA['index-meta'].preload || [];
+        var shards = names.filter(function (n) {
+          return n.lastIndexOf('shard-', 0) === 0;
         });
-      },
-      function () {}
-    );
+        self.later = names.filter(function (n) {
+          return shards.indexOf(n) < 0;
+        });
+        return Promise.all(shards.map(load));
+      })
+      .then(
+        function () {
+          self.preloadRest();
+        },
+        function () {}
+      );
+  };
+
+  /* The rest of the preload, when no search is running. */
+  Widget.prototype.preloadRest = function () {
+    var load = this.load;
+    if (this.searching || !this.later) return;
+    this.later.forEach(function (name) {
+      load(name).catch(function () {});
+    });
+    this.later = null;
   };
 
   Widget.prototype.links = function () {
@@ -664,13 +686,20 @@
       return;
     }
     this.preload();
+    this.searching = (this.searching || 0) + 1;
+    function settled() {
+      self.searching -= 1;
+      self.preloadRest();
+    }
     search(query, this.load, this.limit).then(
       function (found) {
+        settled();
         if (seq !== self.seq) return;
         self.show(query.trim(), found);
         self.box.setAttribute('data-search-ms', String(Math.round(performance.now() - started)));
       },
       function () {
+        settled();
         if (seq !== self.seq) return;
         self.status.textContent = '検索の準備ができませんでした。ページを読み込み直してください。';
       }
