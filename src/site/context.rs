@@ -1,6 +1,8 @@
 //! What templates see: plain serialisable views of the site and its pages (docs/design.md).
 
+use jiff::civil::Date;
 use serde::Serialize;
+use tera::Context;
 
 use super::links;
 use crate::config::Config;
@@ -184,4 +186,14 @@ pub fn toc(page: &Page) -> (Vec<TocEntry>, u8) {
         })
         .collect();
     (entries, heading_shift)
+}
+
+/// What every template gets: `site`, `root`, `current` and `generated` (docs/design.md).
+pub fn base_context(site: &super::Site, out_path: &str, current: &str, today: Date) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("site", &SiteView::new(&site.config));
+    ctx.insert("root", &links::root_prefix(out_path));
+    ctx.insert("current", current);
+    ctx.insert("generated", &today.to_string());
+    ctx
 }

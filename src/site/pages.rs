@@ -1,136 +1,92 @@
-//! Rendering: every content page, the listing pages, tag pages and the feed.
+//! The HTML jobs of the build plan (`plan.rs`): a content page, a listing page, a tag page.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
-use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use super::context::{PageView, SiteView, page_view};
-use super::links::{self, Targets};
-use super::{RESERVED, Site};
+use super::Site;
+use super::context::{PageView, base_context, page_view};
+use super::links;
 use crate::content::Page;
 use crate::content::event::Status;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::Diagnostic;
 use crate::html::{BodyOptions, render_body};
 use crate::japanese;
 
-type Files = BTreeMap<String, Vec<u8>>;
-
-pub(super) fn base_context(site: &Site, out_path: &str, current: &str, today: Date) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert("site", &SiteView::new(&site.config));
-    ctx.insert("root", &links::root_prefix(out_path));
-    ctx.insert("current", current);
-    ctx.insert("generated", &today.to_string());
-    ctx
+/// The listing pages: output path, template and navigation entry. With `page_template`, the
+/// place where a document kind meets the build plan (`plan.rs` makes one job per entry).
+#[derive(Debug)]
+pub struct Listing {
+    pub out: &'static str,
+    pub template: &'static str,
+    pub current: &'static str,
 }
 
-pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files> {
-    let pages: Vec<&Page> = site.pages.iter().collect();
-    let tags = tag_index(&pages);
-    let mut files_known: HashSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
-    files_known.extend(site.assets.iter().cloned());
-    files_known.extend(site.theme.static_files.keys().cloned());
-    files_known.extend(site.tag_files.values().cloned());
-    let targets = Targets {
-        pages: pages.iter().map(|p| (p.rel.as_str(), *p)).collect(),
-        drafts: site.drafts.clone(),
-        files: files_known,
-        content_dir: site.root.join("content"),
-    };
+pub const LISTINGS: [Listing; 4] = [
+    Listing {
+        out: "index.html",
+        template: "index.html",
+        current: "home",
+    },
+    Listing {
+        out: "newsletters/index.html",
+        template: "newsletters.html",
+        current: "newsletters",
+    },
+    Listing {
+        out: "events/index.html",
+        template: "events.html",
+        current: "events",
+    },
+    Listing {
+        out: "tags/index.html",
+        template: "tags.html",
+        current: "tags",
+    },
+];
 
-    let progress = crate::progress::phase("pages", pages.len());
-    // The search index is built beside the pages (it needs only the parsed pages).
-    let (rendered, search_files) = rayon::join(
-        || -> Vec<(String, Result<String, Diagnostic>, Vec<Diagnostic>)> {
-            pages
-                .par_iter()
-                .map(|page| {
-                    progress.inc();
-                    let (map, problems) = links::resolve_page(page, &targets);
-                    (
-                        page.out_path.clone(),
-                        render_page(site, page, &map, today),
-                        problems,
-                    )
-                })
-                .collect()
-        },
-        || super::search::files(site, today),
-    );
-    let mut files = Files::new();
-    for (path, result, problems) in rendered {
-        diags.extend(problems);
-        match result {
-            Ok(html) => {
-                files.insert(path, html.into_bytes());
-            }
-            Err(e) => diags.push(e),
-        }
+/// A page's template and navigation entry, by its kind.
+fn page_template(kind: &str) -> (&'static str, &'static str) {
+    match kind {
+        "newsletter" => ("newsletter.html", "newsletters"),
+        "event" => ("event.html", "events"),
+        _ => ("page.html", "page"),
     }
-    let listings = [
-        ("index.html", "index.html", "home"),
-        ("newsletters/index.html", "newsletters.html", "newsletters"),
-        ("events/index.html", "events.html", "events"),
-        ("tags/index.html", "tags.html", "tags"),
-    ];
-    for (out, template, current) in listings {
-        let mut ctx = base_context(site, out, current, today);
-        listing_context(&mut ctx, &pages, out, today, &tags, site);
-        emit(site, template, &ctx, out, &mut files, diags);
-    }
-    for (tag, tagged) in &tags {
-        let out = site.tag_files[tag].clone();
-        let mut ctx = base_context(site, &out, "tags", today);
-        let views: Vec<PageView> = tagged.iter().map(|p| page_view(p, &out, site)).collect();
-        ctx.insert(
-            "tag",
-            &TagView {
-                name: tag.clone(),
-                pages: views,
-            },
-        );
-        emit(site, "tag.html", &ctx, &out, &mut files, diags);
-    }
-    files.insert(
-        "feed.xml".into(),
-        super::feed::render(&site.config, &pages, today).into_bytes(),
-    );
-    for page in &pages {
-        if let (Some(path), Some(bytes)) = (
-            site.ics_paths.get(&page.rel),
-            super::ics::render(site, page),
-        ) {
-            files.insert(path.clone(), bytes);
-        }
-    }
-    for (path, result) in search_files {
-        match result {
-            Ok(bytes) => {
-                files.insert(path, bytes);
-            }
-            Err(e) => diags.push(e),
-        }
-    }
-    Some(files)
 }
 
-fn emit(
+/// A listing page (`LISTINGS`) of the whole site.
+pub(super) fn render_listing(
     site: &Site,
-    template: &str,
-    ctx: &Context,
-    out: &str,
-    files: &mut Files,
-    diags: &mut Diagnostics,
-) {
-    match site.theme.render(template, ctx) {
-        Ok(html) => {
-            files.insert(out.to_owned(), html.into_bytes());
-        }
-        Err(e) => diags.push(e),
-    }
+    listing: &Listing,
+    pages: &[&Page],
+    tags: &BTreeMap<String, Vec<&Page>>,
+    today: Date,
+) -> Result<String, Diagnostic> {
+    let mut ctx = base_context(site, listing.out, listing.current, today);
+    listing_context(&mut ctx, pages, listing.out, today, tags, site);
+    site.theme.render(listing.template, &ctx)
+}
+
+/// The page of one tag, listing `tagged`; written to `site.tag_files[tag]`.
+pub(super) fn render_tag(
+    site: &Site,
+    tag: &str,
+    tagged: &[&Page],
+    today: Date,
+) -> Result<String, Diagnostic> {
+    let out = &site.tag_files[tag];
+    let mut ctx = base_context(site, out, "tags", today);
+    let views: Vec<PageView> = tagged.iter().map(|p| page_view(p, out, site)).collect();
+    ctx.insert(
+        "tag",
+        &TagView {
+            name: tag.to_owned(),
+            pages: views,
+        },
+    );
+    site.theme.render("tag.html", &ctx)
 }
 
 pub(super) fn render_page(
@@ -151,11 +107,7 @@ pub(super) fn render_page(
     let mut view = page_view(page, &page.out_path, site);
     view.content = Some(render_body(&page.doc, &opts));
     view.toc = Some(toc);
-    let (template, current) = match view.kind {
-        "newsletter" => ("newsletter.html", "newsletters"),
-        "event" => ("event.html", "events"),
-        _ => ("page.html", "page"),
-    };
+    let (template, current) = page_template(view.kind);
     let mut ctx = base_context(site, &page.out_path, current, today);
     ctx.insert("page", &view);
     site.theme.render(template, &ctx).map_err(|mut e| {
@@ -165,9 +117,9 @@ pub(super) fn render_page(
 }
 
 #[derive(Serialize)]
-pub(super) struct TagView {
-    pub(super) name: String,
-    pub(super) pages: Vec<PageView>,
+struct TagView {
+    name: String,
+    pages: Vec<PageView>,
 }
 
 #[derive(Serialize)]
