@@ -2,14 +2,15 @@
 //! one by one with `file:line:column`, what is wrong and how to fix it; `--format json` gives
 //! the same for editors and CI.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Diagnostics, Location, Severity, printable, printable_line};
+use crate::diag::{Diagnostic, Location, Severity};
+use crate::printer::{self, counts, plural, slash_path};
 use crate::progress::{Paint, Verbosity};
-use crate::site::incremental::{self, CheckReport};
+use crate::site::plan::{self, CheckReport};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
@@ -36,7 +37,7 @@ pub struct CheckOptions {
 /// only, without `--strict`), 1 otherwise.
 pub fn run(opts: &CheckOptions) -> u8 {
     let started = std::time::Instant::now();
-    let report = incremental::check(&opts.root, opts.drafts, opts.today, opts.pdf);
+    let report = plan::check(&opts.root, opts.drafts, opts.today, opts.pdf);
     let failed =
         report.diagnostics.has_errors() || (opts.strict && report.diagnostics.warning_count() > 0);
     let text = match opts.format {
@@ -50,11 +51,6 @@ pub fn run(opts: &CheckOptions) -> u8 {
     };
     print!("{text}");
     u8::from(failed)
-}
-
-/// A path as shown to the author and in JSON: `/` separators on every system.
-pub fn slash_path(p: &Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
 }
 
 #[derive(Serialize)]
@@ -130,59 +126,6 @@ fn json(report: &CheckReport, failed: bool) -> String {
     s
 }
 
-/// One problem as the author reads it:
-/// `content/events/e.md:3:9: error: unknown status …`, then `fix: …` and `see also: …`.
-pub fn format_diagnostic(d: &Diagnostic, paint: Paint) -> String {
-    let colored = match d.severity {
-        Severity::Error => paint.red("error"),
-        Severity::Warning => paint.yellow("warning"),
-    };
-    let loc = format!(
-        "{}:{}:{}",
-        printable_line(&slash_path(&d.location.file)),
-        d.location.line,
-        d.location.column
-    );
-    let mut out = format!(
-        "{}: {colored}: {}\n",
-        paint.bold(&loc),
-        printable_line(&d.message)
-    );
-    if let Some(help) = &d.help {
-        let help = printable(help);
-        let mut lines = help.lines();
-        if let Some(first) = lines.next() {
-            out.push_str(&format!("    {} {first}\n", paint.cyan("fix:")));
-        }
-        for l in lines {
-            out.push_str(&format!("         {l}\n"));
-        }
-    }
-    if let Some(r) = &d.related {
-        out.push_str(&format!(
-            "    {} {}:{}:{}\n",
-            paint.dim("see also:"),
-            printable_line(&slash_path(&r.file)),
-            r.line,
-            r.column
-        ));
-    }
-    out
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// `2 errors, 1 warning`.
-pub fn counts(diags: &Diagnostics) -> String {
-    format!(
-        "{}, {}",
-        plural(diags.error_count(), "error", "errors"),
-        plural(diags.warning_count(), "warning", "warnings")
-    )
-}
-
 fn human(
     report: &CheckReport,
     opts: &CheckOptions,
@@ -195,7 +138,7 @@ fn human(
         if quiet && d.severity == Severity::Warning && !opts.strict {
             continue;
         }
-        out.push_str(&format_diagnostic(&d, paint));
+        out.push_str(&printer::line(&d, paint));
     }
     let errors = report.diagnostics.error_count();
     let warnings = report.diagnostics.warning_count();

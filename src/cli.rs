@@ -1,17 +1,15 @@
-//! The command line: parses arguments, runs a command, prints diagnostics, sets the exit code.
+//! The command line: parses arguments, runs a command, prints diagnostics (`printer`), sets
+//! the exit code.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
-};
 
-use crate::diag::{Diagnostic, Diagnostics, Severity, printable, printable_line};
+use crate::diag::{Diagnostics, printable};
+use crate::printer;
 use crate::progress::Verbosity;
-use crate::site::{self, BuildOptions};
+use crate::site::BuildOptions;
 
 #[derive(Parser)]
 #[command(
@@ -30,43 +28,52 @@ struct Cli {
     command: Command,
 }
 
+/// The arguments of every command that builds the site (`build`, `publish`, `check`, `serve`);
+/// a command words a help text its own way, and keeps its order in `--help`, with `mut_arg`.
+#[derive(clap::Args, Debug, Clone)]
+struct SiteArgs {
+    /// The site folder (the one with site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// The date that decides upcoming and past trainings (YYYY-MM-DD); default: today.
+    #[arg(long, value_parser = parse_today)]
+    today: Option<jiff::civil::Date>,
+    /// Skip the PDFs.
+    #[arg(long)]
+    no_pdf: bool,
+}
+
+impl SiteArgs {
+    fn today(&self) -> jiff::civil::Date {
+        or_today(self.today)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site from content/ into the output folder.
+    #[command(
+        mut_arg("drafts", |a| a.display_order(2)),
+        mut_arg("today", |a| a.display_order(3)),
+        mut_arg("no_pdf", |a| a.help("Skip the PDFs, for a quick HTML-only build").display_order(4)),
+    )]
     Build {
-        /// The site folder (the one with site.yaml).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
         /// Where to write the site; default: <root>/output.
-        #[arg(long)]
+        #[arg(long, display_order = 1)]
         output: Option<PathBuf>,
-        /// Include pages marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-        /// The date that decides upcoming and past trainings (YYYY-MM-DD); default: today.
-        #[arg(long, value_parser = parse_today)]
-        today: Option<jiff::civil::Date>,
-        /// Skip the PDFs, for a quick HTML-only build.
-        #[arg(long)]
-        no_pdf: bool,
     },
     /// Build the site and copy it safely to the intranet folder DEST (a shared drive or the web
     /// server's folder): only changed files, pages before listings, no stray deletions.
     Publish {
         /// The folder to publish to; default: `publish: {to: …}` in site.yaml.
         dest: Option<PathBuf>,
-        /// The site folder (the one with site.yaml).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Include pages marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-        /// The date that decides upcoming and past trainings (YYYY-MM-DD); default: today.
-        #[arg(long, value_parser = parse_today)]
-        today: Option<jiff::civil::Date>,
-        /// Skip the PDFs.
-        #[arg(long)]
-        no_pdf: bool,
+        #[command(flatten)]
+        site: SiteArgs,
         /// Show what would be added, changed and removed; write nothing to DEST.
         #[arg(long)]
         dry_run: bool,
@@ -118,19 +125,13 @@ enum Command {
         what: NewCommand,
     },
     /// Find every problem `build` would report, without writing anything.
+    #[command(
+        mut_arg("drafts", |a| a.help("Check pages marked `draft: true` as published pages too")),
+        mut_arg("no_pdf", |a| a.help("Skip the PDF checks (characters missing from the PDF fonts)")),
+    )]
     Check {
-        /// The site folder (the one with site.yaml).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Check pages marked `draft: true` as published pages too.
-        #[arg(long)]
-        drafts: bool,
-        /// The date that decides upcoming and past trainings (YYYY-MM-DD); default: today.
-        #[arg(long, value_parser = parse_today)]
-        today: Option<jiff::civil::Date>,
-        /// Skip the PDF checks (characters missing from the PDF fonts).
-        #[arg(long)]
-        no_pdf: bool,
+        #[command(flatten)]
+        site: SiteArgs,
         /// `human` (default) or `json` for editors and CI.
         #[arg(long, value_enum, default_value_t)]
         format: crate::check::Format,
@@ -139,28 +140,23 @@ enum Command {
         strict: bool,
     },
     /// Preview the site in a browser; open pages reload when a file changes.
+    #[command(
+        mut_arg("drafts", |a| a.display_order(4)),
+        mut_arg("today", |a| a.display_order(5)),
+        mut_arg("no_pdf", |a| a.help("No PDF links on the pages (as `build --no-pdf`)").display_order(6)),
+    )]
     Serve {
-        /// The site folder (the one with site.yaml).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
         /// The address to listen on; the default keeps the preview on this computer.
-        #[arg(long, default_value = "127.0.0.1")]
+        #[arg(long, default_value = "127.0.0.1", display_order = 1)]
         bind: std::net::IpAddr,
         /// The port to listen on; 0 picks a free one.
-        #[arg(long, default_value_t = 1111)]
+        #[arg(long, default_value_t = 1111, display_order = 2)]
         port: u16,
         /// Open the site in the default browser.
-        #[arg(long)]
+        #[arg(long, display_order = 3)]
         open: bool,
-        /// Include pages marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-        /// The date that decides upcoming and past trainings (YYYY-MM-DD); default: today.
-        #[arg(long, value_parser = parse_today)]
-        today: Option<jiff::civil::Date>,
-        /// No PDF links on the pages (as `build --no-pdf`).
-        #[arg(long)]
-        no_pdf: bool,
     },
 }
 
@@ -238,148 +234,66 @@ pub fn run() -> ExitCode {
         Verbosity::Normal
     };
     match cli.command {
-        Command::Build {
-            root,
-            output,
-            drafts,
-            today,
-            no_pdf,
-        } => {
-            let opts = BuildOptions {
-                output: output.unwrap_or_else(|| root.join("output")),
-                root,
-                drafts,
-                pdf: !no_pdf,
-                today: today.unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
-            };
-            let started = std::time::Instant::now();
-            let bar = crate::progress::Bar::start(verbosity);
-            let report = site::build(&opts);
-            drop(bar);
-            let failed = report.diagnostics.has_errors();
-            print_diagnostics(&opts.root, report.diagnostics, cli.quiet);
-            if failed {
-                eprintln!(
-                    "Build failed; {} was left unchanged.",
-                    opts.output.display()
-                );
-                return ExitCode::from(1);
-            }
-            if !cli.quiet {
-                eprintln!(
-                    "Built {} pages and {} PDFs ({} files) into {} in {} ms.",
-                    report.pages_written,
-                    report.pdfs_written,
-                    report.files_written,
-                    opts.output.display(),
-                    started.elapsed().as_millis()
-                );
-            }
-            if verbosity == Verbosity::Verbose {
-                for (name, n, took) in crate::progress::Bar::phases() {
-                    eprintln!("  {name}: {n} in {} ms", took.as_millis());
-                }
-            }
-            ExitCode::SUCCESS
-        }
+        Command::Build { site, output } => run_build(site, output, verbosity),
         Command::Publish {
             dest,
-            root,
-            drafts,
-            today,
-            no_pdf,
+            site,
             dry_run,
             allow_deletes,
             adopt,
             yes,
         } => crate::publish::run(&crate::publish::PublishOptions {
             dest,
-            root,
-            drafts,
-            pdf: !no_pdf,
-            today: or_today(today),
+            today: site.today(),
+            root: site.root,
+            drafts: site.drafts,
+            pdf: !site.no_pdf,
             dry_run,
             allow_deletes,
             adopt,
             yes,
             verbosity,
         }),
-        Command::Pdf { file, output, root } => {
-            let mut diags = crate::diag::Diagnostics::new();
-            let written = site::pdfs::single(root.as_deref(), &file, output.as_deref(), &mut diags);
-            let shown_root = root
-                .or_else(|| site::pdfs::find_root(&file))
-                .unwrap_or_else(|| PathBuf::from("."));
-            print_diagnostics(&shown_root, diags, cli.quiet);
-            match written {
-                Some(path) => {
-                    if !cli.quiet {
-                        eprintln!("Wrote {}.", path.display());
-                    }
-                    ExitCode::SUCCESS
-                }
-                None => ExitCode::from(1),
-            }
-        }
+        Command::Pdf { file, output, root } => run_pdf(&file, output, root, verbosity),
         Command::Mail { command } => {
             let root = command.root();
             let mut diags = Diagnostics::new();
             let code = crate::mail::run(command, cli.quiet, &mut diags);
-            print_diagnostics(&root, diags, cli.quiet);
+            printer::print(&root, diags, cli.quiet);
             code
         }
         Command::Theme {
             command: ThemeCommand::Export { root, force },
-        } => {
-            let dest = root.join("themes").join("default");
-            match crate::theme::export(&dest, force) {
-                Ok(files) => {
-                    if !cli.quiet {
-                        eprintln!("Wrote {} files to {}.", files.len(), dest.display());
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {}", printable(&e));
-                    ExitCode::from(1)
-                }
-            }
-        }
+        } => run_export(&root, force, verbosity),
         Command::Init { dir, force, date } => run_init(&dir, force, or_today(date), verbosity),
         Command::New { what } => run_new(what, verbosity),
         Command::Check {
-            root,
-            drafts,
-            today,
-            no_pdf,
+            site,
             format,
             strict,
         } => ExitCode::from(crate::check::run(&crate::check::CheckOptions {
-            root,
-            drafts,
-            today: or_today(today),
-            pdf: !no_pdf,
+            today: site.today(),
+            root: site.root,
+            drafts: site.drafts,
+            pdf: !site.no_pdf,
             format,
             strict,
             verbosity,
         })),
         Command::Serve {
-            root,
+            site,
             bind,
             port,
             open,
-            drafts,
-            today,
-            no_pdf,
         } => {
             let opts = crate::serve::ServeOptions {
-                root,
+                root: site.root,
                 bind,
                 port,
                 open,
-                drafts,
-                today,
-                pdf: !no_pdf,
+                drafts: site.drafts,
+                today: site.today,
+                pdf: !site.no_pdf,
                 verbosity,
             };
             match crate::serve::run(&opts) {
@@ -389,6 +303,86 @@ pub fn run() -> ExitCode {
                     ExitCode::from(1)
                 }
             }
+        }
+    }
+}
+
+fn run_build(site: SiteArgs, output: Option<PathBuf>, verbosity: Verbosity) -> ExitCode {
+    let quiet = verbosity == Verbosity::Quiet;
+    let opts = BuildOptions {
+        output: output.unwrap_or_else(|| site.root.join("output")),
+        today: site.today(),
+        root: site.root,
+        drafts: site.drafts,
+        pdf: !site.no_pdf,
+    };
+    let started = std::time::Instant::now();
+    let bar = crate::progress::Bar::start(verbosity);
+    let report = crate::site::build(&opts);
+    drop(bar);
+    let failed = report.diagnostics.has_errors();
+    printer::print(&opts.root, report.diagnostics, quiet);
+    if failed {
+        eprintln!(
+            "Build failed; {} was left unchanged.",
+            opts.output.display()
+        );
+        return ExitCode::from(1);
+    }
+    if !quiet {
+        eprintln!(
+            "Built {} pages and {} PDFs ({} files) into {} in {} ms.",
+            report.pages_written,
+            report.pdfs_written,
+            report.files_written,
+            opts.output.display(),
+            started.elapsed().as_millis()
+        );
+    }
+    if verbosity == Verbosity::Verbose {
+        for (name, n, took) in crate::progress::Bar::phases() {
+            eprintln!("  {name}: {n} in {} ms", took.as_millis());
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn run_pdf(
+    file: &Path,
+    output: Option<PathBuf>,
+    root: Option<PathBuf>,
+    verbosity: Verbosity,
+) -> ExitCode {
+    let quiet = verbosity == Verbosity::Quiet;
+    let mut diags = Diagnostics::new();
+    let written = crate::site::single::single(root.as_deref(), file, output.as_deref(), &mut diags);
+    let shown_root = root
+        .or_else(|| crate::site::single::find_root(file))
+        .unwrap_or_else(|| PathBuf::from("."));
+    printer::print(&shown_root, diags, quiet);
+    match written {
+        Some(path) => {
+            if !quiet {
+                eprintln!("Wrote {}.", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        None => ExitCode::from(1),
+    }
+}
+
+fn run_export(root: &Path, force: bool, verbosity: Verbosity) -> ExitCode {
+    let dest = root.join("themes").join("default");
+    match crate::theme::export(&dest, force) {
+        Ok(files) => {
+            if verbosity != Verbosity::Quiet {
+                eprintln!("Wrote {} files to {}.", files.len(), dest.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {}", printable(&e));
+            ExitCode::from(1)
         }
     }
 }
@@ -457,97 +451,8 @@ fn run_new(what: NewCommand, verbosity: Verbosity) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(diags) => {
-            print_diagnostics(&root, diags, verbosity == Verbosity::Quiet);
+            printer::print(&root, diags, verbosity == Verbosity::Quiet);
             ExitCode::from(1)
         }
     }
-}
-
-/// Prints every diagnostic with a source snippet when the file can be read.
-/// Problems shown with an excerpt of their source; the rest get one line each.
-const EXCERPTS: usize = 50;
-
-pub fn print_diagnostics(root: &Path, diags: Diagnostics, quiet: bool) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme);
-    let (errors, warnings) = (diags.error_count(), diags.warning_count());
-    for (shown, d) in diags
-        .into_sorted()
-        .into_iter()
-        .filter(|d| !quiet || d.severity != Severity::Warning)
-        .enumerate()
-    {
-        // Each excerpt reads its file again: past a screenful, one line per problem keeps
-        // thousands of them (8,000 unknown keys) from taking seconds.
-        let mut out = String::new();
-        if shown >= EXCERPTS
-            || handler
-                .render_report(&mut out, to_report(root, &d).as_ref())
-                .is_err()
-        {
-            out = d.to_string();
-        }
-        eprintln!("{out}");
-    }
-    if errors + warnings > 0 && !(quiet && errors == 0) {
-        eprintln!("{errors} error(s), {warnings} warning(s).");
-    }
-}
-
-/// A diagnostic as miette shows it; every text from a source file goes through `printable`.
-fn to_report(root: &Path, d: &Diagnostic) -> Report {
-    let mut m = MietteDiagnostic::new(printable_line(&format!("{}: {}", d.location, d.message)))
-        .with_severity(match d.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-        });
-    if let Some(help) = &d.help {
-        m = m.with_help(printable(help));
-    }
-    if let Some(related) = &d.related {
-        let help = format!(
-            "{}\nsee also {}",
-            d.help.clone().unwrap_or_default(),
-            printable_line(&related.to_string())
-        );
-        m = m.with_help(printable(help.trim()));
-    }
-    let text = crate::source::read(&root.join(&d.location.file), &d.location.file)
-        .ok()
-        .map(|(s, _)| s.text);
-    match text.and_then(|t| offset_of(&t, d.location.line, d.location.column).map(|o| (t, o))) {
-        Some((text, offset)) => {
-            // The snippet is shown escaped too; the label moves with the escapes before it.
-            let offset = printable(&text[..offset]).len();
-            m = m.with_label(LabeledSpan::at_offset(offset, "here"));
-            Report::new(m).with_source_code(NamedSource::new(
-                printable_line(&d.location.file.display().to_string()),
-                printable(&text).into_owned(),
-            ))
-        }
-        None => Report::new(m),
-    }
-}
-
-fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line - 1)
-        .map(str::len)
-        .sum();
-    let line_text = text[start..].split('\n').next()?;
-    if start >= text.len() && line > 1 {
-        return None;
-    }
-    let col = line_text
-        .char_indices()
-        .nth(column - 1)
-        .map(|(i, _)| i)
-        .unwrap_or(line_text.len());
-    Some(start + col)
 }

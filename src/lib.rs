@@ -14,6 +14,7 @@ pub mod mail;
 pub mod markdown;
 pub mod pdf;
 pub mod printed;
+pub mod printer;
 pub mod progress;
 pub mod publish;
 pub mod scaffold;

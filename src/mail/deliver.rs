@@ -12,8 +12,7 @@ use lettre::Address;
 
 use super::log::{Record, Step, Writer};
 use super::message::{Outgoing, Prepared};
-use super::report::{Final, Kind};
-use super::send::{Job, key};
+use super::outcome::{Final, Job, Kind, key};
 use super::smtp::{Client, Reply};
 use crate::diag::Diagnostic;
 

@@ -61,9 +61,9 @@ pub struct Options {
     pub test_to: Option<lettre::Address>,
 }
 
-/// Loads the site as `build` does (drafts left out), renders the page's PDF with
-/// `site::pdfs::render_one` and composes every message; `None` (with located errors in
-/// `diags`) when anything is wrong. Every message is leak-checked and size-checked here, so
+/// Loads the site as `build` does (drafts left out), renders the page's PDF with the PDF job
+/// of the build plan (`site::plan::page_pdf`) and composes every message; `None` (with
+/// located errors in `diags`) when anything is wrong. Every message is leak-checked and size-checked here, so
 /// nothing that fails either is ever written or sent.
 pub fn prepare(page: &PageArgs, opts: &Options, diags: &mut Diagnostics) -> Option<Prepared> {
     prepare_as(page, opts, false, diags)
@@ -360,8 +360,7 @@ fn files_of(
     opts: &Options,
     diags: &mut Diagnostics,
 ) -> Option<(String, Vec<File>)> {
-    let ctx = site.pdf.as_ref()?;
-    let (bytes, found) = site::pdfs::render_one(site, ctx, page);
+    let (bytes, found) = site::plan::page_pdf(site, page)?;
     diags.extend(found);
     let pdf = bytes?;
     let sha = sha256_hex(&pdf);

@@ -1,7 +1,7 @@
 //! `tsushin mail`: sends each issue and training announcement to the address book's groups,
 //! or writes Outlook drafts, so that no address ever leaks into another recipient's message
 //! and no recipient gets a page twice. The PDF attached is the one `build` writes, from
-//! `site::pdfs::render_one`.
+//! the PDF job of the build plan (`site::plan::page_pdf`).
 //!
 //! - `book`: `recipients.yaml`, the address book (never published).
 //! - `message`: composes and leak-checks every message of one page (`compose`: the
@@ -19,6 +19,7 @@ pub mod leak;
 pub mod log;
 pub mod message;
 pub mod mime;
+pub mod outcome;
 pub mod plan;
 pub mod report;
 pub mod send;

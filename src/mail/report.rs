@@ -2,72 +2,14 @@
 //! report (sent, failed, uncertain, not sent), and a page's delivery history from the log.
 //! One line per recipient, starting with its state, so the author (and a script) can read it.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use super::log::{Delivery, DeliveryState, Log};
 use super::message::Prepared;
-use super::send::Selection;
+use super::outcome::{Final, Kind, Selection};
 use crate::diag::{Diagnostic, Diagnostics, Location};
-
-/// The state of one recipient at the end of a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Kind {
-    Sent,
-    Failed,
-    /// The message may have arrived: the connection broke before the server's reply.
-    Uncertain,
-    /// Not tried (interrupted, or the server could not be reached).
-    NotSent,
-}
-
-impl Kind {
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Sent => "sent",
-            Kind::Failed => "failed",
-            Kind::Uncertain => "uncertain",
-            Kind::NotSent => "not-sent",
-        }
-    }
-}
-
-/// The outcome of a run, per recipient (latest state wins), in the order first seen.
-#[derive(Debug, Default)]
-pub struct Final {
-    order: Vec<String>,
-    states: BTreeMap<String, (Kind, String)>,
-    /// A problem that stopped the run (the log could not be written).
-    pub stopped_by: Option<crate::diag::Diagnostic>,
-}
-
-impl Final {
-    pub fn set(&mut self, recipient: String, kind: Kind, reply: String) {
-        if !self.states.contains_key(&recipient) {
-            self.order.push(recipient.clone());
-        }
-        self.states.insert(recipient, (kind, reply));
-    }
-
-    pub fn has(&self, recipient: &str) -> bool {
-        self.states.contains_key(recipient)
-    }
-
-    pub fn count(&self, kind: Kind) -> usize {
-        self.states.values().filter(|(k, _)| *k == kind).count()
-    }
-
-    fn each(&self, kind: Kind) -> impl Iterator<Item = (&str, &str)> {
-        self.order
-            .iter()
-            .filter_map(move |r| match &self.states[r] {
-                (k, reply) if *k == kind => Some((r.as_str(), reply.as_str())),
-                _ => None,
-            })
-    }
-}
 
 /// A short hash for people.
 pub fn short(sha: &str) -> &str {

@@ -13,8 +13,9 @@ use lettre::Address;
 
 use super::deliver::{Sender, interrupt};
 use super::log::{Delivery, DeliveryState, Writer};
-use super::message::{self, Outgoing, Prepared};
-use super::report::{self, Final, Kind};
+use super::message::{self, Prepared};
+use super::outcome::{Final, Job, Kind, Selection, key};
+use super::report;
 use super::smtp::Client;
 use super::{ComposeArgs, PageArgs};
 use crate::config::mail::{Security, Smtp};
@@ -217,30 +218,6 @@ fn correction_allowed(
     false
 }
 
-/// One message and the envelope recipients it still has to reach.
-pub struct Job<'a> {
-    pub msg: &'a Outgoing,
-    pub to: Vec<Address>,
-}
-
-/// What this run does, from the log: who gets the page now, who had it already.
-pub struct Selection<'a> {
-    pub jobs: Vec<Job<'a>>,
-    /// Recipients that already have this PDF (`sent`).
-    pub already: Vec<String>,
-    /// Uncertain deliveries of this PDF that are not resent.
-    pub uncertain_kept: Vec<Delivery>,
-    /// Uncertain deliveries of this PDF sent again (`--resend-uncertain`).
-    pub uncertain_resent: Vec<String>,
-}
-
-impl Selection<'_> {
-    /// How many recipients this run sends to.
-    pub fn count(&self) -> usize {
-        self.jobs.iter().map(|j| j.to.len()).sum()
-    }
-}
-
 fn select<'a>(prepared: &'a Prepared, deliveries: &[Delivery], resend: bool) -> Selection<'a> {
     let current: BTreeMap<&str, &Delivery> = deliveries
         .iter()
@@ -274,11 +251,6 @@ fn select<'a>(prepared: &'a Prepared, deliveries: &[Delivery], resend: bool) -> 
         }
     }
     sel
-}
-
-/// An address as the log keys it.
-pub fn key(a: &Address) -> String {
-    a.to_string().to_lowercase()
 }
 
 /// The author confirms by typing the number of recipients (or `--yes N`).

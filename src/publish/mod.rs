@@ -40,7 +40,7 @@ pub fn run(opts: &PublishOptions) -> ExitCode {
     match publish(opts) {
         Ok(()) => ExitCode::SUCCESS,
         Err(diags) => {
-            crate::cli::print_diagnostics(&opts.root, diags, quiet);
+            crate::printer::print(&opts.root, diags, quiet);
             ExitCode::from(1)
         }
     }
@@ -74,14 +74,14 @@ fn publish(opts: &PublishOptions) -> Result<(), Diagnostics> {
     let report = site::build(&build);
     drop(bar);
     if report.diagnostics.has_errors() {
-        crate::cli::print_diagnostics(&opts.root, report.diagnostics, quiet);
+        crate::printer::print(&opts.root, report.diagnostics, quiet);
         eprintln!(
             "Build failed; nothing was published to {}.",
             dest_dir.display()
         );
         return Err(Diagnostics::new());
     }
-    crate::cli::print_diagnostics(&opts.root, report.diagnostics, quiet);
+    crate::printer::print(&opts.root, report.diagnostics, quiet);
     let new = manifest::scan_output(&output).map_err(one)?;
     let plan = plan::make(&dest_dir, &state, new).map_err(one)?;
     if plan.needs_adopt && !opts.adopt {

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use crate::check::{counts, format_diagnostic};
 use crate::diag::{Diagnostic, Diagnostics, printable, printable_line};
+use crate::printer::{self, counts};
 use crate::progress::{Paint, Verbosity};
 use crate::site::incremental::{Changes, Live, LiveOptions, Update};
 use http::{Admitted, Hub, Response};
@@ -381,7 +381,7 @@ fn report_problems(shared: &Shared, now: &Diagnostics, before: Option<&Diagnosti
         if quiet && !d.is_error() {
             continue;
         }
-        eprint!("{}", format_diagnostic(&d, shared.paint));
+        eprint!("{}", printer::line(&d, shared.paint));
     }
     if now.has_errors() {
         eprintln!(

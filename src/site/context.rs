@@ -2,7 +2,9 @@
 //! What a reader reads (labels, dates, colours) comes from `crate::view`; this adds the links,
 //! relative to the page being rendered.
 
+use jiff::civil::Date;
 use serde::Serialize;
+use tera::Context;
 
 use super::links;
 use crate::content::Page;
@@ -114,4 +116,22 @@ pub fn toc(page: &Page) -> (Vec<TocEntry>, u8) {
         })
         .collect();
     (entries, heading_shift)
+}
+
+/// What every template gets: `site`, `root`, `current` and `generated` (docs/design.md).
+pub fn base_context(site: &super::Site, out_path: &str, current: &str, today: Date) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("site", &SiteView::new(&site.config));
+    // Navigation to the kinds that are not on every site.
+    ctx.insert(
+        "has_handouts",
+        &site
+            .pages
+            .iter()
+            .any(|p| p.section == crate::content::Section::Handout),
+    );
+    ctx.insert("root", &links::root_prefix(out_path));
+    ctx.insert("current", current);
+    ctx.insert("generated", &today.to_string());
+    ctx
 }

@@ -1,12 +1,12 @@
-//! In-memory builds for `tsushin check` and `tsushin serve`.
+//! Serve's incremental rebuild over the build plan (`plan.rs`).
 //!
-//! `check` runs the loading, validation and rendering functions of `build` and keeps the
-//! diagnostics, writing nothing. `Live` keeps a loaded site and its rendered files in memory
-//! and, when files change, re-renders only what depends on them: an edited issue re-renders its
-//! own page, the listing pages, the tag pages it is (or was) on, the feed, and the pages whose
-//! links to it changed — not the whole site. Changes to `site.yaml`, the theme, `templates/` or
-//! `static/` reload everything. The rendering functions are the ones `build` uses, so the bytes
-//! are the same as `build` writes; a test renders a site both ways and compares.
+//! `Live` keeps a loaded site and its rendered files in memory and, when files change, works
+//! out what the edit touched (`plan::Touched`) and re-runs only the plan's jobs that depend on
+//! it: an edited issue re-renders its own page, the listing pages, the tag pages it is (or
+//! was) on, the feed, and the pages whose links to it changed — not the whole site. Changes to
+//! `site.yaml`, the theme, `templates/` or `static/` reload everything. The jobs are the ones
+//! `build` runs, so the bytes are the same as `build` writes; a test renders a site both ways
+//! and compares. `check` is the plan run without writing (`plan::check`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -17,43 +17,11 @@ use rayon::prelude::*;
 
 use super::Site;
 use super::context::page_view;
-use super::links;
-use super::pages::{self, TagView};
-use super::targets::{self, PageLinks};
+use super::plan::{self, Job, Pdfs, Touched};
 use crate::content::{self, Page};
 use crate::diag::{Diagnostic, Diagnostics};
 
-/// What `tsushin check` found.
-#[derive(Debug, Default)]
-pub struct CheckReport {
-    pub diagnostics: Diagnostics,
-    /// Markdown files read (drafts included).
-    pub sources: usize,
-    /// Pages that would be published.
-    pub pages: usize,
-}
-
-/// Everything `build` validates, without writing output: site.yaml, the theme and its
-/// templates, front matter, Markdown and surveys, duplicate numbers and output paths, links,
-/// anchors and images, every template rendered, and the characters the PDF fonts lack.
-pub fn check(root: &Path, drafts: bool, today: Date, pdf: bool) -> CheckReport {
-    let mut report = CheckReport::default();
-    let mut scan_diags = Diagnostics::new();
-    report.sources = super::scan(&root.join("content"), &mut scan_diags).0.len();
-    let Some(mut site) = super::load(root, drafts, &mut report.diagnostics) else {
-        return report;
-    };
-    if !pdf {
-        site.pdf_paths.clear();
-    }
-    report.pages = site.pages.len();
-    let _ = super::render_all(&site, today, &mut report.diagnostics);
-    if pdf {
-        super::pdfs::check(&site, &mut report.diagnostics);
-        super::pdfs::check_images(&site, &mut report.diagnostics);
-    }
-    report
-}
+pub use super::plan::{CheckReport, check};
 
 /// How `Live` loads and renders the site.
 #[derive(Debug, Clone)]
@@ -107,10 +75,10 @@ struct State {
     other_diags: Vec<Diagnostic>,
     /// Duplicate issue numbers and output paths.
     unique_diags: Vec<Diagnostic>,
-    /// Characters missing from the PDF fonts, by source path.
-    glyph_diags: HashMap<String, Vec<Diagnostic>>,
-    /// Template errors, by output path.
+    /// Problems of the HTML jobs, by output path.
     render_diags: BTreeMap<String, Vec<Diagnostic>>,
+    /// Problems of the PDF jobs (run as checks), by PDF path.
+    pdf_diags: BTreeMap<String, Vec<Diagnostic>>,
     /// Rendered output: path → bytes.
     files: BTreeMap<String, Arc<[u8]>>,
     /// Output path → source path of the page rendered there.
@@ -119,17 +87,14 @@ struct State {
     views: HashMap<String, String>,
 }
 
-/// What to render.
-enum Selection {
-    All,
-    Some {
-        /// Source paths of pages whose own content or summary changed.
-        pages: BTreeSet<String>,
-        /// Tags whose tag page lists one of them.
-        tags: BTreeSet<String>,
-        /// Whether the listing pages, tag pages and feed can have changed.
-        listings: bool,
-    },
+/// What a scan of content/ found changed since the last update.
+struct Scan {
+    sources: Vec<String>,
+    assets: Vec<String>,
+    /// Markdown files to read again (touched or new).
+    reparse: Vec<String>,
+    /// Markdown files gone.
+    removed: Vec<String>,
 }
 
 impl Live {
@@ -188,6 +153,11 @@ impl Live {
                 None => other_diags.push(d),
             }
         }
+        let views = site
+            .pages
+            .iter()
+            .map(|p| (p.rel.clone(), summary_view(&site, p)))
+            .collect();
         let mut state = State {
             site,
             today,
@@ -195,36 +165,18 @@ impl Live {
             file_diags,
             other_diags,
             unique_diags,
-            glyph_diags: HashMap::new(),
             render_diags: BTreeMap::new(),
+            pdf_diags: BTreeMap::new(),
             files: BTreeMap::new(),
             owners: HashMap::new(),
-            views: HashMap::new(),
+            views,
         };
-        // The PDF checks of `build` (characters missing from the PDF fonts), kept by file so
-        // that an edit redoes only its own page's.
-        if self.opts.pdf {
-            let mut glyphs = Diagnostics::new();
-            super::pdfs::check(&state.site, &mut glyphs);
-            for d in glyphs {
-                match by_display.get(&d.location.file) {
-                    Some(rel) => state.glyph_diags.entry(rel.clone()).or_default().push(d),
-                    None => state.other_diags.push(d),
-                }
-            }
-        }
-        state.views = state
-            .site
-            .pages
-            .iter()
-            .map(|p| (p.rel.clone(), summary_view(&state.site, p)))
-            .collect();
-        let rendered = state.render(Selection::All);
+        let rendered = state.render(Touched::All);
         self.state = Some(state);
         rendered
     }
 
-    /// Applies the changes the watcher saw and re-renders what depends on them.
+    /// Applies the changes the watcher saw and re-runs the jobs that depend on them.
     pub fn update(&mut self, changes: &Changes) -> Update {
         let today = self.today();
         let needs_full = changes.full
@@ -277,19 +229,28 @@ impl Live {
             d.extend(s.file_diags.values().flatten().cloned());
             d.extend(s.unique_diags.iter().cloned());
             d.extend(s.site.links.values().flat_map(|l| &l.problems).cloned());
-            d.extend(s.glyph_diags.values().flatten().cloned());
             d.extend(s.render_diags.values().flatten().cloned());
+            // As `plan::collect` reports them: a problem several PDF jobs share, once.
+            let mut seen: Vec<&Diagnostic> = Vec::new();
+            for e in s.pdf_diags.values().flatten() {
+                if !seen.contains(&e) {
+                    seen.push(e);
+                }
+            }
+            d.extend(seen.into_iter().cloned());
         }
         d
     }
 
-    /// Typesets the PDF at output path `out` (as `build` would write it); `None` when no page
-    /// has that PDF.
+    /// Typesets the PDF at output path `out` with the plan's PDF job (as `build` writes it);
+    /// `None` when no page has that PDF.
     pub fn render_pdf(&mut self, out: &str) -> Option<Result<Vec<u8>, Diagnostics>> {
         let state = self.state.as_mut()?;
         let (rel, _) = state.site.pdf_paths.iter().find(|(_, p)| *p == out)?;
-        let rel = rel.clone();
-        super::pdfs::render_page(&state.site, &rel)
+        Some(match plan::pdf(&state.site, rel)? {
+            (Some(bytes), d) if !d.has_errors() => Ok(bytes),
+            (_, d) => Err(d),
+        })
     }
 
     /// Output paths of the PDFs the pages link to.
@@ -318,72 +279,112 @@ fn unique(site: &Site) -> Vec<Diagnostic> {
     d.into_iter().collect()
 }
 
-impl State {
-    fn check_glyphs<'a>(&mut self, rels: impl Iterator<Item = &'a String>) {
-        let Some(ctx) = self.site.pdf.as_ref() else {
-            return;
-        };
-        for rel in rels {
-            self.glyph_diags.remove(rel);
-            if !self.site.pdf_paths.contains_key(rel) {
-                continue;
-            }
-            if let Some(page) = self.site.pages.iter().find(|p| &p.rel == rel) {
-                let mut d = Diagnostics::new();
-                ctx.check_glyphs(page, &self.site.config, &mut d);
-                if !d.is_empty() {
-                    self.glyph_diags
-                        .insert(rel.clone(), d.into_iter().collect());
-                }
-            }
-        }
-    }
+/// The bound volumes among the planned PDFs: key → path.
+fn volumes(paths: &HashMap<String, String>) -> BTreeMap<&String, &String> {
+    paths
+        .iter()
+        .filter(|(k, _)| super::volumes::year_of(k).is_some())
+        .collect()
+}
 
-    /// Re-reads the changed files under content/; `None` when a full load is needed.
-    fn update_content(&mut self, opts: &LiveOptions, touched: &BTreeSet<String>) -> Option<Update> {
-        let content_dir = opts.root.join("content");
+impl State {
+    /// Scans content/ and compares with what is loaded; `None` when the scan had problems
+    /// (a full load reports them).
+    fn scan(&self, opts: &LiveOptions, touched: &BTreeSet<String>) -> Option<Scan> {
         let mut scan_diags = Diagnostics::new();
-        let (sources, assets) = super::scan(&content_dir, &mut scan_diags);
-        let sources = rels(sources);
+        let (sources, assets) = super::scan(&opts.root.join("content"), &mut scan_diags);
         if !scan_diags.is_empty() {
             return None;
         }
+        let sources = rels(sources);
         let known: HashSet<&String> = self.sources.iter().collect();
         let now: HashSet<&String> = sources.iter().collect();
-        // A touched folder (renamed, moved) touches everything under it.
-        let under = |rel: &String| {
-            touched.contains(rel)
-                || touched
-                    .iter()
-                    .any(|t| rel.starts_with(t.as_str()) && rel[t.len()..].starts_with('/'))
-        };
-        let reparse: Vec<String> = sources
+        let reparse = sources
             .iter()
-            .filter(|r| under(r) || !known.contains(r))
+            .filter(|r| under(touched, r) || !known.contains(r))
             .cloned()
             .collect();
-        let removed: Vec<String> = self
+        let removed = self
             .sources
             .iter()
             .filter(|r| !now.contains(r))
             .cloned()
             .collect();
-        let old_assets: HashSet<&String> = self.site.content_files.iter().collect();
-        let assets_changed = assets != self.site.content_files;
-        let asset_touched = assets.iter().any(under) || old_assets.iter().any(|a| under(a));
-        if reparse.is_empty() && removed.is_empty() && !assets_changed {
+        Some(Scan {
+            sources,
+            assets,
+            reparse,
+            removed,
+        })
+    }
+
+    /// Re-reads the changed files under content/; `None` when a full load is needed.
+    fn update_content(&mut self, opts: &LiveOptions, touched: &BTreeSet<String>) -> Option<Update> {
+        let scan = self.scan(opts, touched)?;
+        let assets_changed = scan.assets != self.site.content_files;
+        if scan.reparse.is_empty() && scan.removed.is_empty() && !assets_changed {
+            let asset_touched = scan.assets.iter().any(|a| under(touched, a))
+                || self.site.content_files.iter().any(|a| under(touched, a));
             return Some(Update {
                 changed: asset_touched,
                 ..Update::default()
             });
         }
-
         // A `build` since the last update may have recorded new calendar SEQUENCE numbers: then
         // every calendar file is made again (an unreadable file needs the full load's report).
         let sequences = super::ics::Sequences::load(&opts.root).ok()?;
+        let order_before: Vec<String> = self.site.pages.iter().map(|p| p.rel.clone()).collect();
+        let mut changed: BTreeSet<String> = BTreeSet::new();
+        if sequences != self.site.ics_sequences {
+            self.site.ics_sequences = sequences;
+            changed.extend(self.site.ics_paths.keys().cloned());
+        }
+        let mut tags = self.reread(opts, scan, &mut changed);
+        let (tags_renamed, volumes_changed) = self.replan(opts, &mut changed, &mut tags);
+
+        // Listings, tag pages and the feed see pages only through their summary view: when
+        // no view changed and no page came or went (the usual edit, in the body), they cannot
+        // have changed. (Tag file names depend on every tag: when they change, all is redone.)
+        let same_pages = order_before
+            .iter()
+            .eq(self.site.pages.iter().map(|p| &p.rel));
+        let views_changed = self.redo_views(&changed, tags_renamed);
+
+        let before: HashSet<String> = self.files.keys().cloned().collect();
+        let rendered = self.render(match tags_renamed {
+            true => Touched::All,
+            false => Touched::Some {
+                pages: changed,
+                tags,
+                listings: views_changed || !same_pages || volumes_changed,
+            },
+        });
+        let removed = before
+            .into_iter()
+            .filter(|f| !self.files.contains_key(f))
+            .collect();
+        Some(Update {
+            full: false,
+            rendered,
+            removed,
+            changed: true,
+        })
+    }
+
+    /// Reads the new and touched Markdown files again and drops the removed ones; adds the
+    /// pages read to `changed`; returns the tags of every page read or removed, before and
+    /// after.
+    fn reread(
+        &mut self,
+        opts: &LiveOptions,
+        scan: Scan,
+        changed: &mut BTreeSet<String>,
+    ) -> BTreeSet<String> {
+        let content_dir = opts.root.join("content");
         // The groups `recipients:` may name, as `load` checks them.
         let groups = crate::mail::book::group_names(&opts.root);
-        let parsed: Vec<(String, Option<Page>, Diagnostics)> = reparse
+        let parsed: Vec<(String, Option<Page>, Diagnostics)> = scan
+            .reparse
             .par_iter()
             .map(|rel| {
                 let mut d = Diagnostics::new();
@@ -396,32 +397,21 @@ impl State {
                 (rel.clone(), page, d)
             })
             .collect();
-        let order_before: Vec<String> = self.site.pages.iter().map(|p| p.rel.clone()).collect();
         let mut old: HashMap<String, Page> = std::mem::take(&mut self.site.pages)
             .into_iter()
             .map(|p| (p.rel.clone(), p))
             .collect();
-        let mut changed: BTreeSet<String> = BTreeSet::new();
-        if sequences != self.site.ics_sequences {
-            self.site.ics_sequences = sequences;
-            changed.extend(self.site.ics_paths.keys().cloned());
-        }
         let mut tags: BTreeSet<String> = BTreeSet::new();
-        for rel in &removed {
-            self.file_diags.remove(rel);
-            self.glyph_diags.remove(rel);
-            self.site.links.remove(rel);
-            self.site.drafts.remove(rel);
+        for rel in &scan.removed {
+            self.forget(rel);
             if let Some(p) = old.remove(rel) {
                 tags.extend(p.meta.tags);
             }
         }
         let mut fresh: HashMap<String, Page> = HashMap::new();
         for (rel, page, d) in parsed {
+            self.forget(&rel);
             self.file_diags.insert(rel.clone(), d.into_iter().collect());
-            self.glyph_diags.remove(&rel);
-            self.site.links.remove(&rel);
-            self.site.drafts.remove(&rel);
             if let Some(p) = old.remove(&rel) {
                 tags.extend(p.meta.tags);
             }
@@ -438,54 +428,63 @@ impl State {
             }
         }
         // Pages in the order `load` gives them (templates list plain pages in this order).
-        self.site.pages = sources
+        self.site.pages = scan
+            .sources
             .iter()
             .filter_map(|rel| fresh.remove(rel).or_else(|| old.remove(rel)))
             .collect();
-        self.sources = sources;
-        self.site.content_files = assets;
+        self.sources = scan.sources;
+        self.site.content_files = scan.assets;
         self.site.assets = super::resolve::published(&self.site.pages, &self.site.content_files);
         self.unique_diags = unique(&self.site);
+        tags
+    }
 
-        let tag_files = links::tag_files(self.site.pages.iter().flat_map(|p| &p.meta.tags));
-        let tags_renamed = tag_files != self.site.tag_files;
-        self.site.tag_files = tag_files;
+    /// Drops what was known of the Markdown file `rel`.
+    fn forget(&mut self, rel: &str) {
+        self.file_diags.remove(rel);
+        self.site.links.remove(rel);
+        self.site.drafts.remove(rel);
+    }
+
+    /// Plans the tag pages, PDF and calendar names again; a page whose names changed is
+    /// `changed`. Returns whether tag file names changed and whether a bound volume came, went
+    /// or was renamed (the archive links each fiscal year's volume).
+    fn replan(
+        &mut self,
+        opts: &LiveOptions,
+        changed: &mut BTreeSet<String>,
+        tags: &mut BTreeSet<String>,
+    ) -> (bool, bool) {
+        let site = &mut self.site;
+        let tag_files = super::links::tag_files(site.pages.iter().flat_map(|p| &p.meta.tags));
+        let tags_renamed = tag_files != site.tag_files;
+        site.tag_files = tag_files;
         // The calendar files are named after the PDFs and made with or without them.
-        let plan = super::pdfs::plan(&self.site.pages, &self.site.config, &self.site.assets);
-        let ics_plan = super::ics::plan(&self.site.pages, &plan);
-        for p in &self.site.pages {
-            if (opts.pdf && plan.get(&p.rel) != self.site.pdf_paths.get(&p.rel))
-                || ics_plan.get(&p.rel) != self.site.ics_paths.get(&p.rel)
+        let pdf_plan = plan::pdf_paths(&site.pages, &site.config, &site.assets);
+        let ics_plan = super::ics::plan(&site.pages, &pdf_plan);
+        for p in &site.pages {
+            if (opts.pdf && pdf_plan.get(&p.rel) != site.pdf_paths.get(&p.rel))
+                || ics_plan.get(&p.rel) != site.ics_paths.get(&p.rel)
             {
                 changed.insert(p.rel.clone());
                 tags.extend(p.meta.tags.iter().cloned());
             }
         }
-        // The archive links each fiscal year's bound volume: a volume that comes, goes or is
-        // renamed changes the listings.
-        let volumes = |paths: &HashMap<String, String>| -> BTreeMap<String, String> {
-            paths
-                .iter()
-                .filter(|(k, _)| super::volumes::year_of(k).is_some())
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
-        };
-        let volumes_changed = opts.pdf && volumes(&plan) != volumes(&self.site.pdf_paths);
+        let volumes_changed = opts.pdf && volumes(&pdf_plan) != volumes(&site.pdf_paths);
         if opts.pdf {
-            self.site.pdf_paths = plan;
+            site.pdf_paths = pdf_plan;
         }
-        self.site.ics_paths = ics_plan;
-        let glyphs: Vec<String> = changed.iter().cloned().collect();
-        self.check_glyphs(glyphs.iter());
+        site.ics_paths = ics_plan;
+        (tags_renamed, volumes_changed)
+    }
 
-        // Listings, tag pages and the feed see pages only through their summary view: when
-        // no view changed and no page came or went (the usual edit, in the body), they cannot
-        // have changed. (Tag file names depend on every tag: when they change, all is redone.)
-        let order_now: Vec<&String> = self.site.pages.iter().map(|p| &p.rel).collect();
-        let same_pages = order_before.iter().eq(order_now.iter().copied());
+    /// Makes the summary views of the `changed` pages (of all, when tag names changed) again;
+    /// whether any differs from before.
+    fn redo_views(&mut self, changed: &BTreeSet<String>, all: bool) -> bool {
         let mut views_changed = false;
         for p in &self.site.pages {
-            if tags_renamed || changed.contains(&p.rel) {
+            if all || changed.contains(&p.rel) {
                 let view = summary_view(&self.site, p);
                 views_changed |= self.views.get(&p.rel) != Some(&view);
                 self.views.insert(p.rel.clone(), view);
@@ -493,190 +492,102 @@ impl State {
         }
         let present: HashSet<&String> = self.site.pages.iter().map(|p| &p.rel).collect();
         self.views.retain(|k, _| present.contains(k));
-
-        let before: HashSet<String> = self.files.keys().cloned().collect();
-        let rendered = if tags_renamed {
-            self.render(Selection::All)
-        } else {
-            self.render(Selection::Some {
-                pages: changed,
-                tags,
-                listings: views_changed || !same_pages || volumes_changed,
-            })
-        };
-        let removed_files = before
-            .into_iter()
-            .filter(|f| !self.files.contains_key(f))
-            .collect();
-        Some(Update {
-            full: false,
-            rendered,
-            removed: removed_files,
-            changed: true,
-        })
+        views_changed
     }
 
-    /// Renders the selection (plus every page whose links now resolve differently), the
-    /// listing pages and the feed; drops files no longer produced. Mirrors `pages::render`.
-    fn render(&mut self, selection: Selection) -> Vec<String> {
+    /// Runs the jobs of the plan that `touched` reaches, plus those of every page whose links
+    /// now resolve differently or whose output another page had taken; drops files no longer
+    /// produced. Returns the output files made.
+    fn render(&mut self, mut touched: Touched) -> Vec<String> {
         // Links are resolved for every page (cheap): a page is rendered again when its links
         // now point elsewhere, and its link problems are always up to date.
-        let resolved = targets::resolve_site(&self.site);
+        let resolved = super::targets::resolve_site(&self.site);
         let before = std::mem::replace(&mut self.site.links, resolved);
-        let site = &self.site;
-        let today = self.today;
-        let mut todo: HashSet<String> = HashSet::new();
-        let (all, sel_pages, sel_tags, listings_needed) = match &selection {
-            Selection::All => (true, None, None, true),
-            Selection::Some {
-                pages,
-                tags,
-                listings,
-            } => (false, Some(pages), Some(tags), *listings),
-        };
-        for (rel, now) in &site.links {
-            let differs = before.get(rel).is_none_or(|old| !old.same_targets(now));
-            if all || differs || sel_pages.is_some_and(|s| s.contains(rel)) {
-                todo.insert(rel.clone());
+        for (rel, now) in &self.site.links {
+            if before.get(rel).is_none_or(|old| !old.same_targets(now)) {
+                touched.add_page(rel);
             }
         }
         // A page whose output another page had taken (duplicate slugs) is rendered again too.
-        for p in &site.pages {
+        for p in &self.site.pages {
             if self.owners.get(&p.out_path) != Some(&p.rel) {
-                todo.insert(p.rel.clone());
+                touched.add_page(&p.rel);
             }
         }
-        let no_links = PageLinks::default();
-        let outputs: Vec<(String, String, Result<String, Diagnostic>)> = site
-            .pages
-            .par_iter()
-            .filter(|p| todo.contains(&p.rel))
-            .map(|page| {
-                let links = site.links.get(&page.rel).unwrap_or(&no_links);
-                (
-                    page.out_path.clone(),
-                    page.rel.clone(),
-                    pages::render_page(site, page, links, today),
-                )
+        let site = &self.site;
+        let inputs = plan::Inputs::new(site, self.today, &site.links);
+        let mut all = inputs.html_jobs();
+        all.extend(plan::pdf_jobs(site));
+        let jobs: Vec<Job> = all
+            .iter()
+            .filter(|j| j.touched_by(&touched))
+            .copied()
+            .collect();
+        let made = plan::run(&inputs, &jobs, Pdfs::Check, None);
+        let mut expected: HashSet<String> = all.iter().filter_map(|j| j.path(site)).collect();
+        let owners: Vec<(String, String)> = jobs
+            .iter()
+            .filter_map(|j| match j {
+                Job::Page(p) => Some((p.out_path.clone(), p.rel.clone())),
+                _ => None,
             })
             .collect();
-        let mut rendered = Vec::new();
-        let mut files: Vec<(String, Result<Vec<u8>, Diagnostic>)> = Vec::new();
-        for (out, rel, result) in outputs {
-            self.owners.insert(out.clone(), rel);
-            files.push((out, result.map(String::into_bytes)));
+        let search_ran = jobs.iter().any(|j| matches!(j, Job::Search));
+        if !search_ran {
+            expected.extend(self.files.keys().filter(|k| is_search_file(k)).cloned());
         }
-        // A training's calendar file depends on nothing but its own page.
-        for page in site.pages.iter().filter(|p| todo.contains(&p.rel)) {
-            if let (Some(path), Some(bytes)) = (
-                site.ics_paths.get(&page.rel),
-                super::ics::render(site, page),
-            ) {
-                files.push((path.clone(), Ok(bytes)));
-            }
-        }
-
-        // Listing pages, tag pages and the feed, as `pages::render` makes them, in parallel.
-        let page_refs: Vec<&Page> = site.pages.iter().collect();
-        let tag_index = pages::tag_index(&page_refs);
-        let listings = pages::listings(&page_refs);
-        enum Job<'a> {
-            Listing(&'a str, &'a str, &'a str),
-            Tag(&'a String, &'a [&'a Page]),
-            Feed,
-        }
-        let mut jobs: Vec<Job> = Vec::new();
-        if listings_needed {
-            jobs.extend(listings.iter().map(|(o, t, c)| Job::Listing(o, t, c)));
-            jobs.push(Job::Feed);
-            for (tag, tagged) in &tag_index {
-                if all || sel_tags.is_some_and(|t| t.contains(tag)) {
-                    jobs.push(Job::Tag(tag, tagged));
-                }
-            }
-        }
-        let rendered_jobs: Vec<(String, Result<Vec<u8>, Diagnostic>)> = jobs
-            .par_iter()
-            .map(|job| match job {
-                Job::Listing(out, template, current) => {
-                    let mut ctx = pages::base_context(site, out, current, today);
-                    pages::listing_context(&mut ctx, &page_refs, out, today, &tag_index, site);
-                    (
-                        out.to_string(),
-                        site.theme.render(template, &ctx).map(String::into_bytes),
-                    )
-                }
-                Job::Tag(tag, tagged) => {
-                    let out = site.tag_files[*tag].clone();
-                    let mut ctx = pages::base_context(site, &out, "tags", today);
-                    let views = tagged.iter().map(|p| page_view(p, &out, site)).collect();
-                    ctx.insert(
-                        "tag",
-                        &TagView {
-                            name: (*tag).clone(),
-                            pages: views,
-                        },
-                    );
-                    let html = site.theme.render("tag.html", &ctx).map(String::into_bytes);
-                    (out, html)
-                }
-                Job::Feed => (
-                    "feed.xml".to_owned(),
-                    Ok(super::feed::render(&site.config, &page_refs, today).into_bytes()),
-                ),
-            })
-            .collect();
-        files.extend(rendered_jobs);
-        // The search index depends on every page's text: made again whenever a page changed.
-        let search_redone = all || listings_needed || !todo.is_empty();
-        let search_files = match search_redone {
-            true => super::search::files(site, today),
-            false => Vec::new(),
-        };
-        let search_paths: Vec<String> = match search_redone {
-            true => search_files.iter().map(|(p, _)| p.clone()).collect(),
-            false => self
-                .files
-                .keys()
-                .filter(|k| is_search_file(k))
-                .cloned()
-                .collect(),
-        };
-        // Only the index files whose bytes changed count as rendered.
-        files.extend(search_files.into_iter().filter(|(path, result)| {
-            !matches!((result, self.files.get(path)), (Ok(new), Some(old)) if new[..] == old[..])
-        }));
-
-        for (out, result) in files {
-            match result {
-                Ok(bytes) => {
-                    self.render_diags.remove(&out);
-                    self.files.insert(out.clone(), bytes.into());
-                }
-                Err(e) => {
-                    // Like `build`, a failed render leaves nothing at that path.
-                    self.files.remove(&out);
-                    self.render_diags.insert(out.clone(), vec![e]);
-                }
-            }
-            rendered.push(out);
-        }
-
-        // Drop what the site no longer produces.
-        let mut expected: HashSet<&str> = listings.iter().map(|(o, _, _)| *o).collect();
-        expected.insert("feed.xml");
-        expected.extend(site.pages.iter().map(|p| p.out_path.as_str()));
-        expected.extend(site.tag_files.values().map(String::as_str));
-        expected.extend(site.ics_paths.values().map(String::as_str));
-        expected.extend(search_paths.iter().map(String::as_str));
-        self.files.retain(|k, _| expected.contains(k.as_str()));
-        self.render_diags
-            .retain(|k, _| expected.contains(k.as_str()));
-        self.owners.retain(|k, _| expected.contains(k.as_str()));
+        drop(inputs);
+        self.owners.extend(owners);
+        let mut rendered = self.store(made, &mut expected);
+        self.files.retain(|k, _| expected.contains(k));
+        self.render_diags.retain(|k, _| expected.contains(k));
+        self.pdf_diags.retain(|k, _| expected.contains(k));
+        self.owners.retain(|k, _| expected.contains(k));
         rendered.sort();
         rendered.dedup();
         rendered
     }
+
+    /// Keeps what the jobs made (a failed job leaves nothing at its path, as in `build`);
+    /// adds the paths made to `expected`; returns the HTML files made, without the search
+    /// index files whose bytes did not change.
+    fn store(&mut self, made: Vec<plan::Made>, expected: &mut HashSet<String>) -> Vec<String> {
+        let mut rendered = Vec::new();
+        for m in made {
+            expected.insert(m.path.clone());
+            let diags = match m.pdf {
+                true => &mut self.pdf_diags,
+                false => &mut self.render_diags,
+            };
+            if m.diags.is_empty() {
+                diags.remove(&m.path);
+            } else {
+                diags.insert(m.path.clone(), m.diags);
+            }
+            if m.pdf {
+                continue;
+            }
+            let same = matches!((&m.bytes, self.files.get(&m.path)),
+                (Some(new), Some(old)) if new[..] == old[..]);
+            if !(same && is_search_file(&m.path)) {
+                rendered.push(m.path.clone());
+            }
+            match m.bytes {
+                Some(bytes) => self.files.insert(m.path, bytes.into()),
+                None => self.files.remove(&m.path),
+            };
+        }
+        rendered
+    }
+}
+
+/// Whether `rel` is one of the `touched` paths or under one (a renamed or moved folder
+/// touches everything under it).
+fn under(touched: &BTreeSet<String>, rel: &String) -> bool {
+    touched.contains(rel)
+        || touched
+            .iter()
+            .any(|t| rel.starts_with(t.as_str()) && rel[t.len()..].starts_with('/'))
 }
 
 /// The search page and index files (`site::search`).

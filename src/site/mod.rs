@@ -10,8 +10,10 @@ pub mod names;
 pub mod output;
 mod pages;
 pub mod pdfs;
+pub mod plan;
 pub mod resolve;
 pub mod search;
+pub mod single;
 pub mod targets;
 pub mod volumes;
 
@@ -89,12 +91,18 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     if !opts.pdf {
         site.pdf_paths.clear();
     }
-    let mut files = match render_all(&site, opts.today, &mut report.diagnostics) {
-        Some(f) if !report.diagnostics.has_errors() => f,
-        _ => return report,
-    };
-    if let Some(ctx) = site.pdf.as_ref().filter(|_| opts.pdf) {
-        let pdfs = pdfs::render(&site, ctx, &mut report.diagnostics);
+    // The build plan: every HTML job, then (when they all succeeded) every PDF job.
+    let mut files = plan::render_html(&site, opts.today, &mut report.diagnostics);
+    if report.diagnostics.has_errors() {
+        return report;
+    }
+    if opts.pdf {
+        let pdfs = plan::render_pdfs(
+            &site,
+            opts.today,
+            plan::Pdfs::Typeset,
+            &mut report.diagnostics,
+        );
         if report.diagnostics.has_errors() {
             return report;
         }
@@ -148,7 +156,7 @@ pub fn load(root: &Path, include_drafts: bool, diags: &mut Diagnostics) -> Optio
     crate::mail::book::check_site(root, &config, &pages, &content_files, diags);
     let theme = theme?;
     let tag_files = links::tag_files(pages.iter().flat_map(|p| &p.meta.tags));
-    let pdf_paths = pdfs::plan(&pages, &config, &assets);
+    let pdf_paths = plan::pdf_paths(&pages, &config, &assets);
     let ics_paths = ics::plan(&pages, &pdf_paths);
     let ics_sequences = ics::Sequences::load(root).unwrap_or_else(|e| {
         diags.push(e);
@@ -349,13 +357,14 @@ fn check_unique(pages: &[Page], assets: &[String], diags: &mut Diagnostics) {
     }
 }
 
-/// Renders every output file in memory: output path → bytes.
+/// Renders every output file but the PDFs in memory (the HTML jobs of the build plan):
+/// output path → bytes.
 pub fn render_all(
     site: &Site,
     today: Date,
     diags: &mut Diagnostics,
 ) -> Option<BTreeMap<String, Vec<u8>>> {
-    pages::render(site, today, diags)
+    Some(plan::render_html(site, today, diags))
 }
 
 fn write(

@@ -1,152 +1,89 @@
-//! Rendering: every content page, the listing pages, tag pages and the feed.
+//! The HTML jobs of the build plan (`plan.rs`): a content page, a listing page, a tag page.
 
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
-use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
 use super::Site;
-use super::context::{PageView, SiteView, page_view};
+use super::context::{PageView, base_context, page_view};
 use super::links;
 use super::targets::PageLinks;
-use crate::content::event::Status;
 use crate::content::{Page, Section};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::content::event::Status;
+use crate::diag::Diagnostic;
 use crate::html::{BodyOptions, render_body};
 use crate::japanese;
 
-type Files = BTreeMap<String, Vec<u8>>;
+/// A listing page: output path, template and navigation entry. Where a document kind meets
+/// the build plan: `plan.rs` makes one job per listing, and the kinds say which listings exist
+/// (`content::kinds`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listing {
+    pub out: &'static str,
+    pub template: &'static str,
+    pub current: &'static str,
+}
 
-/// The listing pages of the site: (output path, template, navigation entry). A kind's listing
-/// is written when the kind says so (`Listing::always`) or the site has a page of it.
-pub(super) fn listings(pages: &[&Page]) -> Vec<(&'static str, &'static str, &'static str)> {
-    let mut out = vec![("index.html", "index.html", "home")];
+/// The listing pages of the site: the home page, each kind's listing when the kind says so
+/// (`Listing::always`) or the site has a page of it, and the tag list.
+pub fn listings(pages: &[&Page]) -> Vec<Listing> {
+    let mut out = vec![Listing {
+        out: "index.html",
+        template: "index.html",
+        current: "home",
+    }];
     for section in Section::ALL {
         if let Some(l) = &section.spec().listing
             && (l.always || pages.iter().any(|p| p.section == section))
         {
-            out.push((l.out, l.template, l.current));
+            out.push(Listing {
+                out: l.out,
+                template: l.template,
+                current: l.current,
+            });
         }
     }
-    out.push(("tags/index.html", "tags.html", "tags"));
+    out.push(Listing {
+        out: "tags/index.html",
+        template: "tags.html",
+        current: "tags",
+    });
     out
 }
 
-pub(super) fn base_context(site: &Site, out_path: &str, current: &str, today: Date) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert("site", &SiteView::new(&site.config));
-    // Navigation to the kinds that are not on every site.
-    ctx.insert(
-        "has_handouts",
-        &site.pages.iter().any(|p| p.section == Section::Handout),
-    );
-    ctx.insert("root", &links::root_prefix(out_path));
-    ctx.insert("current", current);
-    ctx.insert("generated", &today.to_string());
-    ctx
-}
-
-pub fn render(site: &Site, today: Date, diags: &mut Diagnostics) -> Option<Files> {
-    let pages: Vec<&Page> = site.pages.iter().collect();
-    let tags = tag_index(&pages);
-    let no_links = PageLinks::default();
-
-    let progress = crate::progress::phase("pages", pages.len());
-    // The search index is built beside the pages and the listings (it needs only the parsed
-    // pages), so that it runs on a core the serial listings leave idle.
-    let (mut files, search_files) = rayon::join(
-        || {
-            let rendered: Vec<(String, Result<String, Diagnostic>)> = pages
-                .par_iter()
-                .map(|page| {
-                    progress.inc();
-                    // The link problems were reported when the site was loaded.
-                    let links = site.links.get(&page.rel).unwrap_or(&no_links);
-                    (page.out_path.clone(), render_page(site, page, links, today))
-                })
-                .collect();
-            pages_and_listings(site, today, &pages, &tags, rendered, diags)
-        },
-        || super::search::files(site, today),
-    );
-    for (path, result) in search_files {
-        match result {
-            Ok(bytes) => {
-                files.insert(path, bytes);
-            }
-            Err(e) => diags.push(e),
-        }
-    }
-    Some(files)
-}
-
-/// The rendered pages, then the listings, tag pages, feed and calendar files.
-fn pages_and_listings(
+/// A listing page (`listings`) of the whole site.
+pub(super) fn render_listing(
     site: &Site,
-    today: Date,
+    listing: &Listing,
     pages: &[&Page],
     tags: &BTreeMap<String, Vec<&Page>>,
-    rendered: Vec<(String, Result<String, Diagnostic>)>,
-    diags: &mut Diagnostics,
-) -> Files {
-    let mut files = Files::new();
-    for (path, result) in rendered {
-        match result {
-            Ok(html) => {
-                files.insert(path, html.into_bytes());
-            }
-            Err(e) => diags.push(e),
-        }
-    }
-    for (out, template, current) in listings(pages) {
-        let mut ctx = base_context(site, out, current, today);
-        listing_context(&mut ctx, pages, out, today, tags, site);
-        emit(site, template, &ctx, out, &mut files, diags);
-    }
-    for (tag, tagged) in tags {
-        let out = site.tag_files[tag].clone();
-        let mut ctx = base_context(site, &out, "tags", today);
-        let views: Vec<PageView> = tagged.iter().map(|p| page_view(p, &out, site)).collect();
-        ctx.insert(
-            "tag",
-            &TagView {
-                name: tag.clone(),
-                pages: views,
-            },
-        );
-        emit(site, "tag.html", &ctx, &out, &mut files, diags);
-    }
-    files.insert(
-        "feed.xml".into(),
-        super::feed::render(&site.config, pages, today).into_bytes(),
-    );
-    for page in pages {
-        if let (Some(path), Some(bytes)) = (
-            site.ics_paths.get(&page.rel),
-            super::ics::render(site, page),
-        ) {
-            files.insert(path.clone(), bytes);
-        }
-    }
-    files
+    today: Date,
+) -> Result<String, Diagnostic> {
+    let mut ctx = base_context(site, listing.out, listing.current, today);
+    listing_context(&mut ctx, pages, listing.out, today, tags, site);
+    site.theme.render(listing.template, &ctx)
 }
 
-fn emit(
+/// The page of one tag, listing `tagged`; written to `site.tag_files[tag]`.
+pub(super) fn render_tag(
     site: &Site,
-    template: &str,
-    ctx: &Context,
-    out: &str,
-    files: &mut Files,
-    diags: &mut Diagnostics,
-) {
-    match site.theme.render(template, ctx) {
-        Ok(html) => {
-            files.insert(out.to_owned(), html.into_bytes());
-        }
-        Err(e) => diags.push(e),
-    }
+    tag: &str,
+    tagged: &[&Page],
+    today: Date,
+) -> Result<String, Diagnostic> {
+    let out = &site.tag_files[tag];
+    let mut ctx = base_context(site, out, "tags", today);
+    let views: Vec<PageView> = tagged.iter().map(|p| page_view(p, out, site)).collect();
+    ctx.insert(
+        "tag",
+        &TagView {
+            name: tag.to_owned(),
+            pages: views,
+        },
+    );
+    site.theme.render("tag.html", &ctx)
 }
 
 pub(super) fn render_page(
@@ -178,9 +115,9 @@ pub(super) fn render_page(
 }
 
 #[derive(Serialize)]
-pub(super) struct TagView {
-    pub(super) name: String,
-    pub(super) pages: Vec<PageView>,
+struct TagView {
+    name: String,
+    pages: Vec<PageView>,
 }
 
 #[derive(Serialize)]

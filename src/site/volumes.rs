@@ -2,7 +2,7 @@
 //! volumes a site has, where they are written and how they are typeset, the same for `build`,
 //! the archive page's links and the preview server.
 //!
-//! A volume is planned with the issue PDFs (`pdfs::plan`) and kept in `Site::pdf_paths` under a
+//! A volume is planned after the issue PDFs (`plan::pdf_paths`) and kept in `Site::pdf_paths` under a
 //! key of its own ([`key`]), so that `--no-pdf` drops it with the other PDFs and serve finds it
 //! by its output path like any other PDF.
 
@@ -44,13 +44,19 @@ pub fn years(pages: &[Page]) -> BTreeMap<i16, Vec<&Page>> {
 }
 
 /// Plans `newsletters/<name>_令和３年度合本.pdf` for every fiscal year with issues, after the
-/// issue PDFs: a name already `used` (lower case) gets `_2`, `_3`….
+/// issue PDFs already in `out`: a name taken by one of them or by a file copied from
+/// content/ (`assets`), whatever the case, gets `_2`, `_3`….
 pub(super) fn plan(
     pages: &[Page],
     config: &Config,
-    used: &mut HashSet<String>,
+    assets: &[String],
     out: &mut HashMap<String, String>,
 ) {
+    let mut used: HashSet<String> = assets
+        .iter()
+        .chain(out.values())
+        .map(|p| p.to_lowercase())
+        .collect();
     let name = pdfs::clean_file_name(&config.newsletter_name);
     for year in years(pages).into_keys() {
         let label = fiscal_year_label(year, config.date_style);

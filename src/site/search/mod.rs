@@ -62,7 +62,7 @@ pub fn files(site: &Site, today: Date) -> Vec<(String, Result<Vec<u8>, Diagnosti
         return Vec::new();
     }
     let mut out = Vec::new();
-    let ctx = super::pages::base_context(site, PAGE, "search", today);
+    let ctx = super::context::base_context(site, PAGE, "search", today);
     out.push((
         PAGE.to_owned(),
         site.theme.render(PAGE, &ctx).map(String::into_bytes),

@@ -1,0 +1,106 @@
+//! `tsushin pdf FILE.md`: the PDF job of the build plan for one page of the site, written
+//! where the author asks.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Diagnostics, Location};
+
+/// The nearest folder above `file` that has a site.yaml.
+pub fn find_root(file: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(file).ok()?;
+    abs.ancestors()
+        .skip(1)
+        .find(|d| d.join(crate::config::FILE_NAME).is_file())
+        .map(Path::to_path_buf)
+}
+
+/// `tsushin pdf FILE.md`: typesets one page of the site, drafts included, into `out` (default:
+/// its usual file name in the current folder). Returns the path written.
+pub fn single(
+    root: Option<&Path>,
+    file: &Path,
+    out: Option<&Path>,
+    diags: &mut Diagnostics,
+) -> Option<PathBuf> {
+    let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    let root = match root {
+        Some(r) => r.to_path_buf(),
+        None => match find_root(file) {
+            Some(r) => r,
+            None => {
+                diags.push(
+                    Diagnostic::error(
+                        Location::file(file),
+                        "no site.yaml found in this file's folder or above it",
+                    )
+                    .help("run the command inside the site, or pass --root DIR"),
+                );
+                return None;
+            }
+        },
+    };
+    let root_abs = std::path::absolute(&root).unwrap_or_else(|_| root.clone());
+    let Some(rel) = abs
+        .strip_prefix(root_abs.join("content"))
+        .ok()
+        .and_then(|r| r.to_str())
+        .map(|r| r.replace('\\', "/"))
+    else {
+        diags.push(
+            Diagnostic::error(
+                Location::file(file),
+                "the file is not inside the site's content/ folder",
+            )
+            .help(
+                "give the path of a page under content/, e.g. content/newsletters/2021-06-vol01.md",
+            ),
+        );
+        return None;
+    };
+    // Problems of other pages do not stop this one: keep only this file's and the site's own.
+    let mut all = Diagnostics::new();
+    let site = super::load(&root, true, &mut all);
+    let this = Path::new("content").join(&rel);
+    diags.extend(
+        all.into_iter()
+            .filter(|d| d.location.file == this || !d.location.file.starts_with("content")),
+    );
+    let site = site?;
+    let Some(page) = site.pages.iter().find(|p| p.rel == rel) else {
+        if !diags.has_errors() {
+            diags.push(
+                Diagnostic::error(Location::file(file), "this file is not a page of the site")
+                    .help("PDFs are made from Markdown files (.md) under content/"),
+            );
+        }
+        return None;
+    };
+    if site.pdf.is_none() || diags.has_errors() {
+        return None;
+    }
+    // The PDF job of the build plan, alone; drafts have a PDF planned too (`load` with drafts).
+    let (bytes, d) = super::plan::page_pdf(&site, page)?;
+    diags.extend(d);
+    let bytes = bytes?;
+    let target = match out {
+        Some(o) => o.to_path_buf(),
+        None => {
+            let name = super::pdfs::plan(std::slice::from_ref(page), &site.config, &[])
+                .remove(&page.rel)
+                .and_then(|p| p.rsplit('/').next().map(str::to_owned))
+                .unwrap_or_else(|| format!("{}.pdf", page.slug()));
+            PathBuf::from(name)
+        }
+    };
+    // Written beside the target and renamed, so a reader never opens half a file.
+    let tmp = target.with_extension("pdf.part");
+    if let Err(e) = std::fs::write(&tmp, &bytes).and_then(|_| std::fs::rename(&tmp, &target)) {
+        let _ = std::fs::remove_file(&tmp);
+        diags.push(Diagnostic::error(
+            Location::file(&target),
+            format!("cannot write: {e}"),
+        ));
+        return None;
+    }
+    Some(target)
+}
