@@ -694,3 +694,50 @@ fn an_address_inside_another_is_not_taken_for_a_leak() {
         assert_eq!(addresses(m.to()).len(), 1);
     }
 }
+
+/// A meeting handout (会議資料) is mailed with words of its own: the meeting, 資料３ and the
+/// title, never the newsletter's 「…発行」 wording, and its PDF attached as build writes it.
+#[test]
+fn a_handout_is_mailed_as_a_meeting_handout() {
+    let handout = "---\ntitle: 在宅医療・介護連携の取組状況\nnumber: 3\n\
+                   meeting: 在宅医療・介護連携推進会議\ndate: 2021-07-15\n---\n\n\
+                   ## 研修の実施状況\n\n報告です。\n\n## 今後の予定\n\n予定です。\n";
+    let f = site_with(
+        &site_yaml(true, ""),
+        &[("content/handouts/2021-07-shiryo3.md", handout)],
+    );
+    build(&f);
+    let drafts = eml_ok(
+        &f,
+        "content/handouts/2021-07-shiryo3.md",
+        "handout-drafts",
+        &[],
+    );
+    assert!(!drafts.is_empty(), "no draft was written");
+    for bytes in drafts.values() {
+        let m = MessageParser::default().parse(bytes).unwrap();
+        let subject = m.subject().unwrap_or_default();
+        assert!(
+            subject.contains("在宅医療・介護連携推進会議") && subject.contains("資料３"),
+            "subject: {subject}"
+        );
+        let body = text_body(&m);
+        assert!(
+            body.contains("在宅医療・介護連携推進会議（令和３年７月15日）の資料３「在宅医療・介護連携の取組状況」をお送りします。"),
+            "body:\n{body}"
+        );
+        assert!(!body.contains("発行"), "newsletter wording in:\n{body}");
+        let names: Vec<String> = m
+            .attachments()
+            .filter_map(|a| a.attachment_name().map(str::to_owned))
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        let built = std::fs::read(f.root().join("output/handouts").join(&names[0])).unwrap();
+        let attached = m.attachments().next().unwrap().contents();
+        assert_eq!(
+            attached,
+            built.as_slice(),
+            "the attachment is not build's PDF"
+        );
+    }
+}

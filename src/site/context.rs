@@ -58,12 +58,9 @@ pub fn page_view(page: &Page, from: &str, site: &super::Site) -> PageView {
     let kind = page.section.spec().name;
     let masthead = page.newsletter().map(|n| Masthead::new(page, n, config));
     let (number, author, recipients, meeting) = match (&page.meta.kind, &masthead) {
-        (Kind::Newsletter(n), Some(m)) => (
-            Some(n.number),
-            n.author.clone(),
-            m.recipients.clone(),
-            None,
-        ),
+        (Kind::Newsletter(n), Some(m)) => {
+            (Some(n.number), n.author.clone(), m.recipients.clone(), None)
+        }
         (Kind::Handout(h), _) => (Some(h.number), None, Vec::new(), Some(h.meeting.clone())),
         (Kind::Newsletter(_) | Kind::Event(_) | Kind::Plain, _) => (None, None, Vec::new(), None),
     };

@@ -15,9 +15,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use jiff::civil::Date;
 use rayon::prelude::*;
 
+use super::Site;
 use super::pages::{self, Listing};
 use super::targets::PageLinks;
-use super::Site;
 use crate::config::Config;
 use crate::content::Page;
 use crate::diag::{Diagnostic, Diagnostics};

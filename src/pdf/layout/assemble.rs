@@ -9,10 +9,10 @@ use crate::pdf::draw::{self, Item, Link, LinkTarget, OutlineEntry, Tag};
 use crate::pdf::style::{HAlign, Style};
 
 use super::context::LayoutContext;
+use super::context::Margin;
 use super::flow::{Flow, PdfLink, fill_rect, footnote_ref_id, place};
 use super::inline::{Align, Composer, Para, Piece, RunStyle};
 use super::paginate::{PageOut, Placed, note_separator, paginate};
-use super::context::Margin;
 use super::palette::Palette;
 
 /// Pages of a finished vertical list, with the composer that sets the margin lines.
