@@ -49,7 +49,7 @@ pub fn init(dir: &Path, force: bool, today: Date) -> Result<InitReport, String> 
     let event_file = event.rsplit('/').next().unwrap_or(&event).to_owned();
     let files: Vec<(String, String)> = vec![
         ("site.yaml".into(), SITE_YAML.into()),
-        (crate::mail::book::FILE_NAME.into(), RECIPIENTS_YAML.into()),
+        (crate::site::book::FILE_NAME.into(), RECIPIENTS_YAML.into()),
         (
             ".gitignore".into(),
             "# tsushin build が作るフォルダ\n/output/\n".into(),

@@ -11,7 +11,7 @@
 //!   `deliver` is the sending loop, `smtp` drives one SMTP connection step by step,
 //!   `report` prints plans and outcomes.
 
-pub mod book;
+pub use crate::site::book;
 pub mod compose;
 pub mod deliver;
 pub mod eml;

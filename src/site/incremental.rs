@@ -382,7 +382,7 @@ impl State {
     ) -> BTreeSet<String> {
         let content_dir = opts.root.join("content");
         // The groups `recipients:` may name, as `load` checks them.
-        let groups = crate::mail::book::group_names(&opts.root);
+        let groups = super::book::group_names(&opts.root);
         let parsed: Vec<(String, Option<Page>, Diagnostics)> = scan
             .reparse
             .par_iter()
@@ -392,7 +392,7 @@ impl State {
                 if let (Some(p), Some(names)) = (&page, &groups)
                     && (opts.drafts || !p.meta.draft)
                 {
-                    crate::mail::book::check_page(p, names, &mut d);
+                    super::book::check_page(p, names, &mut d);
                 }
                 (rel.clone(), page, d)
             })

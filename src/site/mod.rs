@@ -1,6 +1,7 @@
 //! Build orchestration: load and validate everything, render every page, and only then swap
 //! the new output in. Every problem of a build is collected and reported together.
 
+pub mod book;
 pub mod context;
 pub mod feed;
 pub mod ics;
@@ -153,7 +154,7 @@ pub fn load(root: &Path, include_drafts: bool, diags: &mut Diagnostics) -> Optio
     // Names that clash with a page are reported for every file, published or not.
     check_unique(&pages, &content_files, diags);
     names::check_outputs(&pages, &assets, diags);
-    crate::mail::book::check_site(root, &config, &pages, &content_files, diags);
+    book::check_site(root, &config, &pages, &content_files, diags);
     let theme = theme?;
     let tag_files = links::tag_files(pages.iter().flat_map(|p| &p.meta.tags));
     let pdf_paths = plan::pdf_paths(&pages, &config, &assets);
