@@ -255,3 +255,33 @@ fn the_preview_answers_get_head_and_nothing_else() {
     assert_eq!(header(&text, "content-type"), Some("text/event-stream"));
     assert!(text.contains("event: hello"), "{text}");
 }
+
+/// A client that starts a request and never finishes its headers is dropped after the header
+/// timeout (15 s), so it cannot hold one of the preview's connection places for ever.
+#[test]
+fn a_client_that_never_finishes_its_headers_is_dropped() {
+    let f = Fixture::new(&[(
+        "content/newsletters/2021-06-vol01.md",
+        &newsletter(1, "2021-06-30", "第１号", "最初の本文です。"),
+    )]);
+    let server = Server::start(&f.root());
+    let mut s = TcpStream::connect(&server.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(40))).unwrap();
+    let started = std::time::Instant::now();
+    s.write_all(format!("GET / HTTP/1.1\r\nHost: {}\r\n", server.addr).as_bytes())
+        .unwrap();
+    let mut all = Vec::new();
+    let closed = s.read_to_end(&mut all).is_ok();
+    let waited = started.elapsed();
+    assert!(
+        closed,
+        "the connection was still open after {waited:?} (read timed out)"
+    );
+    assert!(
+        waited >= Duration::from_secs(10) && waited < Duration::from_secs(35),
+        "closed after {waited:?}, expected about 15 s"
+    );
+    // The server still answers others.
+    let (head, _) = server.get("GET", "/");
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+}

@@ -95,6 +95,9 @@ impl AsyncWrite for Conn {
     }
 }
 
+/// How long a client may take to send a request's headers.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(15);
+
 /// Whether the connection a request came on has a place under the cap.
 #[derive(Debug, Clone, Copy)]
 pub struct Admitted(pub bool);
@@ -115,7 +118,11 @@ pub async fn serve(mut listener: Listener, router: axum::Router) {
             },
         );
         tokio::spawn(async move {
+            // A client that does not finish sending a request's headers within 15 s loses its
+            // connection (and its place under the cap), as a slow or stuck client must.
             let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT)
                 .title_case_headers(true)
                 .serve_connection(hyper_util::rt::TokioIo::new(conn), service)
                 .await;
