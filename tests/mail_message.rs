@@ -732,7 +732,7 @@ fn a_handout_is_mailed_as_a_meeting_handout() {
             .filter_map(|a| a.attachment_name().map(str::to_owned))
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
-        let built = std::fs::read(f.root().join("output/handouts").join(&names[0])).unwrap();
+        let built = std::fs::read(f.out().join("handouts").join(&names[0])).unwrap();
         let attached = m.attachments().next().unwrap().contents();
         assert_eq!(
             attached,
