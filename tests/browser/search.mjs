@@ -47,7 +47,7 @@ const CASES = [
   { q: 'けあまねじゃー', sameAs: 'ケアマネジャー' },
   { q: '認知症 西成区', exactly: [TABUNYA] },
   { q: '堺区', exactly: ['events/2022-02-kinrin-renrakukai.html'] },
-  { q: 'あまり深まらなかった', exactly: ['newsletters/2021-09-vol02.html'] },
+  { q: 'あまり深まらなかった', exactly: ['newsletters/2021-09-vol02.html', 'handouts/2021-07-shiryo3.html'] },
   { q: '該当しないことば', exactly: [] },
 ];
 

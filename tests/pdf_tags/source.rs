@@ -87,9 +87,13 @@ pub fn source(path: &Path) -> Source {
     }
 }
 
-/// Markdown inline syntax a heading may hold, removed: `**`, `*`, `` ` ``, link targets.
+/// Markdown inline syntax a heading may hold, removed: `**`, `*`, `` ` ``, link targets; a
+/// status badge written 【開催予定】 is read as its label, as the PDF draws it in a box.
 fn strip_inline(s: &str) -> String {
     let mut out = s.replace("**", "").replace('`', "");
+    for badge in ["開催予定", "実施済", "延期", "中止", "継続実施中", "NEW"] {
+        out = out.replace(&format!("【{badge}】"), badge);
+    }
     while let (Some(a), Some(b)) = (out.find("]("), out.find(')')) {
         if b < a {
             break;
