@@ -60,6 +60,8 @@ fn photo_site(issues: u32, photo: Option<&[u8]>) -> Fixture {
 
 /// Builds `f` with `threads` typesetting threads; the peak resident memory of the process in
 /// MB, as the kernel counted it (`wait4`'s `ru_maxrss`).
+// The child is reaped by `wait4` below (to read its rusage), which clippy cannot see.
+#[allow(clippy::zombie_processes)]
 fn build_peak_mb(f: &Fixture, threads: usize) -> f64 {
     let child = Command::new(env!("CARGO_BIN_EXE_tsushin"))
         .args(["build", "--quiet", "--today", TODAY, "--root"])
