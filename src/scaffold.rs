@@ -256,6 +256,24 @@ pub fn new_newsletter(
     }
 }
 
+/// `title` trimmed, or the error for an empty or multi-line one; `example` is the rest of a
+/// `tsushin new …` command that shows a good title.
+pub(crate) fn one_line_title<'t>(title: &'t str, example: &str) -> Result<&'t str, Diagnostics> {
+    let title = title.trim();
+    if title.is_empty() || title.contains(['\n', '\r']) {
+        let mut d = Diagnostics::new();
+        d.push(
+            Diagnostic::error(
+                Location::file("TITLE"),
+                "the title must be one line of text",
+            )
+            .help(format!("e.g. tsushin new {example}")),
+        );
+        return Err(d);
+    }
+    Ok(title)
+}
+
 /// Creates `content/events/<YYYY-MM>-kenshu.md` (`-2`, `-3` … when taken) for a training on
 /// the same day next month. Returns the path written.
 pub fn new_event(
@@ -265,18 +283,10 @@ pub fn new_event(
     slug: Option<&str>,
 ) -> Result<PathBuf, Diagnostics> {
     site_config(root)?;
-    let title = title.trim();
-    if title.is_empty() || title.contains(['\n', '\r']) {
-        let mut d = Diagnostics::new();
-        d.push(
-            Diagnostic::error(
-                Location::file("TITLE"),
-                "the title must be one line of text",
-            )
-            .help("e.g. tsushin new event \"多職種研修会「認知症がある方と家族の意思決定」\""),
-        );
-        return Err(d);
-    }
+    let title = one_line_title(
+        title,
+        "event \"多職種研修会「認知症がある方と家族の意思決定」\"",
+    )?;
     let session = today.saturating_add(1.month());
     let dir = root.join("content").join("events");
     let text = event_skeleton(title, today, session, None);

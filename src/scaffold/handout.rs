@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use super::{check_stem, exists_error, io_error, site_config, write_new, yaml_scalar};
+use super::{
+    check_stem, exists_error, io_error, one_line_title, site_config, write_new, yaml_scalar,
+};
 use crate::content::frontmatter;
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::Diagnostics;
 
 /// What `new handout` reads from the handouts already written.
 #[derive(serde::Deserialize)]
@@ -53,18 +55,10 @@ pub fn new_handout(
     slug: Option<&str>,
 ) -> Result<PathBuf, Diagnostics> {
     site_config(root)?;
-    let title = title.trim();
-    if title.is_empty() || title.contains(['\n', '\r']) {
-        let mut d = Diagnostics::new();
-        d.push(
-            Diagnostic::error(
-                Location::file("TITLE"),
-                "the title must be one line of text",
-            )
-            .help("e.g. tsushin new handout \"令和３年度 事業の課題に対する取組みについて\""),
-        );
-        return Err(d);
-    }
+    let title = one_line_title(
+        title,
+        "handout \"令和３年度 事業の課題に対する取組みについて\"",
+    )?;
     let known = existing(root);
     let day = date.to_string();
     let number = known
