@@ -101,6 +101,13 @@ pub enum Class {
 }
 
 pub fn class_of(c: char) -> Class {
+    // Most characters of a page: no table below holds them (a test says so).
+    if is_plain_ideograph(c) {
+        return Class::Ideographic;
+    }
+    if c.is_ascii_alphanumeric() {
+        return Class::Western;
+    }
     if is_space(c) {
         return Class::Space;
     }
@@ -132,6 +139,9 @@ pub fn class_of(c: char) -> Class {
 /// 行頭禁則 (JIS X 4051 §6.1.1, JLReq 3.1.7): cl-02, cl-03 (incl. ～), cl-04, cl-05, cl-06, cl-07,
 /// cl-09, cl-10, cl-11, and the leaders … ‥.
 pub fn cannot_start_line(c: char) -> bool {
+    if is_plain_ideograph(c) || c.is_ascii_alphanumeric() {
+        return false;
+    }
     [
         CLOSING_BRACKETS,
         HYPHENS,
@@ -146,6 +156,11 @@ pub fn cannot_start_line(c: char) -> bool {
     ]
     .iter()
     .any(|t| t.contains(c))
+}
+
+/// A CJK unified ideograph of the basic block (U+4E00..U+9FFF), the bulk of Japanese text.
+fn is_plain_ideograph(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
 /// 行末禁則 (JIS X 4051 §6.1.2, JLReq 3.1.7): cl-01 opening brackets.
@@ -191,6 +206,28 @@ fn is_space(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_paths_skip_no_table() {
+        let tables = [
+            OPENING_BRACKETS,
+            CLOSING_BRACKETS,
+            HYPHENS,
+            DIVIDING_PUNCTUATION,
+            MIDDLE_DOTS,
+            FULL_STOPS,
+            COMMAS,
+            INSEPARABLE,
+            ITERATION_MARKS,
+            PROLONGED_SOUND_MARKS,
+            SMALL_KANA,
+            LEADERS,
+        ];
+        for c in tables.iter().flat_map(|t| t.chars()) {
+            assert!(!is_plain_ideograph(c) && !c.is_ascii_alphanumeric(), "{c}");
+        }
+        assert!(is_japanese('漢') && is_plain_ideograph('漢'));
+    }
 
     #[test]
     fn classes_follow_jlreq() {

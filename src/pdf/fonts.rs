@@ -30,7 +30,7 @@ struct Face {
     units_per_em: f32,
     ascender: f32,
     descender: f32,
-    /// printpdf's parse of the same bytes, made on first use by the writer (12 ms per face).
+    /// printpdf's parse of the same bytes, made on first use by the writer.
     pdf: OnceLock<Result<printpdf::ParsedFont, String>>,
 }
 
@@ -266,8 +266,16 @@ impl FontSet {
         let face = &self.faces[f.0];
         face.pdf
             .get_or_init(|| {
+                // A theme's font is shared as it is; a built-in one is copied once, as
+                // printpdf keeps its faces in an `Arc`. Outlines are read in place, lazily.
+                let shared = match &face.data {
+                    Bytes::Static(b) => Arc::<[u8]>::from(*b),
+                    Bytes::Shared(b) => Arc::clone(b),
+                };
+                let bytes = Arc::new(rust_fontconfig::FontBytes::Owned(shared));
                 let mut warnings = Vec::new();
-                printpdf::ParsedFont::from_bytes(&face.data, 0, &mut warnings)
+                printpdf::AzulParsedFont::from_bytes_shared(bytes, 0, &mut warnings)
+                    .map(printpdf::ParsedFont::from_azul)
                     .ok_or_else(|| format!("font {}: printpdf cannot parse it", face.name))
             })
             .as_ref()

@@ -36,7 +36,12 @@ impl PdfContext {
     /// was written, so a blank box never reaches a reader.
     pub fn check_glyphs(&self, page: &Page, config: &Config, diags: &mut Diagnostics) {
         let doc = self.typeset(page, config);
-        let missing = missing_chars(&doc, &self.fonts);
+        self.report_missing(page, &doc, diags);
+    }
+
+    /// `check_glyphs` on `doc`, the page already laid out (`render` lays it out once).
+    pub(crate) fn report_missing(&self, page: &Page, doc: &draw::Document, diags: &mut Diagnostics) {
+        let missing = missing_chars(doc, &self.fonts);
         if missing.is_empty() {
             return;
         }

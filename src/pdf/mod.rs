@@ -280,7 +280,22 @@ pub fn render(
         resolve,
         image_file,
     };
-    let doc = input.layout(&|number, count| (number, count), &ImageCache::default())?;
+    let doc = match input.layout(&|number, count| (number, count), &ImageCache::default()) {
+        Ok(doc) => doc,
+        Err(mut errors) => {
+            // Say the missing characters too, as a page laid out without its images has them.
+            let mut missing = Diagnostics::new();
+            ctx.check_glyphs(page, config, &mut missing);
+            errors.splice(0..0, missing);
+            return Err(errors);
+        }
+    };
+    // Every printed character must be in a font: checked on this very layout.
+    let mut missing = Diagnostics::new();
+    ctx.report_missing(page, &doc, &mut missing);
+    if missing.has_errors() {
+        return Err(missing.into_iter().collect());
+    }
     write(&doc, ctx, page)
 }
 

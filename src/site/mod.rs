@@ -124,20 +124,37 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     report
 }
 
+/// Which Markdown files of content/ `load_pages` parses.
+#[derive(Debug, Clone, Copy)]
+pub enum Pages<'a> {
+    /// Every page: what build, check, serve and mail load.
+    All,
+    /// The page at this source path and the pages it links to, which its links need (their
+    /// output paths and anchors): all that one page's own outputs read (`tsushin pdf`). The
+    /// checks between pages (a number used twice, clashing output paths) see only these.
+    Linked(&'a str),
+}
+
 /// Loads config, theme and content and checks them; `None` when rendering is impossible.
 pub fn load(root: &Path, include_drafts: bool, diags: &mut Diagnostics) -> Option<Site> {
+    load_pages(root, include_drafts, Pages::All, diags)
+}
+
+/// `load`, parsing only the Markdown files `which` names.
+pub fn load_pages(
+    root: &Path,
+    include_drafts: bool,
+    which: Pages,
+    diags: &mut Diagnostics,
+) -> Option<Site> {
     let config = config::load(root, diags)?;
     let theme = theme::load(root, &config, diags);
     let content_dir = root.join("content");
     let (sources, content_files) = scan(&content_dir, diags);
-    let results: Vec<(Option<Page>, Diagnostics)> = sources
-        .par_iter()
-        .map(|(path, rel)| {
-            let mut d = Diagnostics::new();
-            let page = content::load(path, rel, &mut d);
-            (page, d)
-        })
-        .collect();
+    let results = match which {
+        Pages::All => parse_all(&sources),
+        Pages::Linked(rel) => parse_linked(&sources, rel),
+    };
     let mut pages = Vec::new();
     let mut drafts = HashSet::new();
     for (page, d) in results {
@@ -185,6 +202,42 @@ pub fn load(root: &Path, include_drafts: bool, diags: &mut Diagnostics) -> Optio
         diags.extend(site.links[&page.rel].problems.iter().cloned());
     }
     Some(site)
+}
+
+fn parse_all(sources: &[(PathBuf, String)]) -> Vec<(Option<Page>, Diagnostics)> {
+    sources
+        .par_iter()
+        .map(|(path, rel)| {
+            let mut d = Diagnostics::new();
+            let page = content::load(path, rel, &mut d);
+            (page, d)
+        })
+        .collect()
+}
+
+/// The page `rel` first, then the pages of `sources` its links name (`a.md`, `../events/b.md#x`).
+fn parse_linked(sources: &[(PathBuf, String)], rel: &str) -> Vec<(Option<Page>, Diagnostics)> {
+    let Some((path, _)) = sources.iter().find(|(_, r)| r == rel) else {
+        return Vec::new();
+    };
+    let mut first = Diagnostics::new();
+    let page = content::load(path, rel, &mut first);
+    let linked: HashSet<String> = page
+        .iter()
+        .flat_map(|p| &p.doc.refs)
+        .filter_map(|r| match resolve::classify(rel, &r.url, r.kind) {
+            Ok(resolve::Url::Local { target, .. }) if target != rel => Some(target),
+            _ => None,
+        })
+        .collect();
+    let others: Vec<(PathBuf, String)> = sources
+        .iter()
+        .filter(|(_, r)| linked.contains(r))
+        .cloned()
+        .collect();
+    let mut out = vec![(page, first)];
+    out.extend(parse_all(&others));
+    out
 }
 
 /// Markdown files and other files under content/, sorted for reproducible builds.

@@ -64,10 +64,6 @@ pub fn render_one(site: &Site, ctx: &PdfContext, page: &Page) -> (Option<Vec<u8>
         d.extend(links.problems.iter().filter(|p| p.is_error()).cloned());
         return (None, d);
     }
-    ctx.check_glyphs(page, &site.config, &mut d);
-    if d.has_errors() {
-        return (None, d);
-    }
     let base_url = site.config.base_url.as_deref();
     let resolve = |url: &str| links.pdf_link(&page.out_path, base_url, url);
     let image_file = |url: &str| links.image_file(url);

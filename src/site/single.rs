@@ -5,6 +5,18 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
 
+/// Problems of other pages do not stop this one: only this file's and the site's own stay.
+fn own(found: Diagnostics, rel: &str) -> Diagnostics {
+    let this = Path::new("content").join(rel);
+    let mut out = Diagnostics::new();
+    out.extend(
+        found
+            .into_iter()
+            .filter(|d| d.location.file == this || !d.location.file.starts_with("content")),
+    );
+    out
+}
+
 /// The nearest folder above `file` that has a site.yaml.
 pub fn find_root(file: &Path) -> Option<PathBuf> {
     let abs = std::path::absolute(file).ok()?;
@@ -57,14 +69,17 @@ pub fn single(
         );
         return None;
     };
-    // Problems of other pages do not stop this one: keep only this file's and the site's own.
-    let mut all = Diagnostics::new();
-    let site = super::load(&root, true, &mut all);
-    let this = Path::new("content").join(&rel);
-    diags.extend(
-        all.into_iter()
-            .filter(|d| d.location.file == this || !d.location.file.starts_with("content")),
-    );
+    // Only this page and the pages it links to are read. When that finds an error, the whole
+    // site is read to report it as `build` would (a "did you mean" names any page).
+    let mut found = Diagnostics::new();
+    let mut site = super::load_pages(&root, true, super::Pages::Linked(&rel), &mut found);
+    found = own(found, &rel);
+    if found.has_errors() {
+        found = Diagnostics::new();
+        site = super::load(&root, true, &mut found);
+        found = own(found, &rel);
+    }
+    diags.extend(found);
     let site = site?;
     let Some(page) = site.pages.iter().find(|p| p.rel == rel) else {
         if !diags.has_errors() {

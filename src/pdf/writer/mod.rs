@@ -107,7 +107,7 @@ pub fn write(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, String> {
     }
 
     catalog::finish(&mut lo, doc, &marks)?;
-    lo.compress();
+    catalog::compress(&mut lo);
     catalog::save_with_stable_id(&mut lo)
 }
 
