@@ -266,13 +266,12 @@ impl FontSet {
         let face = &self.faces[f.0];
         face.pdf
             .get_or_init(|| {
-                // A theme's font is shared as it is; a built-in one is copied once, as
-                // printpdf keeps its faces in an `Arc`. Outlines are read in place, lazily.
-                let shared = match &face.data {
-                    Bytes::Static(b) => Arc::<[u8]>::from(*b),
-                    Bytes::Shared(b) => Arc::clone(b),
-                };
-                let bytes = Arc::new(rust_fontconfig::FontBytes::Owned(shared));
+                // A theme's font is shared as it is, a built-in one mapped from the
+                // executable (`borrowed`); outlines are read in place, when first needed.
+                let bytes = Arc::new(match &face.data {
+                    Bytes::Static(b) => super::borrowed::font_bytes(b),
+                    Bytes::Shared(b) => rust_fontconfig::FontBytes::Owned(Arc::clone(b)),
+                });
                 let mut warnings = Vec::new();
                 printpdf::AzulParsedFont::from_bytes_shared(bytes, 0, &mut warnings)
                     .map(printpdf::ParsedFont::from_azul)

@@ -2,6 +2,7 @@
 //! same parsed page as the HTML. Layout (`layout`) decides where everything goes and produces
 //! `draw::Document`; the writer (`writer`) turns that into PDF bytes with printpdf.
 
+mod borrowed;
 pub mod draw;
 pub mod fonts;
 pub mod glyphs;
