@@ -438,7 +438,15 @@ fn edits_reload_the_browser_and_errors_show_until_fixed() {
         "no location in the overlay:\n{text}"
     );
     assert!(text.contains("invalid YAML"), "{text}");
-    assert!(text.contains("How to fix:"), "{text}");
+    // The help, and the excerpt of the source, as the terminal printer shows them.
+    assert!(
+        text.contains("help: check the indentation and that each line is `key: value`"),
+        "no help in the overlay:\n{text}"
+    );
+    assert!(
+        text.contains("number: [1"),
+        "no excerpt in the overlay:\n{text}"
+    );
     assert!(text.contains("<script id=\"tsushin-reload\">"));
     let home = server.get("/");
     assert_eq!(home.status, 500);
