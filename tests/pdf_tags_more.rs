@@ -82,7 +82,7 @@ fn first_heading(e: &El) -> Option<(String, String)> {
 #[test]
 fn bound_volume_has_a_title_a_contents_toc_and_a_part_per_issue() {
     let out = example_out();
-    let volumes: Vec<PathBuf> = pdf_files(&out)
+    let volumes: Vec<PathBuf> = pdf_files(out)
         .into_iter()
         .filter(|p| p.to_string_lossy().ends_with("合本.pdf"))
         .collect();
