@@ -984,4 +984,5 @@ pub fn copy_example(dest: &Path) {
 // The preview server and the browser tests
 
 pub mod browser;
+pub mod live;
 pub mod serve;
