@@ -11,7 +11,6 @@ pub mod filenames;
 pub mod html;
 pub mod japanese;
 pub mod mail;
-pub mod markdown;
 pub mod pdf;
 pub mod printed;
 pub mod printer;

@@ -1,13 +1,12 @@
 //! Where printed text was written. Checks that look at what readers get (missing PDF glyphs,
 //! control characters) see decoded text: YAML escapes (`"\U00020BB7"`), numeric character
 //! references (`&#x20BB7;`), template output. To report a problem at the place the author
-//! typed it, this module lists the text pieces of a source file (YAML string scalars, Markdown
-//! text nodes) with their raw byte range, and maps a decoded character back to the escape or
-//! literal that produced it.
+//! typed it, this module lists the text pieces of a source file with their raw byte range
+//! (YAML string scalars here; Markdown text nodes in `content::markdown::printed_texts`), and
+//! maps a decoded character back to the escape or literal that produced it.
 
 use std::ops::Range;
 
-use comrak::nodes::NodeValue;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
@@ -51,7 +50,7 @@ impl Piece {
             let decoded = match self.escapes {
                 Escapes::YamlDouble if rest.starts_with('\\') => yaml_escape(rest),
                 Escapes::Markdown if rest.starts_with("&#") => char_reference(rest),
-                // comrak reads NUL as U+FFFD (see `markdown_texts`).
+                // comrak reads NUL as U+FFFD (see `content::markdown::printed_texts`).
                 Escapes::Markdown if rest.starts_with('\0') => Some(('\u{FFFD}', 1)),
                 _ => None,
             };
@@ -179,24 +178,6 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
             .map_or(line_text.len(), |(i, _)| i)
 }
 
-/// Byte offset of 1-based (line, column in bytes, as comrak reports it) in `text`, moved back
-/// to the start of the character it falls in and clamped to the text.
-fn byte_offset_of(text: &str, line: usize, column: usize) -> usize {
-    let mut start = 0;
-    for _ in 1..line.max(1) {
-        match text[start..].find('\n') {
-            Some(i) => start += i + 1,
-            None => return text.len(),
-        }
-    }
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let mut at = (start + column.saturating_sub(1)).min(line_end);
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
 /// The string scalars of a YAML text that starts at byte `offset` of the file's text.
 /// Keys are not printed and left out; a text that does not parse gives nothing.
 pub fn yaml_strings(yaml: &str, offset: usize) -> Vec<Piece> {
@@ -300,39 +281,6 @@ impl<'de> Visitor<'de> for TreeVisitor {
     }
 }
 
-/// The printed text nodes of a Markdown body that starts at byte `offset` of the file's
-/// text: text, inline code and code blocks (survey blocks included). Raw HTML (comments too)
-/// is never printed in the PDF and left out.
-pub fn markdown_texts(body: &str, offset: usize) -> Vec<Piece> {
-    let parsed = body.replace('\0', "\u{FFFD}");
-    let arena = comrak::Arena::new();
-    let root = comrak::parse_document(&arena, &parsed, &crate::markdown::options());
-    let mut out = Vec::new();
-    for node in root.descendants() {
-        let data = node.data();
-        let (text, escapes) = match &data.value {
-            NodeValue::Text(t) => (t.to_string(), Escapes::Markdown),
-            NodeValue::Code(c) => (c.literal.clone(), Escapes::None),
-            NodeValue::CodeBlock(c) => (c.literal.clone(), Escapes::None),
-            _ => continue,
-        };
-        let pos = data.sourcepos;
-        let start = byte_offset_of(body, pos.start.line, pos.start.column);
-        // The end column is inclusive: up to the end of that character.
-        let end_char = byte_offset_of(body, pos.end.line, pos.end.column);
-        let end = body[end_char..]
-            .chars()
-            .next()
-            .map_or(body.len(), |c| end_char + c.len_utf8());
-        out.push(Piece {
-            text,
-            raw: offset + start..offset + end.max(start),
-            escapes,
-        });
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,24 +298,6 @@ mod tests {
         let s = pieces[1].spelled(yaml);
         let yoshi = s.iter().find(|s| s.c == '𠮷').unwrap();
         assert_eq!(line_col(yaml, yoshi.at), (2, 8));
-
-        let md = "前文\n\n<!-- 𠮷 -->\n\n本日は&#x20BB7;田さん `&#1;`\n";
-        let pieces = markdown_texts(md, 0);
-        assert!(pieces.iter().all(|p| !p.text.contains("<!--")));
-        let hits: Vec<(usize, usize)> = pieces
-            .iter()
-            .flat_map(|p| p.spelled(md))
-            .filter(|s| s.c == '𠮷')
-            .map(|s| line_col(md, s.at))
-            .collect();
-        assert_eq!(hits, [(5, 4)]);
-        // In code, a reference is printed as written.
-        assert!(
-            pieces
-                .iter()
-                .flat_map(|p| p.spelled(md))
-                .all(|s| s.c != '\u{1}')
-        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The one diagnostics printer of every command. Each problem is shown in one of two forms:
-//! with an excerpt of its source (`print`: `build`, `pdf`, `publish`, `mail`, `new`) or as
+//! with an excerpt of its source (`print`: `build`, `pdf`, `publish`, `mail`, `new`; `plain`:
+//! the same text without colours, which the preview's error overlay shows in the page) or as
 //! one compact entry per problem (`line`: `check` and the preview server, which print many
 //! problems again after every edit). Every text that comes from a source file goes through
 //! `diag::printable`, so a file cannot steer the terminal.
@@ -73,7 +74,7 @@ pub fn counts(diags: &Diagnostics) -> String {
 }
 
 /// Problems shown with an excerpt of their source; the rest get one line each.
-const EXCERPTS: usize = 50;
+pub const EXCERPTS: usize = 50;
 
 /// Prints every diagnostic on stderr with a source excerpt when the file can be read, then
 /// the counts; `quiet` leaves out the warnings.
@@ -84,7 +85,7 @@ pub fn print(root: &Path, diags: Diagnostics, quiet: bool) {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme);
+    let handler = handler(theme);
     let (errors, warnings) = (diags.error_count(), diags.warning_count());
     for (shown, d) in diags
         .into_sorted()
@@ -94,24 +95,50 @@ pub fn print(root: &Path, diags: Diagnostics, quiet: bool) {
     {
         // Each excerpt reads its file again: past a screenful, one line per problem keeps
         // thousands of them (8,000 unknown keys) from taking seconds.
-        let mut out = String::new();
-        if shown >= EXCERPTS
-            || handler
-                .render_report(&mut out, to_report(root, &d).as_ref())
-                .is_err()
-        {
-            out = d.to_string();
-        }
-        eprintln!("{out}");
+        eprintln!("{}", render(&handler, root, &d, shown < EXCERPTS));
     }
     if errors + warnings > 0 && !(quiet && errors == 0) {
         eprintln!("{errors} error(s), {warnings} warning(s).");
     }
 }
 
+/// One diagnostic as `print` shows it (location, message, the source excerpt when `excerpt`
+/// and the file can be read, help, see also), without colours or terminal links and with
+/// long lines left unwrapped: for the preview's error overlay, which HTML-escapes it.
+pub fn plain(root: &Path, d: &Diagnostic, excerpt: bool) -> String {
+    let handler = handler(GraphicalTheme::unicode_nocolor())
+        .with_links(false)
+        .with_wrap_lines(false);
+    render(&handler, root, d, excerpt)
+}
+
+/// The excerpt's frame names only the file: miette would add a column counted in bytes,
+/// which contradicts the diagnostic's own (in characters) on any line with Japanese text.
+fn handler(theme: GraphicalTheme) -> GraphicalReportHandler {
+    GraphicalReportHandler::new_themed(theme).without_primary_span_start()
+}
+
+fn render(handler: &GraphicalReportHandler, root: &Path, d: &Diagnostic, excerpt: bool) -> String {
+    let mut out = String::new();
+    if !excerpt
+        || handler
+            .render_report(&mut out, to_report(root, d).as_ref())
+            .is_err()
+    {
+        out = d.to_string();
+    }
+    out
+}
+
 /// A diagnostic as miette shows it; every text from a source file goes through `printable`.
 fn to_report(root: &Path, d: &Diagnostic) -> Report {
-    let mut m = MietteDiagnostic::new(printable_line(&format!("{}: {}", d.location, d.message)))
+    let location = format!(
+        "{}:{}:{}",
+        slash_path(&d.location.file),
+        d.location.line,
+        d.location.column
+    );
+    let mut m = MietteDiagnostic::new(printable_line(&format!("{location}: {}", d.message)))
         .with_severity(match d.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,

@@ -7,9 +7,9 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use common::*;
@@ -99,25 +99,6 @@ fn pages(pdf: &Path) -> usize {
     pdfinfo(pdf)["Pages"].parse().unwrap()
 }
 
-/// `pdftotext -layout` of page `n` (1-based).
-fn page_text(pdf: &Path, n: usize) -> String {
-    let n = n.to_string();
-    tool_ok(
-        "pdftotext",
-        [
-            "-layout".as_ref(),
-            "-enc".as_ref(),
-            "UTF-8".as_ref(),
-            "-f".as_ref(),
-            n.as_ref(),
-            "-l".as_ref(),
-            n.as_ref(),
-            pdf.as_os_str(),
-            "-".as_ref(),
-        ],
-    )
-}
-
 fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -136,7 +117,7 @@ fn contents_rows(
 ) -> Vec<(String, usize)> {
     let mut rows = Vec::new();
     for n in contents_pages {
-        for line in page_text(pdf, n).lines() {
+        for line in pdf_page_text(pdf, n).lines() {
             let line = line.trim();
             let Some((text, number)) = line.rsplit_once(char::is_whitespace) else {
                 continue;
@@ -178,7 +159,7 @@ fn volume_has_cover_contents_and_the_issues_with_the_right_page_numbers() {
     assert_eq!(total, 1 + 1 + issue_pages.iter().sum::<usize>());
 
     // The cover: the volume's title, the year and every issue with its date.
-    let cover = squash(&page_text(&vol, 1));
+    let cover = squash(&pdf_page_text(&vol, 1));
     assert!(cover.contains("コーディネーター連絡会通信"), "{cover}");
     assert!(cover.contains("令和３年度合本"), "{cover}");
     for (number, date, _, _) in issues {
@@ -189,7 +170,7 @@ fn volume_has_cover_contents_and_the_issues_with_the_right_page_numbers() {
         );
     }
     assert!(!cover.contains("第４号"), "{cover}");
-    assert!(squash(&page_text(&vol, 2)).starts_with("目次"));
+    assert!(squash(&pdf_page_text(&vol, 2)).starts_with("目次"));
 
     // Every contents row names the page where its issue or section starts.
     let rows = contents_rows(&vol, 2..=2);
@@ -210,12 +191,12 @@ fn volume_has_cover_contents_and_the_issues_with_the_right_page_numbers() {
     for ((number, date, _, sections), n) in issues.iter().zip(&issue_pages) {
         let (_, page) = &rows[k];
         assert_eq!(*page, start, "issue {number} starts on page {start}");
-        let first = squash(&page_text(&vol, *page));
+        let first = squash(&pdf_page_text(&vol, *page));
         assert!(
             first.contains(&format!("発行日{}", date_ja(date))),
             "page {page}: {first}"
         );
-        let before = squash(&page_text(&vol, page - 1));
+        let before = squash(&pdf_page_text(&vol, page - 1));
         assert!(!before.contains(&format!("発行日{}", date_ja(date))));
         for s in sections.iter() {
             k += 1;
@@ -224,13 +205,14 @@ fn volume_has_cover_contents_and_the_issues_with_the_right_page_numbers() {
                 (start..start + n).contains(page),
                 "{text} on page {page}, outside issue {number}"
             );
-            let lines: Vec<String> = page_text(&vol, *page).lines().map(squash).collect();
+            let lines: Vec<String> = pdf_page_text(&vol, *page).lines().map(squash).collect();
             assert!(
                 lines.contains(&squash(s)),
                 "heading {s} not on page {page}: {lines:?}"
             );
             if *page > start {
-                let before: Vec<String> = page_text(&vol, page - 1).lines().map(squash).collect();
+                let before: Vec<String> =
+                    pdf_page_text(&vol, page - 1).lines().map(squash).collect();
                 assert!(
                     !before.contains(&squash(s)),
                     "{s} already on page {}",
@@ -244,7 +226,7 @@ fn volume_has_cover_contents_and_the_issues_with_the_right_page_numbers() {
 
     // Continuous page numbers in every footer: `n / total`.
     for n in 1..=total {
-        let text = page_text(&vol, n);
+        let text = pdf_page_text(&vol, n);
         let last = text
             .lines()
             .rev()
@@ -484,23 +466,14 @@ fn volume_name_never_takes_a_published_file() {
 #[test]
 fn serve_renders_the_volume_as_build_writes_it() {
     let f = built();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tsushin"))
-        .args(["serve", "--port", "0", "--today", TODAY_HERE, "--root"])
-        .arg(f.root())
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start tsushin serve");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .trim_start_matches("Serving the site at http://")
-        .trim_end_matches('/')
-        .to_owned();
+    let mut server = serve::Running(
+        serve::command(&f.root())
+            .args(["--today", TODAY_HERE])
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start tsushin serve"),
+    );
+    let addr = serve::address(&mut server.0);
     let path = format!("/{}", tsushin::site::links::encode_path(VOL3));
     let mut s = std::net::TcpStream::connect(&addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
@@ -511,8 +484,7 @@ fn serve_renders_the_volume_as_build_writes_it() {
     .unwrap();
     let mut reply = Vec::new();
     s.read_to_end(&mut reply).unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
     let split = reply.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
     let head = String::from_utf8_lossy(&reply[..split]).into_owned();
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");

@@ -7,37 +7,20 @@
 //! (`apt-get install chromium`); `bash .ci/run` installs both. A missing prerequisite is a
 //! failure, never a silent skip.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-const HOW_TO_SET_UP: &str = "run `npm ci` in the repository root and `apt-get install chromium` \
-     (or run `bash .ci/run`, which does both)";
+use common::browser;
 
 #[test]
 fn example_site_passes_browser_check() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
 
-    let mut missing = Vec::new();
-    if !repo
-        .join("node_modules/playwright-core/package.json")
-        .is_file()
-    {
-        missing.push("node_modules/playwright-core".to_string());
-    }
-    if !repo.join("node_modules/axe-core/axe.min.js").is_file() {
-        missing.push("node_modules/axe-core".to_string());
-    }
-    if !Path::new(CHROMIUM).is_file() {
-        missing.push(CHROMIUM.to_string());
-    }
-    if Command::new("node").arg("--version").output().is_err() {
-        missing.push("node (Node.js 20+ on PATH)".to_string());
-    }
-    assert!(
-        missing.is_empty(),
-        "browser check cannot run, missing: {}.\nTo fix: {HOW_TO_SET_UP}.",
-        missing.join(", ")
+    browser::require(
+        "browser check",
+        &["playwright-core/package.json", "axe-core/axe.min.js"],
     );
 
     let tmp = tempfile::tempdir().expect("create temp dir");
@@ -59,23 +42,10 @@ fn example_site_passes_browser_check() {
         String::from_utf8_lossy(&build.stderr)
     );
 
-    let check = Command::new("node")
-        .arg(repo.join("tests/browser/check.mjs"))
-        .arg(&out)
-        .current_dir(repo)
-        .output()
-        .expect("run node tests/browser/check.mjs");
-    let stdout = String::from_utf8_lossy(&check.stdout);
-    let stderr = String::from_utf8_lossy(&check.stderr);
-    println!("{stdout}");
-    if !stderr.trim().is_empty() {
-        eprintln!("{stderr}");
-    }
-    assert!(
-        check.status.success(),
-        "browser check failed ({}): {}\nSee the output above; screenshots are in \
-         tests/browser/screenshots/. (If node_modules or Chromium is missing: {HOW_TO_SET_UP}.)",
-        check.status,
-        stdout.lines().last().unwrap_or("no output")
+    browser::run_script(
+        "browser check",
+        "check.mjs",
+        &[&out],
+        "; screenshots are in tests/browser/screenshots/",
     );
 }

@@ -8,33 +8,13 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
+use common::live::{changes, lines, live, today};
 use common::*;
 use tsushin::diag::Diagnostics;
-use tsushin::site::incremental::{Changes, Live, LiveOptions, check};
-
-fn today() -> jiff::civil::Date {
-    TODAY.parse().unwrap()
-}
-
-fn live(f: &Fixture) -> Live {
-    Live::new(LiveOptions {
-        root: f.root(),
-        drafts: false,
-        today: Some(today()),
-        pdf: true,
-    })
-}
-
-fn lines(d: Diagnostics) -> Vec<String> {
-    d.into_sorted().iter().map(|d| d.to_string()).collect()
-}
+use tsushin::site::incremental::{Live, check};
 
 fn edit(live: &mut Live, paths: &[&str]) -> Vec<String> {
-    live.update(&Changes {
-        full: false,
-        content: paths.iter().map(|p| p.to_string()).collect::<BTreeSet<_>>(),
-    })
-    .rendered
+    live.update(&changes(paths)).rendered
 }
 
 const VOL1: &str = "content/newsletters/2021-06-vol01.md";

@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use common::*;
 
@@ -33,25 +33,6 @@ fn handout_pdf(f: &Fixture) -> PathBuf {
     let pdfs = pdf_files(&f.out().join("handouts"));
     assert_eq!(pdfs.len(), 1, "{pdfs:?}");
     pdfs[0].clone()
-}
-
-/// pdftotext of one page, with its layout (so the footer is the last line).
-fn pdf_page_text(pdf: &Path, page: usize) -> String {
-    let n = page.to_string();
-    tool_ok(
-        "pdftotext",
-        [
-            "-layout".as_ref(),
-            "-enc".as_ref(),
-            "UTF-8".as_ref(),
-            "-f".as_ref(),
-            n.as_ref(),
-            "-l".as_ref(),
-            n.as_ref(),
-            pdf.as_os_str(),
-            "-".as_ref(),
-        ],
-    )
 }
 
 /// The `##` headings of the example handout, in order.

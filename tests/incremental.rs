@@ -7,22 +7,10 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use common::live::{changes, lines, live, today};
 use common::*;
 use tsushin::diag::Diagnostics;
-use tsushin::site::incremental::{Changes, Live, LiveOptions, check};
-
-fn today() -> jiff::civil::Date {
-    TODAY.parse().unwrap()
-}
-
-fn live(f: &Fixture) -> Live {
-    Live::new(LiveOptions {
-        root: f.root(),
-        drafts: false,
-        today: Some(today()),
-        pdf: true,
-    })
-}
+use tsushin::site::incremental::{Changes, Live, check};
 
 /// What a full in-memory build gives: files and sorted problems.
 fn full(f: &Fixture) -> (BTreeMap<String, Vec<u8>>, Vec<String>) {
@@ -35,18 +23,10 @@ fn full(f: &Fixture) -> (BTreeMap<String, Vec<u8>>, Vec<String>) {
     (files, lines(problems))
 }
 
-fn lines(d: Diagnostics) -> Vec<String> {
-    d.into_sorted().iter().map(|d| d.to_string()).collect()
-}
-
 /// Tells `live` that `paths` (relative to content/) changed and compares with a full build.
 #[track_caller]
 fn step(f: &Fixture, live: &mut Live, what: &str, paths: &[&str]) -> Vec<String> {
-    let changes = Changes {
-        full: false,
-        content: paths.iter().map(|p| p.to_string()).collect::<BTreeSet<_>>(),
-    };
-    let update = live.update(&changes);
+    let update = live.update(&changes(paths));
     let (files, problems) = full(f);
     let got: BTreeMap<String, Vec<u8>> = live
         .files()

@@ -4,11 +4,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
 use common::*;
@@ -129,29 +128,12 @@ struct Server {
 
 impl Server {
     fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tsushin"))
-            .args(["serve", "--port", "0", "--today", TODAY, "--root"])
-            .arg(root)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
+        let mut child = serve::command(root)
+            .args(["--today", TODAY])
             .stderr(Stdio::null())
             .spawn()
             .expect("start tsushin serve");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("serve printed its address");
-        let addr = line
-            .strip_prefix("Serving the site at http://")
-            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-            .trim_end_matches('/')
-            .to_owned();
+        let addr = serve::address(&mut child);
         Server { child, addr }
     }
 

@@ -25,35 +25,8 @@ mod trees;
 use std::path::{Path, PathBuf};
 
 use common::*;
-use setup::{agreement_problems, assert_none, short};
+use setup::{agreement_problems, assert_none, example_out, short};
 use trees::{El, Kid, Trees, squeeze, syntax_problems};
-
-/// The example site built by the binary into this test's own folder.
-fn example_build() -> PathBuf {
-    static OUT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    OUT.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pdf_tags_more-example");
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let out = dir.join("out");
-        let root = repo_root();
-        let o = run_bin(
-            &[
-                "build",
-                "--root",
-                root.to_str().unwrap(),
-                "--output",
-                out.to_str().unwrap(),
-                "--today",
-                "2026-11-23",
-            ],
-            &dir,
-        );
-        assert!(o.status.success(), "example build failed:\n{}", stderr(&o));
-        out
-    })
-    .clone()
-}
 
 /// Problems of `lopdf`'s view: content outside marked content, MCIDs and annotations not
 /// referenced exactly once through the parent tree.
@@ -108,8 +81,8 @@ fn first_heading(e: &El) -> Option<(String, String)> {
 
 #[test]
 fn bound_volume_has_a_title_a_contents_toc_and_a_part_per_issue() {
-    let out = example_build();
-    let volumes: Vec<PathBuf> = pdf_files(&out)
+    let out = example_out();
+    let volumes: Vec<PathBuf> = pdf_files(out)
         .into_iter()
         .filter(|p| p.to_string_lossy().ends_with("合本.pdf"))
         .collect();

@@ -5,10 +5,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use common::*;
@@ -230,39 +230,36 @@ fn os_and_editor_junk_is_never_published() {
     assert_eq!(files, ["資料.pdf"]);
 }
 
-/// A running `tsushin serve` on a free port; stopped when dropped.
-struct Server(Child, String);
+/// A running `tsushin serve` on a free port (`addr`); stopped when dropped.
+struct Server {
+    _running: serve::Running,
+    addr: String,
+}
 
 impl Server {
     fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tsushin"))
-            .args(["serve", "--port", "0", "--today", TODAY, "--root"])
-            .arg(root)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .trim_start_matches("Serving the site at http://")
-            .trim_end_matches('/')
-            .to_owned();
-        Server(child, addr)
+        let mut child = serve::Running(
+            serve::command(root)
+                .args(["--today", TODAY])
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        let addr = serve::address(&mut child.0);
+        Server {
+            _running: child,
+            addr,
+        }
     }
 
     /// (status, body) of `GET path`.
     fn get(&self, path: &str) -> (u16, Vec<u8>) {
-        let mut s = TcpStream::connect(&self.1).unwrap();
+        let mut s = TcpStream::connect(&self.addr).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
         write!(
             s,
             "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.1
+            self.addr
         )
         .unwrap();
         let mut all = Vec::new();
@@ -271,13 +268,6 @@ impl Server {
         let head = String::from_utf8_lossy(&all[..split]).into_owned();
         let status = head.split(' ').nth(1).unwrap().parse().unwrap();
         (status, all[split + 4..].to_vec())
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
     }
 }
 

@@ -8,7 +8,7 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -297,56 +297,38 @@ fn get(addr: &str, path: &str) -> (u16, String, String) {
 #[test]
 fn serve_serves_the_index_and_updates_it_after_an_edit() {
     let f = site();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tsushin"))
-        .args([
-            "serve", "--port", "0", "--no-pdf", "--today", TODAY, "--root",
-        ])
-        .arg(f.root())
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start tsushin serve");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .trim_start_matches("Serving the site at http://")
-        .trim_end_matches('/')
-        .to_owned();
-    let result = std::panic::catch_unwind(|| {
-        let (status, head, body) = get(&addr, "/search/index-meta.js");
-        assert_eq!(status, 200, "{head}");
-        assert!(head.contains("text/javascript"), "{head}");
-        assert!(body.contains("2021-06-vol01.html"));
-        assert_eq!(get(&addr, "/search.html").0, 200);
-        assert_eq!(get(&addr, "/static/search.js").0, 200);
-        let shards_hold = |word: &str| {
-            let meta = data(&get(&addr, "/search/index-meta.js").2);
-            (0..meta["shards"].as_u64().unwrap()).any(|i| {
-                let (_, _, body) = get(&addr, &format!("/search/shard-{i:02x}.js"));
-                data(&body).get(word).is_some()
-            })
-        };
-        assert!(!shards_hold("ぺん"));
-        f.write(
-            "content/newsletters/2021-06-vol01.md",
-            &VOL01.replace("人々の暮らし", "人々とペンギンの暮らし"),
+    let mut server = serve::Running(
+        serve::command(&f.root())
+            .args(["--no-pdf", "--today", TODAY])
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start tsushin serve"),
+    );
+    let addr = serve::address(&mut server.0);
+    let (status, head, body) = get(&addr, "/search/index-meta.js");
+    assert_eq!(status, 200, "{head}");
+    assert!(head.contains("text/javascript"), "{head}");
+    assert!(body.contains("2021-06-vol01.html"));
+    assert_eq!(get(&addr, "/search.html").0, 200);
+    assert_eq!(get(&addr, "/static/search.js").0, 200);
+    let shards_hold = |word: &str| {
+        let meta = data(&get(&addr, "/search/index-meta.js").2);
+        (0..meta["shards"].as_u64().unwrap()).any(|i| {
+            let (_, _, body) = get(&addr, &format!("/search/shard-{i:02x}.js"));
+            data(&body).get(word).is_some()
+        })
+    };
+    assert!(!shards_hold("ぺん"));
+    f.write(
+        "content/newsletters/2021-06-vol01.md",
+        &VOL01.replace("人々の暮らし", "人々とペンギンの暮らし"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !shards_hold("ぺん") {
+        assert!(
+            Instant::now() < deadline,
+            "the served index never got the edit"
         );
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !shards_hold("ぺん") {
-            assert!(
-                Instant::now() < deadline,
-                "the served index never got the edit"
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    });
-    let _ = child.kill();
-    let _ = child.wait();
-    if let Err(e) = result {
-        std::panic::resume_unwind(e);
+        std::thread::sleep(Duration::from_millis(200));
     }
 }

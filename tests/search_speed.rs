@@ -9,7 +9,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use common::*;
 use serde_json::Value;
@@ -130,15 +129,13 @@ fn the_small_index_is_listed_for_preloading_and_focus_loads_it() {
     assert_eq!(meta["preload"], serde_json::json!(files), "{meta}");
 
     let base = format!("file://{}/", f.out().display());
-    let o = Command::new("node")
-        .arg(repo_root().join("tests/browser/search_speed.mjs"))
-        .arg(&base)
-        .arg("連絡会")
-        .current_dir(repo_root())
-        .output()
-        .expect("node (Node.js 20+) on PATH");
-    assert!(o.status.success(), "search_speed.mjs: {}", stderr(&o));
-    let r: Value = serde_json::from_slice(&o.stdout).expect("JSON answer");
+    let stdout = browser::run_script(
+        "search speed check",
+        "search_speed.mjs",
+        &[base.as_str(), "連絡会"],
+        "",
+    );
+    let r: Value = serde_json::from_str(&stdout).expect("JSON answer");
     assert_eq!(r["errors"], serde_json::json!([]), "{r}");
     assert_eq!(
         r["before"],
@@ -168,15 +165,5 @@ fn the_small_index_is_listed_for_preloading_and_focus_loads_it() {
 
 /// Node and Chromium, as tests/search_browser.rs needs them.
 fn prerequisites() {
-    let repo = repo_root();
-    let ok = repo
-        .join("node_modules/playwright-core/package.json")
-        .is_file()
-        && Path::new("/usr/bin/chromium").is_file()
-        && Command::new("node").arg("--version").output().is_ok();
-    assert!(
-        ok,
-        "needs node, `npm ci` (playwright-core) and /usr/bin/chromium: run `npm ci` and \
-         `apt-get install chromium` (or `bash .ci/run`)"
-    );
+    browser::require("search speed check", &["playwright-core/package.json"]);
 }

@@ -8,7 +8,6 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -22,17 +21,11 @@ struct Server {
 
 impl Server {
     fn start(root: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tsushin"))
-            .args(["serve", "--root"])
-            .arg(root)
-            .args(["--port", "0"])
+        let mut child = serve::command(root)
             .args(extra)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("start tsushin serve");
-        let stdout = child.stdout.take().unwrap();
         let stderr = child.stderr.take().unwrap();
         // Keep draining stderr so the server never blocks on a full pipe; echo it for failures.
         std::thread::spawn(move || {
@@ -40,22 +33,7 @@ impl Server {
                 eprintln!("[serve] {line}");
             }
         });
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("serve printed its address");
-        let url = line
-            .strip_prefix("Serving the site at ")
-            .unwrap_or_else(|| panic!("unexpected first line: {line}"));
-        let addr = url
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .to_owned();
+        let addr = serve::address(&mut child);
         assert!(addr.starts_with("127.0.0.1:"), "{addr}");
         Server { child, addr }
     }
@@ -204,23 +182,6 @@ fn without_script(html: &str) -> String {
         .expect("the served page has the reload script");
     let end = start + html[start..].find("</script>").unwrap() + "</script>".len();
     format!("{}{}", &html[..start], &html[end..])
-}
-
-/// Copies the example site (site.yaml and content/) into `dest`.
-fn copy_example(dest: &Path) {
-    let repo = repo_root();
-    std::fs::create_dir_all(dest).unwrap();
-    std::fs::copy(repo.join("site.yaml"), dest.join("site.yaml")).unwrap();
-    for entry in walkdir::WalkDir::new(repo.join("content")) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(&repo).unwrap();
-        let to = dest.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
 }
 
 /// Replaces `from` by `to` in a file, the way an editor saves: write a new file, rename it over.
@@ -438,7 +399,15 @@ fn edits_reload_the_browser_and_errors_show_until_fixed() {
         "no location in the overlay:\n{text}"
     );
     assert!(text.contains("invalid YAML"), "{text}");
-    assert!(text.contains("How to fix:"), "{text}");
+    // The help, and the excerpt of the source, as the terminal printer shows them.
+    assert!(
+        text.contains("help: check the indentation and that each line is `key: value`"),
+        "no help in the overlay:\n{text}"
+    );
+    assert!(
+        text.contains("number: [1"),
+        "no excerpt in the overlay:\n{text}"
+    );
     assert!(text.contains("<script id=\"tsushin-reload\">"));
     let home = server.get("/");
     assert_eq!(home.status, 500);

@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -45,7 +45,6 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .expect("start tsushin serve");
-        let stdout = child.stdout.take().unwrap();
         let err = child.stderr.take().unwrap();
         let stderr = Arc::new(Mutex::new(Vec::new()));
         let kept = stderr.clone();
@@ -55,20 +54,7 @@ impl Server {
                 kept.lock().unwrap().push(line);
             }
         });
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("serve printed its address");
-        let addr = line
-            .strip_prefix("Serving the site at http://")
-            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-            .trim_end_matches('/')
-            .to_owned();
+        let addr = serve::address(&mut child);
         Server {
             child,
             addr,

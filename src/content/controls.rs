@@ -52,7 +52,10 @@ pub fn check_page(text: &str, split: &Split, file: &Path, diags: &mut Diagnostic
         pieces.extend(printed::yaml_strings(split.yaml, offset(split.yaml)));
     }
     if split.body.contains("&#") {
-        pieces.extend(printed::markdown_texts(split.body, offset(split.body)));
+        pieces.extend(super::markdown::printed_texts(
+            split.body,
+            offset(split.body),
+        ));
     }
     report(text, &find(text, &pieces), file, diags);
 }

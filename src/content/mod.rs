@@ -1,9 +1,11 @@
-//! Content: a page is its front matter (`Meta`) and its typed body (`Document`), parsed once.
+//! Content: a page is its front matter (`Meta`) and its typed body (`Document`, parsed from
+//! Markdown by `markdown`), parsed once.
 
 pub mod controls;
 pub mod event;
 pub mod frontmatter;
 pub mod kinds;
+pub mod markdown;
 pub mod model;
 pub mod url;
 
@@ -74,7 +76,7 @@ pub fn section_of(rel: &str) -> Section {
 /// Reads and parses one Markdown file; problems go to `diags`.
 pub fn load(path: &Path, rel: &str, diags: &mut Diagnostics) -> Option<Page> {
     let display = Path::new("content").join(rel);
-    if let Some(too_large) = crate::markdown::limits::check_file_size(path, &display) {
+    if let Some(too_large) = markdown::limits::check_file_size(path, &display) {
         diags.push(too_large);
         return None;
     }
@@ -103,7 +105,7 @@ pub fn parse(text: &str, rel: &str, display: &Path, diags: &mut Diagnostics) -> 
     let section = section_of(rel);
     let meta = frontmatter::parse(&split, section, display, diags);
     // The body is parsed even when the front matter is broken, so all problems show at once.
-    let doc = crate::markdown::parse(split.body, display, split.body_offset, diags);
+    let doc = markdown::parse(split.body, display, split.body_offset, diags);
     let meta = meta?;
     let mut page = Page {
         rel: rel.to_owned(),

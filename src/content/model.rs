@@ -3,6 +3,14 @@
 
 use crate::survey::Survey;
 
+/// The alternative text that marks an image as decorative (`![-](kazari.png)`): the HTML
+/// gives it `alt=""` and the PDF draws it as an artifact, so both renderers ask here.
+pub const DECORATIVE: &str = "-";
+
+pub fn is_decorative(alt: &str) -> bool {
+    alt.trim() == DECORATIVE
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Document {
     pub blocks: Vec<Block>,

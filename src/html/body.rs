@@ -236,7 +236,7 @@ impl Renderer<'_, '_> {
                     escape_into(&mut self.out, &src);
                     self.out.push_str("\" alt=\"");
                     // `![-](x.png)`: decorative, which HTML says with an empty alt.
-                    if !crate::pdf::tags::is_decorative(alt) {
+                    if !crate::content::model::is_decorative(alt) {
                         escape_into(&mut self.out, alt);
                     }
                     self.out.push('"');

@@ -195,7 +195,10 @@ fn page_source(page: &Page) -> SourceText {
     if let Ok(split) = crate::content::frontmatter::split(text, &page.display) {
         let offset = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
         pieces.extend(printed::yaml_strings(split.yaml, offset(split.yaml)));
-        pieces.extend(printed::markdown_texts(split.body, offset(split.body)));
+        pieces.extend(crate::content::markdown::printed_texts(
+            split.body,
+            offset(split.body),
+        ));
     }
     SourceText {
         display: page.display.clone(),

@@ -3,8 +3,9 @@
 
 use std::path::Path;
 
-use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::diag::{Diagnostics, Severity};
 use crate::html::escape;
+use crate::printer;
 
 /// Where pages listen for reload events.
 pub const EVENTS_PATH: &str = "/__tsushin/events";
@@ -53,93 +54,33 @@ const STYLE: &str = r#"<style>
 #tsushin-overlay h1{font-size:1.4rem;margin:0 0 .5rem;color:#b3261e}
 #tsushin-overlay ol{padding-left:1.5rem}
 #tsushin-overlay li{margin:1.2rem 0}
-#tsushin-overlay .where{font-family:ui-monospace,Consolas,monospace;font-weight:bold;word-break:break-all}
-#tsushin-overlay .what{margin:.2rem 0}
-#tsushin-overlay .fix{margin:.2rem 0;color:#0b5394}
-#tsushin-overlay .warning .where{color:#8a5a00}
-#tsushin-overlay pre{background:#f4f4f6;padding:.6rem .8rem;overflow:auto;font:14px/1.5 ui-monospace,Consolas,monospace;margin:.4rem 0}
-#tsushin-overlay .mark{background:#ffd7d5}
+#tsushin-overlay pre{background:#f4f4f6;border-left:.3rem solid #b3261e;padding:.6rem .8rem;overflow:auto;
+ white-space:pre-wrap;overflow-wrap:anywhere;font:14px/1.5 ui-monospace,Consolas,monospace;margin:.4rem 0}
+#tsushin-overlay .warning pre{border-left-color:#8a5a00}
 @media (max-width:40rem){#tsushin-overlay .panel{margin:0;border-radius:0;padding:1rem}}
 </style>"#;
 
-/// A few lines of the file around the problem, with the column marked.
-fn snippet(root: &Path, d: &Diagnostic) -> Option<String> {
-    let text = crate::source::read(&root.join(&d.location.file), &d.location.file)
-        .ok()?
-        .0
-        .text;
-    let lines: Vec<&str> = text.lines().collect();
-    let line = d.location.line;
-    if line == 0 || line > lines.len() {
-        return None;
-    }
-    let first = line.saturating_sub(2).max(1);
-    let last = (line + 1).min(lines.len());
-    let mut out = String::new();
-    for n in first..=last {
-        let l = lines[n - 1];
-        let num = format!("{n:>4} │ ");
-        if n == line {
-            let col = d.location.column.saturating_sub(1);
-            let before: String = l.chars().take(col).collect();
-            let rest: String = l.chars().skip(col).collect();
-            let mut rest_chars = rest.chars();
-            let marked: String = rest_chars.next().map(String::from).unwrap_or_default();
-            let after: String = rest_chars.collect();
-            out.push_str(&format!(
-                "{}{}<span class=\"mark\">{}</span>{}\n",
-                escape(&num),
-                escape(&before),
-                escape(if marked.is_empty() { " " } else { &marked }),
-                escape(&after)
-            ));
-        } else {
-            out.push_str(&format!("{}{}\n", escape(&num), escape(l)));
-        }
-    }
-    Some(out)
-}
-
-/// The overlay listing every error (and warning) with file, line, column, message and fix.
+/// The overlay listing every error (and warning) as the terminal shows it: file, line,
+/// column, message, an excerpt of the source and how to fix it (`printer::plain`).
 pub fn overlay(root: &Path, diags: &Diagnostics) -> String {
     let sorted = diags.clone().into_sorted();
     let errors = diags.error_count();
     let mut items = String::new();
     // Errors first: they are what stops the build.
-    for d in sorted
+    let ordered = sorted
         .iter()
         .filter(|d| d.is_error())
-        .chain(sorted.iter().filter(|d| !d.is_error()))
-    {
+        .chain(sorted.iter().filter(|d| !d.is_error()));
+    for (shown, d) in ordered.enumerate() {
         let class = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let label = match d.severity {
-            Severity::Error => "Error",
-            Severity::Warning => "Warning",
-        };
+        let text = printer::plain(root, d, shown < printer::EXCERPTS);
         items.push_str(&format!(
-            "<li class=\"{class}\"><div class=\"where\">{label}: {}</div><div class=\"what\">{}</div>",
-            escape(&d.location.to_string().replace('\\', "/")),
-            escape(&d.message)
+            "<li class=\"{class}\"><pre>{}</pre></li>",
+            escape(&text)
         ));
-        if let Some(s) = snippet(root, d) {
-            items.push_str(&format!("<pre>{s}</pre>"));
-        }
-        if let Some(help) = &d.help {
-            items.push_str(&format!(
-                "<div class=\"fix\">How to fix: {}</div>",
-                escape(help).replace('\n', "<br>")
-            ));
-        }
-        if let Some(r) = &d.related {
-            items.push_str(&format!(
-                "<div class=\"fix\">See also: {}</div>",
-                escape(&r.to_string().replace('\\', "/"))
-            ));
-        }
-        items.push_str("</li>");
     }
     let heading = if errors == 1 {
         "The site has 1 error".to_owned()

@@ -943,3 +943,46 @@ pub fn own_pdf_files(dir: &Path) -> Vec<PathBuf> {
         .filter(|p| !p.to_string_lossy().ends_with("合本.pdf"))
         .collect()
 }
+
+/// `pdftotext -layout` of page `n` (1-based) of `pdf`, so a page's footer is its last line.
+pub fn pdf_page_text(pdf: &Path, n: usize) -> String {
+    let n = n.to_string();
+    tool_ok(
+        "pdftotext",
+        [
+            "-layout".as_ref(),
+            "-enc".as_ref(),
+            "UTF-8".as_ref(),
+            "-f".as_ref(),
+            n.as_ref(),
+            "-l".as_ref(),
+            n.as_ref(),
+            pdf.as_os_str(),
+            "-".as_ref(),
+        ],
+    )
+}
+
+/// Copies the example site (site.yaml and content/) into `dest`.
+pub fn copy_example(dest: &Path) {
+    let repo = repo_root();
+    std::fs::create_dir_all(dest).unwrap();
+    std::fs::copy(repo.join("site.yaml"), dest.join("site.yaml")).unwrap();
+    for entry in walkdir::WalkDir::new(repo.join("content")) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(&repo).unwrap();
+        let to = dest.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The preview server and the browser tests
+
+pub mod browser;
+pub mod live;
+pub mod serve;

@@ -13,11 +13,13 @@ use crate::trees::{Trees, first_difference, squeeze};
 // ---------------------------------------------------------------------------------------------
 // The PDFs under test
 
-/// The example site (the repository) built by the binary, once per test run.
+/// The example site (the repository) built by the binary, once per test binary (each into
+/// its own folder, `target/tmp/<test binary>-binary-example`, as test binaries run at once).
 pub fn example_out() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
     OUT.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pdf_tags_readers-example");
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("{}-binary-example", env!("CARGO_CRATE_NAME")));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let out = dir.join("out");

@@ -317,7 +317,7 @@ fn parse_tags(tags: Option<OneOrMany>, r: &Reader, diags: &mut Diagnostics) -> O
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty())
         .collect();
-    if tags.len() <= crate::markdown::limits::MAX_TAGS {
+    if tags.len() <= crate::content::markdown::limits::MAX_TAGS {
         return Some(tags);
     }
     let (l, c) = r.node.key_location("tags").unwrap_or((1, 1));
@@ -327,7 +327,7 @@ fn parse_tags(tags: Option<OneOrMany>, r: &Reader, diags: &mut Diagnostics) -> O
             format!(
                 "the page has {} tags; at most {} are allowed",
                 tags.len(),
-                crate::markdown::limits::MAX_TAGS
+                crate::content::markdown::limits::MAX_TAGS
             ),
         )
         .help("keep the few tags a reader would look the page up by"),

@@ -8,7 +8,7 @@ use crate::diag::Diagnostics;
 
 fn html_with(markdown: &str, allow_raw_html: bool) -> String {
     let mut diags = Diagnostics::new();
-    let doc = crate::markdown::parse(markdown, Path::new("a.md"), 0, &mut diags);
+    let doc = crate::content::markdown::parse(markdown, Path::new("a.md"), 0, &mut diags);
     render_body(
         &doc,
         &BodyOptions {
@@ -171,7 +171,7 @@ fn external_links_get_noopener_and_urls_are_resolved() {
         }
     };
     let mut diags = Diagnostics::new();
-    let doc = crate::markdown::parse(
+    let doc = crate::content::markdown::parse(
         "[外部](https://example.jp) [内部](../events/kenshu.md) [案内](#申込) ![図](図.png)",
         Path::new("a.md"),
         0,

@@ -459,7 +459,7 @@ impl Engine<'_> {
                 let mut c = Chunk::new(ih);
                 let ix = x + ((w - iw) / 2.0).max(0.0);
                 // A decorative image is an artifact; any other is a Figure saying its alt text.
-                let tag = if crate::pdf::tags::is_decorative(alt) {
+                let tag = if crate::content::model::is_decorative(alt) {
                     crate::pdf::draw::Tag::Artifact
                 } else {
                     let figure = self.open_node(Role::Figure);

@@ -309,7 +309,7 @@ impl Engine<'_> {
             .into_iter()
             .filter_map(|p| match p {
                 Piece::Image { alt, .. }
-                    if !alt.is_empty() && !crate::pdf::tags::is_decorative(&alt) =>
+                    if !alt.is_empty() && !crate::content::model::is_decorative(&alt) =>
                 {
                     Some(Piece::Run(super::inline::Run {
                         text: format!("［{alt}］"),

@@ -4,15 +4,8 @@
 //! is drawn as an artifact, and the HTML gives it `alt=""`.
 
 use crate::content::Page;
-use crate::content::model::{Block, Inline, UrlKind};
+use crate::content::model::{Block, DECORATIVE, Inline, UrlKind};
 use crate::diag::{Diagnostic, Location};
-
-/// The alternative text that marks an image as decorative.
-pub const DECORATIVE: &str = "-";
-
-pub fn is_decorative(alt: &str) -> bool {
-    alt.trim() == DECORATIVE
-}
 
 /// One error per image of `page` that has neither a description nor the decorative mark,
 /// located where the image is written.

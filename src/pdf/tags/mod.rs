@@ -17,8 +17,6 @@ use printpdf::{DictItem, Op};
 
 use crate::pdf::draw::{Item, Role, Scope, StructNode, Tag};
 
-pub use alt::{DECORATIVE, is_decorative};
-
 /// One marked-content sequence with an MCID on a page: a run of items of one element.
 #[derive(Debug, Clone)]
 pub(crate) struct Mcid {

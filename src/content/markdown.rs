@@ -1,6 +1,7 @@
-//! Markdown body → `Document`. comrak parses; this module settles what the HTML and PDF outputs
-//! must agree on (soft breaks in Japanese text, heading ids, footnote numbers, survey blocks)
-//! and reports problems at their place in the whole file.
+//! Markdown body → `Document`: the body parser of the content layer (front matter is
+//! `frontmatter`'s). comrak parses; this module settles what the HTML and PDF outputs must
+//! agree on (soft breaks in Japanese text, heading ids, footnote numbers, survey blocks) and
+//! reports problems at their place in the whole file.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -18,11 +19,13 @@ mod badges;
 mod columns;
 mod ids;
 pub mod limits;
+mod printed;
 mod soft_breaks;
 #[cfg(test)]
 mod tests;
 
 use ids::{is_footnote_id, slug};
+pub use printed::printed_texts;
 use soft_breaks::{Piece, alt_text, resolve_soft_breaks};
 
 /// Deeper nesting is flattened: the model is recursive, and so are its Drop, Clone and both
@@ -95,7 +98,7 @@ pub fn parse(body: &str, file: &Path, line_offset: usize, diags: &mut Diagnostic
     doc
 }
 
-pub(crate) fn options() -> Options<'static> {
+fn options() -> Options<'static> {
     Options {
         extension: Extension {
             strikethrough: true,
