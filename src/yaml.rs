@@ -255,7 +255,8 @@ pub fn suggest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
         .iter()
         .map(|k| (strsim::jaro_winkler(name, k), *k))
         .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        // On a tie the first name in sort order, whatever order `known` came in (a map's).
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, k)| k)
 }
 
@@ -267,6 +268,14 @@ mod tests {
         ("", &["title", "sessions"]),
         ("sessions[]", &["start", "end"]),
     ];
+
+    #[test]
+    fn a_tie_gives_the_same_suggestion_in_any_order() {
+        let a = suggest("2021-06-vol0.md", &["2021-06-vol02.md", "2021-06-vol01.md"]);
+        let b = suggest("2021-06-vol0.md", &["2021-06-vol01.md", "2021-06-vol02.md"]);
+        assert_eq!(a, Some("2021-06-vol01.md"));
+        assert_eq!(a, b);
+    }
 
     #[test]
     fn unknown_keys_are_located_at_any_depth() {

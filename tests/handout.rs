@@ -355,3 +355,33 @@ fn handout_front_matter_errors_are_located() {
         "{diags:#?}"
     );
 }
+
+/// Two handouts of one meeting on one day with the same 資料番号 are an error at the second
+/// one's `number`, naming the first; the same number at another meeting is not.
+#[test]
+fn a_handout_number_used_twice_in_one_meeting_is_an_error() {
+    let f = site_with_handout();
+    let copy = "content/handouts/2021-07-shiryo3-copy.md";
+    f.write(copy, EXAMPLE);
+    let report = f.build();
+    let twice: Vec<_> = errors(&report)
+        .into_iter()
+        .filter(|d| d.message.contains("is used twice"))
+        .collect();
+    assert_eq!(twice.len(), 1, "{}", describe(&report));
+    assert!(twice[0].message.contains("資料3"), "{}", twice[0].message);
+    let (file, line, _) = place(&twice[0]);
+    assert!(file.ends_with("2021-07-shiryo3.md") || file.ends_with("shiryo3-copy.md"));
+    assert_eq!(line, 3, "{}", describe(&report));
+    assert!(twice[0].related.is_some());
+    f.write(
+        copy,
+        &EXAMPLE
+            .replace("date: 2021-07-30", "date: 2021-10-29")
+            .replace("title: 令和３年度", "title: 第２回 令和３年度"),
+    );
+    assert!(
+        !f.build().diagnostics.has_errors(),
+        "another meeting day may use 資料3 again"
+    );
+}

@@ -249,3 +249,40 @@ fn every_kind_of_edit_matches_a_full_build() {
     );
     assert_eq!(lines(live.diagnostics()), problems);
 }
+
+/// The first meeting handout adds 会議資料 to every page's navigation, and removing the last
+/// one takes it away: the preview renders every page again, as a full build would.
+#[test]
+fn the_first_and_the_last_handout_change_every_pages_navigation() {
+    let f = Fixture::new(&[
+        (
+            "content/newsletters/2021-06-vol01.md",
+            &newsletter(1, "2021-06-30", "第１号", "## はじめに\n\n本文。\n"),
+        ),
+        ("content/about.md", &page("このサイトについて", "説明。")),
+    ]);
+    let mut live = live(&f);
+    let handout = "content/handouts/2021-07-shiryo3.md";
+    f.write(
+        handout,
+        "---\ntitle: 事業の課題に対する取組み\nnumber: 3\nmeeting: 在宅医療・介護連携推進会議\ndate: 2021-07-30\n---\n\n## 課題\n\n本文。\n",
+    );
+    let rendered = step(
+        &f,
+        &mut live,
+        "first handout",
+        &["handouts/2021-07-shiryo3.md"],
+    );
+    assert!(rendered.contains(&"about.html".to_owned()), "{rendered:?}");
+    let about = String::from_utf8(live.files()["about.html"].to_vec()).unwrap();
+    assert!(about.contains("handouts/index.html"), "{about}");
+    f.remove(handout);
+    step(
+        &f,
+        &mut live,
+        "last handout removed",
+        &["handouts/2021-07-shiryo3.md"],
+    );
+    let about = String::from_utf8(live.files()["about.html"].to_vec()).unwrap();
+    assert!(!about.contains("handouts/index.html"), "{about}");
+}

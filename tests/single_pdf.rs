@@ -85,7 +85,9 @@ fn only_the_page_and_the_pages_it_links_to_are_read() {
     assert_eq!(opened(&log), [LINKED, ISSUE], "files read");
     // The same PDF as build's, whose links were resolved over the whole site.
     f.build_ok();
-    let built = f.out().join("newsletters/コーディネーター連絡会通信_第2号.pdf");
+    let built = f
+        .out()
+        .join("newsletters/コーディネーター連絡会通信_第2号.pdf");
     assert!(built.is_file(), "{:?}", snapshot(&f.out()).keys());
     assert_eq!(
         std::fs::read(f.dir.path().join("single.pdf")).unwrap(),

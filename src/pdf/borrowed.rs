@@ -107,9 +107,16 @@ mod tests {
         let line = "5600000000-5600100000 r--p 00200000 fd:01 4242   /usr/bin/tsushin";
         let f = |s, e, ino| linux::file_offset(line, s, e, ino);
         assert_eq!(f(0x5600000010, 0x5600000020, 4242), Some(0x200010));
-        assert_eq!(f(0x5600000010, 0x5600100001, 4242), None, "runs past the end");
+        assert_eq!(
+            f(0x5600000010, 0x5600100001, 4242),
+            None,
+            "runs past the end"
+        );
         assert_eq!(f(0x5600000010, 0x5600000020, 7), None, "another file");
         let anon = "7f0000000000-7f0000001000 rw-p 00000000 00:00 0";
-        assert_eq!(linux::file_offset(anon, 0x7f0000000000, 0x7f0000000010, 0), None);
+        assert_eq!(
+            linux::file_offset(anon, 0x7f0000000000, 0x7f0000000010, 0),
+            None
+        );
     }
 }

@@ -40,7 +40,12 @@ impl PdfContext {
     }
 
     /// `check_glyphs` on `doc`, the page already laid out (`render` lays it out once).
-    pub(crate) fn report_missing(&self, page: &Page, doc: &draw::Document, diags: &mut Diagnostics) {
+    pub(crate) fn report_missing(
+        &self,
+        page: &Page,
+        doc: &draw::Document,
+        diags: &mut Diagnostics,
+    ) {
         let missing = missing_chars(doc, &self.fonts);
         if missing.is_empty() {
             return;

@@ -115,18 +115,20 @@ pub fn toc(page: &Page) -> (Vec<TocEntry>, u8) {
     (entries, heading_shift)
 }
 
+/// Whether the site has meeting handouts: every page's navigation then links to 会議資料, so
+/// the first handout added or the last removed changes every page.
+pub fn has_handouts(site: &super::Site) -> bool {
+    site.pages
+        .iter()
+        .any(|p| p.section == crate::content::Section::Handout)
+}
+
 /// What every template gets: `site`, `root`, `current` and `generated` (docs/design.md).
 pub fn base_context(site: &super::Site, out_path: &str, current: &str, today: Date) -> Context {
     let mut ctx = Context::new();
     ctx.insert("site", &SiteView::new(&site.config));
     // Navigation to the kinds that are not on every site.
-    ctx.insert(
-        "has_handouts",
-        &site
-            .pages
-            .iter()
-            .any(|p| p.section == crate::content::Section::Handout),
-    );
+    ctx.insert("has_handouts", &has_handouts(site));
     ctx.insert("root", &links::root_prefix(out_path));
     ctx.insert("current", current);
     ctx.insert("generated", &today.to_string());

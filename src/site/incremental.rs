@@ -334,6 +334,7 @@ impl State {
         // every calendar file is made again (an unreadable file needs the full load's report).
         let sequences = super::ics::Sequences::load(&opts.root).ok()?;
         let order_before: Vec<String> = self.site.pages.iter().map(|p| p.rel.clone()).collect();
+        let nav_before = super::context::has_handouts(&self.site);
         let mut changed: BTreeSet<String> = BTreeSet::new();
         if sequences != self.site.ics_sequences {
             self.site.ics_sequences = sequences;
@@ -351,7 +352,9 @@ impl State {
         let views_changed = self.redo_views(&changed, tags_renamed);
 
         let before: HashSet<String> = self.files.keys().cloned().collect();
-        let rendered = self.render(match tags_renamed {
+        // Every page's navigation changes with the first handout or the last.
+        let nav_changed = nav_before != super::context::has_handouts(&self.site);
+        let rendered = self.render(match tags_renamed || nav_changed {
             true => Touched::All,
             false => Touched::Some {
                 pages: changed,

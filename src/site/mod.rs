@@ -335,6 +335,7 @@ const RESERVED: &[&str] = &[
 
 fn check_unique(pages: &[Page], assets: &[String], diags: &mut Diagnostics) {
     let mut numbers: HashMap<u32, &Page> = HashMap::new();
+    let mut handouts: HashMap<(&str, Option<Date>, u32), Location> = HashMap::new();
     let mut outputs: HashMap<&str, &Page> = HashMap::new();
     let asset_set: HashSet<&str> = assets.iter().map(String::as_str).collect();
     for a in assets {
@@ -365,6 +366,27 @@ fn check_unique(pages: &[Page], assets: &[String], diags: &mut Diagnostics) {
                 );
             } else {
                 numbers.insert(n.number, p);
+            }
+        }
+        if let Some(h) = p.handout() {
+            let key = (h.meeting.as_str(), p.meta.date, h.number);
+            match handouts.get(&key) {
+                Some(first) => diags.push(
+                    Diagnostic::error(
+                        h.number_at.clone(),
+                        format!(
+                            "資料{} of {} on {} is used twice",
+                            h.number,
+                            h.meeting,
+                            p.meta.date.map_or_else(String::new, |d| d.to_string())
+                        ),
+                    )
+                    .related(first.clone())
+                    .help("give each handout of a meeting its own `number`"),
+                ),
+                None => {
+                    handouts.insert(key, h.number_at.clone());
+                }
             }
         }
         let at = p
