@@ -10,6 +10,7 @@
 //   - horizontal overflow at 375 px (scrollWidth > clientWidth + 1), or a layout viewport wider
 //     than the device (missing <meta name="viewport">),
 //   - an <img> that did not load,
+//   - a button or menu label (「検索」, 「会議資料」) broken over two lines,
 //   - a console error or an uncaught page error.
 // Prints one line per page and width, then `N passed, M failed`. Exit code 1 on any failure.
 //
@@ -91,8 +92,47 @@ for (const [name, dir] of [['newsletter', 'newsletters'], ['event', 'events']]) 
   if (!path) die(`no ${dir}/*.html page (other than index.html) in ${out}`);
   pages.push({ name, path });
 }
+// Meeting handouts are not on every site; the example has one.
+const handout = newestIn('handouts');
+if (handout) pages.push({ name: 'handout', path: handout });
 
 // ---- in-page probes (run in the browser) ------------------------------------------------------
+
+/**
+ * Buttons and navigation links with a label broken inside a word (a squeezed 「検索」 button
+ * reads 検/索): a text node of theirs whose line boxes (rects grouped by vertical overlap) are
+ * more than one. A break between two nodes (「通信」 and a smaller 「（バックナンバー）」 below it)
+ * is the layout's choice and allowed.
+ */
+function brokenLabels() {
+  const lines = (rects) => {
+    let count = 0;
+    let bottom = -Infinity;
+    for (const r of rects.filter((r) => r.width > 0 && r.height > 0).sort((a, b) => a.top - b.top)) {
+      if (r.top >= bottom - 1) {
+        count += 1;
+        bottom = r.bottom;
+      } else {
+        bottom = Math.max(bottom, r.bottom);
+      }
+    }
+    return count;
+  };
+  const found = [];
+  for (const el of document.querySelectorAll('button, nav a')) {
+    if (!el.getClientRects().length || el.closest('[hidden]')) continue;
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent.trim();
+      if (!text || text.length > 12) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const n = lines(Array.from(range.getClientRects()));
+      if (n > 1) found.push(`「${text}」 (${n} lines)`);
+    }
+  }
+  return found;
+}
 
 /** Loads every <img> eagerly and returns those that fail to load or decode. */
 async function brokenImages() {
@@ -182,6 +222,10 @@ async function checkPage(context, pageSpec, vp) {
     await page.evaluate(() => document.fonts.ready.then(() => undefined));
 
     for (const img of await page.evaluate(brokenImages)) problems.push(`image failed to load: ${img}`);
+
+    for (const label of await page.evaluate(brokenLabels)) {
+      problems.push(`a button or menu label breaks over lines: ${label}`);
+    }
 
     if (vp.width === 375) {
       const o = await page.evaluate(overflow);
