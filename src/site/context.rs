@@ -7,6 +7,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::links;
+use super::loaded::Site;
 use crate::content::Page;
 pub use crate::view::{EventView, Masthead, SessionView, SiteView};
 
@@ -52,7 +53,7 @@ pub struct PageView {
     pub toc: Option<Vec<TocEntry>>,
 }
 
-pub fn page_view(page: &Page, from: &str, site: &super::Site) -> PageView {
+pub fn page_view(page: &Page, from: &str, site: &Site) -> PageView {
     let config = &site.config;
     use crate::content::Kind;
     let kind = page.section.spec().name;
@@ -117,14 +118,14 @@ pub fn toc(page: &Page) -> (Vec<TocEntry>, u8) {
 
 /// Whether the site has meeting handouts: every page's navigation then links to 会議資料, so
 /// the first handout added or the last removed changes every page.
-pub fn has_handouts(site: &super::Site) -> bool {
+pub fn has_handouts(site: &Site) -> bool {
     site.pages
         .iter()
         .any(|p| p.section == crate::content::Section::Handout)
 }
 
 /// What every template gets: `site`, `root`, `current` and `generated` (docs/design.md).
-pub fn base_context(site: &super::Site, out_path: &str, current: &str, today: Date) -> Context {
+pub fn base_context(site: &Site, out_path: &str, current: &str, today: Date) -> Context {
     let mut ctx = Context::new();
     ctx.insert("site", &SiteView::new(&site.config));
     // Navigation to the kinds that are not on every site.

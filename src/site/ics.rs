@@ -11,23 +11,20 @@
 //!   the clock.
 //! - `SEQUENCE` comes from `.tsushin/ics-sequence.json` in the site (see [`Sequences`]).
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::collections::HashMap;
 
 use icalendar::{Calendar, Component, EventLike, EventStatus, Property};
 use jiff::civil::DateTime;
 use jiff::tz::Offset;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::Site;
+use super::loaded::Site;
 use crate::content::Page;
 use crate::content::event::{Event, Session, Status};
-use crate::diag::{Diagnostic, Location};
+use crate::diag::Diagnostic;
 use crate::japanese::{DigitStyle, wareki_date};
 
-/// Where the sequence numbers are kept, relative to the site root.
-pub const SEQUENCE_FILE: &str = ".tsushin/ics-sequence.json";
+pub use super::sequences::{SEQUENCE_FILE, Sequences};
 
 /// The `.ics` path of every training with at least one session: its PDF path (from
 /// `pdfs::plan`, which keeps both names free) with `.ics` instead of `.pdf`.
@@ -208,78 +205,11 @@ pub fn render(site: &Site, page: &Page) -> Option<Vec<u8>> {
     Some(cal.to_string().into_bytes())
 }
 
-/// One event's last seen state.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Entry {
-    /// Hash of start, end, venue and status.
-    hash: String,
-    sequence: u32,
-    /// The page's source path, for a reader of the file.
-    page: String,
-}
-
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
-struct StateFile {
-    version: u32,
-    events: BTreeMap<String, Entry>,
-}
-
-/// The `SEQUENCE` of each event as the last successful build wrote it, read from
-/// [`SEQUENCE_FILE`]. An event whose start, end, venue or status differ from the stored hash
-/// gets the stored number + 1; a new event 0. Only `build` writes the file, after the output is
-/// in place; an unchanged site gives the same numbers again, and a build whose file write
-/// failed gives the same numbers next time (the file still holds the older state).
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Sequences {
-    state: StateFile,
-}
-
-impl Sequences {
-    /// Reads the file; a missing file is an empty state, an unreadable one an error.
-    pub fn load(root: &Path) -> Result<Sequences, Diagnostic> {
-        let path = root.join(SEQUENCE_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Sequences::default());
-            }
-            Err(e) => {
-                return Err(Diagnostic::error(
-                    Location::file(SEQUENCE_FILE),
-                    format!("cannot read: {e}"),
-                )
-                .help("check the file's permissions"));
-            }
-        };
-        serde_json::from_str(&text)
-            .map(|state| Sequences { state })
-            .map_err(|e| {
-                Diagnostic::error(
-                    Location::new(SEQUENCE_FILE, e.line(), e.column()),
-                    format!("the calendar sequence file is not valid: {e}"),
-                )
-                .help(
-                    "restore it from your backup or version control; deleting it restarts every \
-                     SEQUENCE at 0, and calendars may then ignore later changes",
-                )
-            })
-    }
-
-    pub fn sequence(&self, uid: &str, hash: &str) -> u32 {
-        match self.state.events.get(uid) {
-            Some(e) if e.hash == hash => e.sequence,
-            Some(e) => e.sequence.saturating_add(1),
-            None => 0,
-        }
-    }
-}
-
 /// After a successful build: records each event's hash and sequence, keeping those of events
 /// no longer built (a training taken back to draft keeps its number). Writes only when
 /// something changed, through a temporary file renamed into place.
 pub fn save(site: &Site) -> Result<(), Diagnostic> {
-    let mut state = site.ics_sequences.state.clone();
-    state.version = 1;
+    let mut next = site.ics_sequences.clone();
     for page in &site.pages {
         let Some(ev) = page.event() else { continue };
         if !site.ics_paths.contains_key(&page.rel) {
@@ -289,35 +219,11 @@ pub fn save(site: &Site) -> Result<(), Diagnostic> {
             let uid = uid(site, page, i);
             let hash = session_hash(ev, s);
             let sequence = site.ics_sequences.sequence(&uid, &hash);
-            let entry = Entry {
-                hash,
-                sequence,
-                page: page.rel.clone(),
-            };
-            state.events.insert(uid, entry);
+            next.record(uid, hash, sequence, page.rel.clone());
         }
     }
-    let path = site.root.join(SEQUENCE_FILE);
-    let mut text = serde_json::to_string_pretty(&state).unwrap_or_default();
-    text.push('\n');
-    if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
-        return Ok(());
-    }
-    let fail = |e: std::io::Error| {
-        Diagnostic::warning(
-            Location::file(SEQUENCE_FILE),
-            format!("the build succeeded, but the calendar sequence file could not be written: {e}"),
-        )
-        .help("make .tsushin/ in the site writable and build again; until then the calendar files keep their SEQUENCE")
-    };
-    let dir = path.parent().unwrap_or(&site.root);
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(fail)?;
-    tmp.persist(&path).map_err(|e| fail(e.error))?;
-    Ok(())
+    next.save(&site.root)
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

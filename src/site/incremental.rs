@@ -15,8 +15,8 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use super::Site;
 use super::context::page_view;
+use super::loaded::Site;
 use super::plan::{self, Job, Pdfs, Touched};
 use crate::content::{self, Page};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -121,7 +121,8 @@ impl Live {
         let mut diags = Diagnostics::new();
         self.state = None;
         self.failed.clear();
-        let Some(mut site) = super::load(&self.opts.root, self.opts.drafts, &mut diags) else {
+        let Some(mut site) = super::load::load(&self.opts.root, self.opts.drafts, &mut diags)
+        else {
             self.failed = diags.into_iter().collect();
             return Vec::new();
         };
@@ -130,7 +131,7 @@ impl Live {
         }
         let content_dir = self.opts.root.join("content");
         let mut scan_diags = Diagnostics::new();
-        let sources = rels(super::scan(&content_dir, &mut scan_diags).0);
+        let sources = rels(super::load::scan(&content_dir, &mut scan_diags).0);
         let unique_diags = unique(&site);
         // `load` reported the duplicates and the link problems too: take them out, they are
         // kept apart (the link problems in `site.links`) and redone.
@@ -274,7 +275,7 @@ fn rels(sources: Vec<(PathBuf, String)>) -> Vec<String> {
 /// Duplicate issue numbers and output paths, as `load` reports them.
 fn unique(site: &Site) -> Vec<Diagnostic> {
     let mut d = Diagnostics::new();
-    super::check_unique(&site.pages, &site.content_files, &mut d);
+    super::load::check_unique(&site.pages, &site.content_files, &mut d);
     super::names::check_outputs(&site.pages, &site.assets, &mut d);
     d.into_iter().collect()
 }
@@ -292,7 +293,7 @@ impl State {
     /// (a full load reports them).
     fn scan(&self, opts: &LiveOptions, touched: &BTreeSet<String>) -> Option<Scan> {
         let mut scan_diags = Diagnostics::new();
-        let (sources, assets) = super::scan(&opts.root.join("content"), &mut scan_diags);
+        let (sources, assets) = super::load::scan(&opts.root.join("content"), &mut scan_diags);
         if !scan_diags.is_empty() {
             return None;
         }
@@ -464,7 +465,7 @@ impl State {
         let tags_renamed = tag_files != site.tag_files;
         site.tag_files = tag_files;
         // The calendar files are named after the PDFs and made with or without them.
-        let pdf_plan = plan::pdf_paths(&site.pages, &site.config, &site.assets);
+        let pdf_plan = super::volumes::pdf_paths(&site.pages, &site.config, &site.assets);
         let ics_plan = super::ics::plan(&site.pages, &pdf_plan);
         for p in &site.pages {
             if (opts.pdf && pdf_plan.get(&p.rel) != site.pdf_paths.get(&p.rel))
@@ -504,7 +505,7 @@ impl State {
     fn render(&mut self, mut touched: Touched) -> Vec<String> {
         // Links are resolved for every page (cheap): a page is rendered again when its links
         // now point elsewhere, and its link problems are always up to date.
-        let resolved = super::targets::resolve_site(&self.site);
+        let resolved = super::load::resolve_links(&self.site);
         let before = std::mem::replace(&mut self.site.links, resolved);
         for (rel, now) in &self.site.links {
             if before.get(rel).is_none_or(|old| !old.same_targets(now)) {

@@ -11,6 +11,20 @@ use crate::diag::{Diagnostic, Diagnostics, Location};
 
 pub use crate::filenames::{is_reserved, make_safe, problem};
 
+/// The search page, written at the output root (`search::PAGE`).
+pub const SEARCH_PAGE: &str = "search.html";
+
+/// Generated pages that content may not replace.
+pub const RESERVED: &[&str] = &[
+    "index.html",
+    "newsletters/index.html",
+    "events/index.html",
+    "handouts/index.html",
+    "tags/index.html",
+    "feed.xml",
+    SEARCH_PAGE,
+];
+
 /// The first segment of `path` (`/`-separated) that Windows cannot hold, with the reason.
 fn bad_segment(path: &str) -> Option<(&str, String)> {
     path.split('/')
@@ -86,7 +100,7 @@ pub fn check_outputs(pages: &[Page], assets: &[String], diags: &mut Diagnostics)
 
 /// Two outputs (or two folders) whose paths are equal but for case.
 fn case_clashes(outputs: &[(String, Source)], diags: &mut Diagnostics) {
-    let mut files: HashMap<String, (String, Source)> = super::RESERVED
+    let mut files: HashMap<String, (String, Source)> = RESERVED
         .iter()
         .map(|r| (r.to_lowercase(), (r.to_string(), Source::Generated)))
         .collect();

@@ -6,9 +6,9 @@ use jiff::civil::Date;
 use serde::Serialize;
 use tera::Context;
 
-use super::Site;
 use super::context::{PageView, base_context, page_view};
 use super::links;
+use super::loaded::Site;
 use super::targets::PageLinks;
 use crate::content::event::Status;
 use crate::content::{Page, Section};

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::Site;
+use super::loaded::Site;
 use super::targets::PageLinks;
 use crate::config::Config;
 use crate::content::Page;
@@ -16,7 +16,7 @@ pub(super) use crate::view::names::clean_file_name;
 /// Windows ignores case, and never the path of a file copied from content/ (`assets`). When
 /// the name from the title is taken, the page's slug is added, then a number. A training's
 /// `.ics` name (the same with `.ics`) is kept free too. The bound volumes are planned after
-/// these (`volumes::plan`; both together: `plan::pdf_paths`).
+/// these (`volumes::plan`; both together: `volumes::pdf_paths`).
 pub fn plan(pages: &[Page], config: &Config, assets: &[String]) -> HashMap<String, String> {
     let mut used: HashSet<String> = assets.iter().map(|a| a.to_lowercase()).collect();
     let mut out = HashMap::new();

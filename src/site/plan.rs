@@ -15,10 +15,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use super::Site;
+use super::loaded::Site;
 use super::pages::{self, Listing};
 use super::targets::PageLinks;
-use crate::config::Config;
 use crate::content::Page;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::progress::Phase;
@@ -128,14 +127,6 @@ pub fn pdf_jobs(site: &Site) -> Vec<Job<'_>> {
             .map(Job::Pdf),
     );
     jobs
-}
-
-/// Output path of every PDF (source path or bound-volume key → path): the pages' PDFs
-/// (`pdfs::plan`), then the bound volumes (`volumes::plan`).
-pub fn pdf_paths(pages: &[Page], config: &Config, assets: &[String]) -> HashMap<String, String> {
-    let mut out = super::pdfs::plan(pages, config, assets);
-    super::volumes::plan(pages, config, assets, &mut out);
-    out
 }
 
 /// What an edit changed, for serve's incremental rebuild.
@@ -386,8 +377,10 @@ pub struct CheckReport {
 pub fn check(root: &std::path::Path, drafts: bool, today: Date, pdf: bool) -> CheckReport {
     let mut report = CheckReport::default();
     let mut scan_diags = Diagnostics::new();
-    report.sources = super::scan(&root.join("content"), &mut scan_diags).0.len();
-    let Some(mut site) = super::load(root, drafts, &mut report.diagnostics) else {
+    report.sources = super::load::scan(&root.join("content"), &mut scan_diags)
+        .0
+        .len();
+    let Some(mut site) = super::load::load(root, drafts, &mut report.diagnostics) else {
         return report;
     };
     if !pdf {

@@ -72,11 +72,12 @@ pub fn single(
     // Only this page and the pages it links to are read. When that finds an error, the whole
     // site is read to report it as `build` would (a "did you mean" names any page).
     let mut found = Diagnostics::new();
-    let mut site = super::load_pages(&root, true, super::Pages::Linked(&rel), &mut found);
+    let mut site =
+        super::load::load_pages(&root, true, super::load::Pages::Linked(&rel), &mut found);
     found = own(found, &rel);
     if found.has_errors() {
         found = Diagnostics::new();
-        site = super::load(&root, true, &mut found);
+        site = super::load::load(&root, true, &mut found);
         found = own(found, &rel);
     }
     diags.extend(found);

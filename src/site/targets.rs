@@ -1,6 +1,6 @@
 //! The site's one link resolver. Every link and image of every page is resolved once, when
-//! the site is loaded, into a typed [`Target`]: another page (and anchor), a file of the site,
-//! an anchor of the same page, or an external address. The HTML turns a target into a
+//! the site is loaded (`load::resolve_links`), into a typed [`Target`]: another page (and
+//! anchor), a file of the site, an anchor of the same page, or an external address. The HTML turns a target into a
 //! relative href, the PDF into a `base_url` URI or an internal destination, and `check`,
 //! `build`, `tsushin pdf` and the preview report the same located problems, found here once.
 //! What may be read from disk at all is `resolve`'s rule, which this applies.
@@ -10,8 +10,8 @@ use std::path::PathBuf;
 
 use percent_encoding::percent_decode_str;
 
+use super::links;
 use super::resolve::{self, Url};
-use super::{RESERVED, Site, links};
 use crate::content::Page;
 use crate::content::model::{UrlKind, UrlRef};
 use crate::content::url;
@@ -132,7 +132,8 @@ fn decoded(fragment: &str) -> String {
         .into_owned()
 }
 
-/// Everything a link may point at: pages by source path, generated pages and copied files.
+/// Everything a link may point at: pages by source path, generated pages and copied files
+/// (made from a loaded site by `load::resolve_links`).
 pub struct Targets<'a> {
     pub pages: HashMap<&'a str, &'a Page>,
     /// Source paths of pages left out because they are drafts.
@@ -141,32 +142,6 @@ pub struct Targets<'a> {
     pub files: HashSet<String>,
     /// The site's content/ folder, to say why a file that is there is not published.
     pub content_dir: PathBuf,
-}
-
-impl<'a> Targets<'a> {
-    /// What the pages of `site` may link to.
-    pub fn of(site: &'a Site) -> Targets<'a> {
-        let mut files: HashSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
-        files.extend(site.assets.iter().cloned());
-        files.extend(site.theme.static_files.keys().cloned());
-        files.extend(site.tag_files.values().cloned());
-        Targets {
-            pages: site.pages.iter().map(|p| (p.rel.as_str(), p)).collect(),
-            drafts: &site.drafts,
-            files,
-            content_dir: site.root.join("content"),
-        }
-    }
-}
-
-/// Resolves the links and images of every page of `site`, by source path.
-pub fn resolve_site(site: &Site) -> HashMap<String, PageLinks> {
-    use rayon::prelude::*;
-    let targets = Targets::of(site);
-    site.pages
-        .par_iter()
-        .map(|p| (p.rel.clone(), resolve_page(p, &targets)))
-        .collect()
 }
 
 /// Resolves every link and image of `page`.

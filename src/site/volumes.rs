@@ -2,14 +2,15 @@
 //! volumes a site has, where they are written and how they are typeset, the same for `build`,
 //! the archive page's links and the preview server.
 //!
-//! A volume is planned after the issue PDFs (`plan::pdf_paths`) and kept in `Site::pdf_paths` under a
-//! key of its own ([`key`]), so that `--no-pdf` drops it with the other PDFs and serve finds it
+//! A volume is planned after the issue PDFs ([`pdf_paths`]) and kept in `Site::pdf_paths` under
+//! a key of its own ([`key`]), so that `--no-pdf` drops it with the other PDFs and serve finds it
 //! by its output path like any other PDF.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::loaded::Site;
+use super::pdfs;
 use super::targets::PageLinks;
-use super::{Site, pdfs};
 use crate::config::Config;
 use crate::content::Page;
 use crate::diag::Diagnostics;
@@ -41,6 +42,14 @@ pub fn years(pages: &[Page]) -> BTreeMap<i16, Vec<&Page>> {
         issues.sort_by_key(|p| (p.newsletter().map(|n| n.number), p.meta.date));
     }
     years
+}
+
+/// Output path of every PDF (source path or bound-volume key → path): the pages' PDFs
+/// (`pdfs::plan`), then the bound volumes ([`plan`]).
+pub fn pdf_paths(pages: &[Page], config: &Config, assets: &[String]) -> HashMap<String, String> {
+    let mut out = pdfs::plan(pages, config, assets);
+    plan(pages, config, assets, &mut out);
+    out
 }
 
 /// Plans `newsletters/<name>_令和３年度合本.pdf` for every fiscal year with issues, after the

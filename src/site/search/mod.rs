@@ -13,7 +13,7 @@ mod write;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use super::Site;
+use super::loaded::Site;
 use crate::content::Page;
 use crate::diag::Diagnostic;
 use crate::japanese::{self, search_text};
@@ -24,7 +24,7 @@ pub const IN_META: u8 = 2;
 pub const IN_BODY: u8 = 4;
 
 /// The search page, written at the output root.
-pub const PAGE: &str = "search.html";
+pub const PAGE: &str = super::names::SEARCH_PAGE;
 /// The folder of the index files.
 pub const DIR: &str = "search/";
 
