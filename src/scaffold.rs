@@ -118,8 +118,20 @@ pub struct IssueInfo {
 /// Issue numbers (and authors) of every file in content/newsletters/, drafts and files with
 /// other problems included: a number once used stays used.
 pub fn existing_issues(root: &Path) -> Vec<IssueInfo> {
-    let dir = root.join("content").join("newsletters");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+    let mut found: Vec<IssueInfo> = markdown_files(root, "newsletters")
+        .into_iter()
+        .filter_map(|(name, text)| {
+            issue_info(&text.unwrap_or_default()).or_else(|| number_in_name(&name))
+        })
+        .collect();
+    found.sort_by_key(|i| i.number);
+    found
+}
+
+/// The Markdown files in content/<folder>/ (hidden ones left out), by file name, each with its
+/// text when it can be read: what `new` numbers a new page after.
+fn markdown_files(root: &Path, folder: &str) -> Vec<(String, Option<String>)> {
+    let Ok(entries) = std::fs::read_dir(root.join("content").join(folder)) else {
         return Vec::new();
     };
     let mut found = Vec::new();
@@ -129,16 +141,12 @@ pub fn existing_issues(root: &Path) -> Vec<IssueInfo> {
         if !path.is_file() || !name.to_ascii_lowercase().ends_with(".md") || name.starts_with('.') {
             continue;
         }
-        let display = Path::new("content").join("newsletters").join(&name);
-        let text = match crate::source::read(&path, &display) {
-            Ok((s, _)) => s.text,
-            Err(_) => String::new(),
-        };
-        if let Some(info) = issue_info(&text).or_else(|| number_in_name(&name)) {
-            found.push(info);
-        }
+        let display = Path::new("content").join(folder).join(&name);
+        let text = crate::source::read(&path, &display)
+            .ok()
+            .map(|(s, _)| s.text);
+        found.push((name, text));
     }
-    found.sort_by_key(|i| i.number);
     found
 }
 

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use super::{
-    check_stem, exists_error, io_error, one_line_title, site_config, write_new, yaml_scalar,
+    check_stem, exists_error, io_error, markdown_files, one_line_title, site_config, write_new,
+    yaml_scalar,
 };
 use crate::content::frontmatter;
 use crate::diag::Diagnostics;
@@ -21,29 +22,14 @@ struct Known {
 
 /// The handouts in content/handouts/, as far as their front matter can be read.
 fn existing(root: &Path) -> Vec<Known> {
-    let dir = root.join("content").join("handouts");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
-    let mut found = Vec::new();
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !path.is_file() || !name.to_ascii_lowercase().ends_with(".md") || name.starts_with('.') {
-            continue;
-        }
-        let display = Path::new("content").join("handouts").join(&name);
-        let Ok((source, _)) = crate::source::read(&path, &display) else {
-            continue;
-        };
-        let Ok(split) = frontmatter::split(&source.text, &display) else {
-            continue;
-        };
-        if let Ok(k) = serde_saphyr::from_str::<Known>(split.yaml) {
-            found.push(k);
-        }
-    }
-    found
+    markdown_files(root, "handouts")
+        .into_iter()
+        .filter_map(|(_, text)| {
+            let text = text?;
+            let split = frontmatter::split(&text, Path::new("")).ok()?;
+            serde_saphyr::from_str::<Known>(split.yaml).ok()
+        })
+        .collect()
 }
 
 /// Creates `content/handouts/<YYYY-MM-DD>-shiryo<N>.md` for a meeting on `date`, numbered after

@@ -15,10 +15,7 @@ impl Engine<'_> {
     pub(crate) fn push_lines(&mut self, lines: Vec<LineBox>) {
         let n = lines.len();
         for (i, lb) in lines.into_iter().enumerate() {
-            let mut c = Chunk::new(lb.h);
-            c.items = lb.items;
-            c.links = lb.links;
-            c.anchors = lb.anchors;
+            let mut c = lb.into_chunk();
             c.keep_with_next = n >= 2 && (i == 0 || i + 2 == n);
             self.push(c);
         }
@@ -208,15 +205,7 @@ impl Engine<'_> {
         };
         let lines = self.lines(&pieces, tx, tw, para);
         let mut c = Chunk::new(0.0);
-        for lb in lines {
-            let mut part = Chunk::new(lb.h);
-            part.items = lb.items;
-            part.links = lb.links;
-            part.anchors = lb.anchors;
-            let y = c.h;
-            c.h += part.h;
-            c.absorb(part, y);
-        }
+        c.append_lines(lines);
         let (asc, _) = self.metrics(true, size);
         match level {
             0..=2 => {

@@ -39,12 +39,8 @@ impl Engine<'_> {
     /// Lines stacked into one chunk starting at `y`; returns the new bottom.
     pub(super) fn stack(&self, c: &mut Chunk, lines: Vec<LineBox>, mut y: f32) -> f32 {
         for lb in lines {
-            let mut part = Chunk::new(lb.h);
-            part.items = lb.items;
-            part.links = lb.links;
-            part.anchors = lb.anchors;
             let h = lb.h;
-            c.absorb(part, y);
+            c.absorb(lb.into_chunk(), y);
             y += h;
             // Between lines is where an over-tall box may be cut.
             c.cuts.push(y);

@@ -34,7 +34,7 @@ impl Engine<'_> {
         );
         self.close_node(node);
         let top = c.h;
-        self.centered_lines(&mut c, lines);
+        c.append_lines(lines);
         c.items.push(stroke_rect(
             x + w - bw,
             top,
@@ -125,18 +125,6 @@ impl Engine<'_> {
         let node = self.open_node(role);
         let lines = self.lines(&[Piece::run(text, style)], self.left, self.width, para);
         self.close_node(node);
-        self.centered_lines(c, lines);
-    }
-
-    fn centered_lines(&self, c: &mut Chunk, lines: Vec<super::inline::LineBox>) {
-        for lb in lines {
-            let mut part = Chunk::new(lb.h);
-            part.items = lb.items;
-            part.links = lb.links;
-            part.anchors = lb.anchors;
-            let y = c.h;
-            c.h += lb.h;
-            c.absorb(part, y);
-        }
+        c.append_lines(lines);
     }
 }

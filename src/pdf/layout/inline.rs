@@ -143,6 +143,29 @@ pub(crate) struct LineBox {
     pub right: f32,
 }
 
+impl LineBox {
+    /// The line as a chunk of its own height, ready to stack or to paginate.
+    pub fn into_chunk(self) -> super::flow::Chunk {
+        let mut c = super::flow::Chunk::new(self.h);
+        c.items = self.items;
+        c.links = self.links;
+        c.anchors = self.anchors;
+        c
+    }
+}
+
+// Here rather than in `flow`, which knows no line boxes (this module uses `flow`).
+impl super::flow::Chunk {
+    /// Appends `lines` below the chunk's content; the chunk grows by their height.
+    pub fn append_lines(&mut self, lines: Vec<LineBox>) {
+        for lb in lines {
+            let y = self.h;
+            self.h += lb.h;
+            self.absorb(lb.into_chunk(), y);
+        }
+    }
+}
+
 struct CellInfo {
     run: usize,
     text: (usize, usize),

@@ -259,12 +259,8 @@ impl Engine<'_> {
                 };
             let mut cuts = Vec::new();
             for lb in ls {
-                let mut part = Chunk::new(lb.h);
-                part.items = lb.items;
-                part.links = lb.links;
-                part.anchors = lb.anchors;
                 let lh = lb.h;
-                c.absorb(part, y);
+                c.absorb(lb.into_chunk(), y);
                 y += lh;
                 cuts.push(y);
             }
