@@ -138,3 +138,42 @@ fn problems_of_other_pages_do_not_stop_it() {
     assert!(!stderr(&run).contains("2021-06-vol01"), "{}", stderr(&run));
     assert!(f.build().diagnostics.has_errors());
 }
+
+/// Odd `-o` paths and a file that is not there: a folder gets the usual file name inside it,
+/// a folder that does not exist is named in the error, and nothing half-written stays.
+#[test]
+fn odd_output_paths_and_missing_files_are_handled() {
+    let f = site("本文。");
+    let run_to = |out: &Path, source: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_tsushin"))
+            .arg("pdf")
+            .arg(source)
+            .arg("-o")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let folder = f.dir.path().join("pdfs");
+    std::fs::create_dir(&folder).unwrap();
+    let run = run_to(&folder, &f.root().join(ISSUE));
+    assert!(run.status.success(), "{}", stderr(&run));
+    let names: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["コーディネーター連絡会通信_第2号.pdf"]);
+
+    let missing = f.dir.path().join("no-such-folder").join("x.pdf");
+    let run = run_to(&missing, &f.root().join(ISSUE));
+    assert!(!run.status.success());
+    let err = stderr(&run);
+    assert!(
+        err.contains("cannot write the PDF") && err.contains("does not exist"),
+        "{err}"
+    );
+    assert!(!f.dir.path().join("no-such-folder").exists());
+
+    let run = run_to(&folder, &f.root().join("content/newsletters/none.md"));
+    assert!(!run.status.success());
+    assert!(stderr(&run).contains("no such file"), "{}", stderr(&run));
+}

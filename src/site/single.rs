@@ -34,6 +34,13 @@ pub fn single(
     out: Option<&Path>,
     diags: &mut Diagnostics,
 ) -> Option<PathBuf> {
+    if !file.is_file() {
+        diags.push(
+            Diagnostic::error(Location::file(file), "no such file")
+                .help("give the path of a page's Markdown file, e.g. content/newsletters/2021-06-vol01.md"),
+        );
+        return None;
+    }
     let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
     let root = match root {
         Some(r) => r.to_path_buf(),
@@ -98,25 +105,37 @@ pub fn single(
     let (bytes, d) = super::plan::page_pdf(&site, page)?;
     diags.extend(d);
     let bytes = bytes?;
+    let name = super::pdfs::plan(std::slice::from_ref(page), &site.config, &[])
+        .remove(&page.rel)
+        .and_then(|p| p.rsplit('/').next().map(str::to_owned))
+        .unwrap_or_else(|| format!("{}.pdf", page.slug()));
+    // `-o FOLDER` writes the usual file name into that folder, as `cp` would.
     let target = match out {
+        Some(o) if o.is_dir() => o.join(name),
         Some(o) => o.to_path_buf(),
-        None => {
-            let name = super::pdfs::plan(std::slice::from_ref(page), &site.config, &[])
-                .remove(&page.rel)
-                .and_then(|p| p.rsplit('/').next().map(str::to_owned))
-                .unwrap_or_else(|| format!("{}.pdf", page.slug()));
-            PathBuf::from(name)
-        }
+        None => PathBuf::from(name),
     };
-    // Written beside the target and renamed, so a reader never opens half a file.
+    write(&target, &bytes, diags).then_some(target)
+}
+
+/// Writes `bytes` beside `target` and renames it into place, so a reader never opens half a
+/// file; a failure is said with what to do about it.
+fn write(target: &Path, bytes: &[u8], diags: &mut Diagnostics) -> bool {
     let tmp = target.with_extension("pdf.part");
-    if let Err(e) = std::fs::write(&tmp, &bytes).and_then(|_| std::fs::rename(&tmp, &target)) {
-        let _ = std::fs::remove_file(&tmp);
-        diags.push(Diagnostic::error(
-            Location::file(&target),
-            format!("cannot write: {e}"),
-        ));
-        return None;
-    }
-    Some(target)
+    let Err(e) = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, target)) else {
+        return true;
+    };
+    let _ = std::fs::remove_file(&tmp);
+    let help = match target.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(dir) if !dir.is_dir() => format!(
+            "the folder {} does not exist: create it first, or give another -o path",
+            dir.display()
+        ),
+        _ => "check that the folder is writable and the file is not open in another program"
+            .to_owned(),
+    };
+    diags.push(
+        Diagnostic::error(Location::file(target), format!("cannot write the PDF: {e}")).help(help),
+    );
+    false
 }
