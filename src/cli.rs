@@ -91,7 +91,8 @@ enum Command {
     Pdf {
         /// The page's Markdown file, under content/.
         file: PathBuf,
-        /// Where to write the PDF; default: its usual name in the current folder.
+        /// Where to write the PDF (a file, or a folder to write its usual name into); default:
+        /// its usual name in the current folder.
         #[arg(long, short)]
         output: Option<PathBuf>,
         /// The site folder; default: the nearest folder above FILE with a site.yaml.
