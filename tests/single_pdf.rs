@@ -173,6 +173,14 @@ fn odd_output_paths_and_missing_files_are_handled() {
     );
     assert!(!f.dir.path().join("no-such-folder").exists());
 
+    // `-o` naming the page itself (or anything but a .pdf) leaves it as it was.
+    let source = f.root().join(ISSUE);
+    let before = std::fs::read(&source).unwrap();
+    let run = run_to(&source, &source);
+    assert!(!run.status.success());
+    assert!(stderr(&run).contains("not a .pdf file"), "{}", stderr(&run));
+    assert_eq!(std::fs::read(&source).unwrap(), before);
+
     let run = run_to(&folder, &f.root().join("content/newsletters/none.md"));
     assert!(!run.status.success());
     assert!(stderr(&run).contains("no such file"), "{}", stderr(&run));

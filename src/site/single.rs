@@ -115,6 +115,20 @@ pub fn single(
         Some(o) => o.to_path_buf(),
         None => PathBuf::from(name),
     };
+    // Never over a source or any other file: `-o issue.md` would have replaced the issue.
+    if !target
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+    {
+        diags.push(
+            Diagnostic::error(
+                Location::file(&target),
+                "the output is not a .pdf file; nothing was written",
+            )
+            .help("give -o a file name ending in .pdf, or a folder"),
+        );
+        return None;
+    }
     write(&target, &bytes, diags).then_some(target)
 }
 
